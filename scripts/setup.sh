@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One-step setup for a fresh machine of this kind (Debian, Node 20): system Chromium + CJK font
+# for the browser audits and PDF reports, then the npm dependencies from the lock file.
+# Idempotent: what is already there is not installed again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_chrome() {
+  for c in "${CHROME_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    [ -n "$c" ] && [ -x "$c" ] && return 0
+  done
+  return 1
+}
+have_cjk_font() { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q . ; }
+
+missing=()
+have_chrome || missing+=(chromium)
+have_cjk_font || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+    echo "setup: (or set CHROME_PATH to a Chromium/Chrome binary); browser audits are skipped until then" >&2
+  fi
+fi
+
+# npm ci only when the lock file changed since the last install (keeps setup fast when re-run).
+stamp=node_modules/.zhaocuo-lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+else
+  echo "setup: npm dependencies up to date"
+fi
+echo "setup: done"

@@ -1,0 +1,105 @@
+/** Runs the audits over one run's artifacts: pure, deterministic for the same artifacts + today. */
+import seedTasks from '../../audits/rules/seed-tasks.json' with { type: 'json' };
+import type { Config } from '../config/schema.ts';
+import { UsageError, describeZodError } from '../config/errors.ts';
+import { divisionFor } from '../config/divisions.ts';
+import type { Artifacts } from '../gather/artifacts.ts';
+import { fingerprint, siteRelative } from './fingerprint.ts';
+import { maskDeep, maskPii } from '../pii/detect.ts';
+import type { Audit, AuditResult, Finding } from './types.ts';
+import { severityRank } from './types.ts';
+
+export interface AuditOutcome {
+  id: string;
+  title: { zh: string; en: string };
+  status: 'ran' | 'skipped' | 'failed';
+  reason?: string;
+  findings: number;
+  data?: unknown;
+}
+
+export interface AuditRun {
+  findings: Finding[];
+  audits: AuditOutcome[];
+  data: Record<string, unknown>;
+}
+
+/** Validates `audits.<id>.options` of the config against each audit's schema (exit 2 on error). */
+export function auditOptions(config: Config, audits: Audit[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const known = new Set(audits.map((a) => a.meta.id));
+  for (const id of Object.keys(config.audits)) {
+    if (!known.has(id)) throw new UsageError(`config: audits.${id}: unknown audit (known: ${[...known].join(', ')})`);
+  }
+  for (const a of audits) {
+    const res = a.meta.options.safeParse(config.audits[a.meta.id]?.options ?? {});
+    if (!res.success) throw new UsageError(describeZodError(res.error, `config audits.${a.meta.id}.options`));
+    out.set(a.meta.id, res.data);
+  }
+  return out;
+}
+
+function seedLead(refs: Finding['refs']): string | undefined {
+  const tasks = (seedTasks as { tasks: Record<string, { lead: string[] }> }).tasks;
+  for (const r of refs) if (r.source === 'seed' && r.item && tasks[r.item]) return tasks[r.item].lead[0];
+  return undefined;
+}
+
+export function runAudits(artifacts: Artifacts, config: Config, today: string, audits: Audit[]): AuditRun {
+  const options = auditOptions(config, audits);
+  const hosts = new Set([artifacts.site.host.toLowerCase(), ...config.site.hosts.map((h) => h.toLowerCase())]);
+  const findings: Finding[] = [];
+  const outcomes: AuditOutcome[] = [];
+  const data: Record<string, unknown> = {};
+  const ordered = [...audits.filter((a) => !a.meta.late), ...audits.filter((a) => a.meta.late)];
+
+  for (const audit of ordered) {
+    const { meta } = audit;
+    const setting = config.audits[meta.id];
+    const outcome: AuditOutcome = { id: meta.id, title: meta.title, status: 'ran', findings: 0 };
+    outcomes.push(outcome);
+    if (setting && setting.enabled === false) {
+      Object.assign(outcome, { status: 'skipped', reason: 'disabled in the config' });
+      continue;
+    }
+    const missing = meta.requires.filter((k) => artifacts[k] === undefined);
+    if (missing.length) {
+      Object.assign(outcome, { status: 'skipped', reason: `needs ${missing.join(', ')} (not gathered in this run)` });
+      continue;
+    }
+    let result: AuditResult;
+    try {
+      result = audit.run({ artifacts, options: options.get(meta.id), today, findings: meta.late ? [...findings] : [], data: meta.late ? { ...data } : {} });
+    } catch (err) {
+      Object.assign(outcome, { status: 'failed', reason: (err as Error).message });
+      continue;
+    }
+    if (result.data !== undefined) {
+      data[meta.id] = result.data;
+      outcome.data = result.data;
+    }
+    let n = 0;
+    for (const d of result.findings) {
+      const refs = d.refs ?? meta.refs;
+      const rel = siteRelative(d.url, hosts);
+      const f: Finding = {
+        id: `${meta.id}-${++n}`,
+        audit: meta.id,
+        rule: d.rule,
+        severity: setting?.severity ?? d.severity ?? meta.severity,
+        url: d.url,
+        // Personal data never leaves an audit unmasked, whichever audit quoted it.
+        message: maskPii(d.message),
+        fingerprint: fingerprint(meta.id, d.rule, rel, d.locator ? siteRelative(d.locator, hosts) : ''),
+        refs,
+        division: d.division ?? divisionFor(config, d.url) ?? seedLead(refs) ?? config.divisions.default,
+        evidence: maskDeep(d.evidence ?? {}),
+      };
+      if (d.deduction !== undefined) f.deduction = d.deduction;
+      findings.push(f);
+    }
+    outcome.findings = n;
+  }
+  findings.sort((a, b) => severityRank[b.severity] - severityRank[a.severity]);
+  return { findings, audits: outcomes, data };
+}

@@ -1,0 +1,89 @@
+/** `zhaocuo audit <url>`: crawl, audit, store, report; exit 0 clean, 1 findings ≥ --fail-on, 2 usage. */
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { severityRank, type Severity } from '../audit/types.ts';
+import { auditSite } from '../run/audit-site.ts';
+import { Log } from './log.ts';
+import { hostPort, isoDate, positiveInt, seconds, severity } from './options.ts';
+import { summaryText } from './summary.ts';
+
+export interface CrawlFlags {
+  config?: string;
+  today?: string;
+  maxPages?: number;
+  maxDepth?: number;
+  concurrency?: number;
+  perHost?: number;
+  timeout?: number;
+  robots?: boolean;
+  sitemap?: boolean;
+  external?: boolean;
+  dnsServer?: string;
+  failOn?: Severity;
+  include?: string[];
+  exclude?: string[];
+}
+
+/** Flags win over the config file. */
+export function applyFlags(config: Config, f: CrawlFlags): Config {
+  const c = structuredClone(config);
+  if (f.today) c.today = f.today;
+  if (f.maxPages) c.crawl.maxPages = f.maxPages;
+  if (f.maxDepth) c.crawl.maxDepth = f.maxDepth;
+  if (f.concurrency) c.crawl.concurrency = f.concurrency;
+  if (f.perHost) c.crawl.perHost = f.perHost;
+  if (f.timeout) c.crawl.timeoutMs = Math.round(f.timeout * 1000);
+  if (f.robots === false) c.crawl.robots = false;
+  if (f.sitemap === false) c.crawl.sitemap = false;
+  if (f.external === false) c.crawl.checkExternal = false;
+  if (f.dnsServer) c.dnsServer = f.dnsServer;
+  if (f.failOn) c.failOn = f.failOn;
+  if (f.include?.length) c.site.include = f.include;
+  if (f.exclude?.length) c.site.exclude = [...c.site.exclude, ...f.exclude];
+  return c;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addCrawlOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'site config (zhaocuo.config.{ts,json,yaml}; default: the one in the current folder)')
+    .option('--today <YYYY-MM-DD>', 'the date freshness rules count from (default: today)', isoDate)
+    .option('--max-pages <n>', 'stop after this many pages', positiveInt)
+    .option('--max-depth <n>', 'link depth limit (homepage = 1)', positiveInt)
+    .option('--concurrency <n>', 'requests in flight in total', positiveInt)
+    .option('--per-host <n>', 'requests in flight per host (politeness)', positiveInt)
+    .option('--timeout <s>', 'seconds before a request counts as failed', seconds)
+    .option('--no-robots', 'ignore robots.txt')
+    .option('--no-sitemap', 'do not read sitemap.xml')
+    .option('--no-external', 'do not check links to other sites')
+    .option('--include <prefix>', 'crawl only paths under this prefix (repeatable)', collect)
+    .option('--exclude <prefix|/regex/>', 'do not crawl matching paths (repeatable)', collect)
+    .option('--dns-server <host:port>', 'resolve every name through this DNS server', hostPort);
+}
+
+export function registerAudit(program: Command): void {
+  const cmd = program
+    .command('audit')
+    .description('audit a portal: crawl it, check every link, run the audits, store the run and write the report')
+    .argument('<url>', 'the site to audit, e.g. https://hyj.example.gov.cn/');
+  addCrawlOptions(cmd)
+    .option('-o, --out <dir>', 'report folder (default: reports/<host>/run-<id>)')
+    .option('--db <file>', 'SQLite database that keeps every run', 'data/zhaocuo.db')
+    .option('--no-db', 'do not store the run')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severity)
+    .option('-q, --quiet', 'print only errors and the summary')
+    .option('--log <format>', 'json: JSON lines on stderr (for cron)')
+    .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string }) => {
+      const log = Log.pick(opts);
+      const { config: fileConfig } = await loadConfig(opts.config);
+      const config = applyFlags(fileConfig, opts);
+      log.event('start', { url }, `zhaocuo: auditing ${url}`);
+      const res = await auditSite({ startUrl: url, config, db: opts.db === false ? null : opts.db, outDir: opts.out, onProgress: log.progress });
+      log.clear();
+      log.event('done', { runId: res.runId, summary: res.report.summary, report: res.files?.json });
+      if (log.mode !== 'json') process.stdout.write(summaryText(res.report, res.files) + '\n');
+      if (res.worst && severityRank[res.worst] >= severityRank[config.failOn]) process.exitCode = 1;
+    });
+}

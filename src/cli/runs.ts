@@ -1,0 +1,27 @@
+/** `zhaocuo runs`: the runs kept in the database, newest first. */
+import type { Command } from 'commander';
+import { openDb } from '../store/db.ts';
+import { listRuns } from '../store/runs.ts';
+import { positiveInt } from './options.ts';
+
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('list the audit runs kept in the database')
+    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+    .option('--site <origin>', 'only runs of this site')
+    .option('-n, --limit <n>', 'how many', positiveInt, 20)
+    .option('--json', 'print JSON')
+    .action((opts: { db: string; site?: string; limit: number; json?: boolean }) => {
+      const db = openDb(opts.db);
+      const runs = listRuns(db, { site: opts.site, limit: opts.limit });
+      db.close();
+      if (opts.json) return void process.stdout.write(JSON.stringify(runs, null, 1) + '\n');
+      if (!runs.length) return void process.stdout.write('no runs yet: zhaocuo audit <url>\n');
+      for (const r of runs) {
+        const s = r.summary as { pages?: number; broken?: number; findingsTotal?: number } | null;
+        const figures = s ? `pages ${s.pages} · broken ${s.broken} · findings ${s.findingsTotal}` : (r.error ?? '');
+        process.stdout.write(`#${r.id}  ${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(8)}  ${r.origin}  ${figures}${r.reportDir ? `  ${r.reportDir}` : ''}\n`);
+      }
+    });
+}

@@ -1,0 +1,50 @@
+/** Finds, reads and validates the site config. Every problem is a UsageError naming the key. */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve, extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import YAML from 'yaml';
+import { configSchema, type Config, type ConfigInput } from './schema.ts';
+import { UsageError, describeZodError } from './errors.ts';
+
+export const CONFIG_NAMES = ['zhaocuo.config.ts', 'zhaocuo.config.json', 'zhaocuo.config.yaml', 'zhaocuo.config.yml'];
+
+export function findConfig(cwd: string): string | undefined {
+  return CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
+}
+
+async function readRaw(path: string): Promise<unknown> {
+  if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
+  const ext = extname(path);
+  try {
+    if (ext === '.ts' || ext === '.js' || ext === '.mjs') {
+      const mod = await import(pathToFileURL(path).href);
+      return mod.default ?? mod.config;
+    }
+    const text = readFileSync(path, 'utf8');
+    if (ext === '.json') return JSON.parse(text);
+    if (ext === '.yaml' || ext === '.yml') return YAML.parse(text);
+  } catch (err) {
+    throw new UsageError(`cannot read config ${path}: ${(err as Error).message}`);
+  }
+  throw new UsageError(`config ${path}: unsupported extension ${ext} (use .ts, .json or .yaml)`);
+}
+
+export function parseConfig(raw: unknown, where = 'config'): Config {
+  if (raw === undefined || raw === null) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where}: expected an object at the top level`);
+  const res = configSchema.safeParse(raw);
+  if (!res.success) throw new UsageError(describeZodError(res.error, where));
+  return res.data;
+}
+
+/** Loads the config from an explicit path, or the first zhaocuo.config.* in cwd, or defaults. */
+export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<{ config: Config; path?: string }> {
+  const file = path ? resolve(cwd, path) : findConfig(cwd);
+  if (!file) return { config: parseConfig({}) };
+  return { config: parseConfig(await readRaw(file), file), path: file };
+}
+
+/** For TypeScript configs: `export default defineConfig({...})` gets type checking. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

@@ -1,0 +1,145 @@
+/**
+ * Artifacts: everything the gatherers collected in one run. Audits read only these.
+ * Plain data (JSON-serialisable), so they can be stored, replayed in tests and shared with
+ * the extension's page check.
+ */
+
+export type LinkKind = 'a' | 'img' | 'script' | 'link' | 'iframe' | 'attachment' | 'area' | 'form';
+export type LinkState = 'ok' | 'broken' | 'blocked' | 'skipped';
+
+export interface OutLink {
+  /** Absolute URL without fragment. */
+  url: string;
+  /** The fragment (without '#'), when the link has one that names an anchor. */
+  fragment?: string;
+  /** Anchor text (or alt/title for images), whitespace normalised, at most 200 chars. */
+  text: string;
+  kind: LinkKind;
+  /** True when the link sits in the page's footer region. */
+  inFooter?: boolean;
+  /** True when the link sits in the page's navigation (nav, header menus). */
+  inNav?: boolean;
+}
+
+export interface ListItem {
+  text: string;
+  href?: string;
+  /** ISO YYYY-MM-DD when a date was found in the item. */
+  date?: string;
+}
+
+/** A list of items on a page: ul/ol/table/dl or repeated div rows, with its items' dates. */
+export interface ListBlock {
+  /** A short CSS-like path of the container, for evidence. */
+  selector: string;
+  inNav: boolean;
+  inFooter: boolean;
+  items: ListItem[];
+}
+
+export interface ImageInfo {
+  src: string;
+  alt: string | null;
+  inFooter: boolean;
+  /** The href of the link around the image, when there is one. */
+  href?: string;
+}
+
+export interface FormInfo {
+  action: string;
+  method: string;
+  inputs: string[];
+}
+
+export interface PageArtifact {
+  url: string;
+  finalUrl: string;
+  status: number;
+  /** Redirect hops before finalUrl (empty when none). */
+  redirects: string[];
+  contentType: string;
+  /** Charset the body was decoded with and how it was decided. */
+  charset: string;
+  charsetSource: 'header' | 'meta' | 'bom' | 'sniff' | 'default';
+  headers: Record<string, string>;
+  timingMs: number;
+  bytes: number;
+  /** Link depth: homepage 1, 二级 2, 三级 3 …; null for pages reached only through the sitemap. */
+  depth: number | null;
+  fromSitemap: boolean;
+  title: string;
+  lang: string | null;
+  /** Visible text, whitespace normalised; blocks separated by newlines; capped. */
+  text: string;
+  /** Visible text of the footer region (页面底部功能区). */
+  footerText: string;
+  /** Text inside inline <script>s (capped), to tell "written only by scripts" markers. */
+  scriptText: string;
+  headings: string[];
+  /** Labels of table rows and definition lists (th, first cells, dt), for 办事指南 and forms. */
+  labels: string[];
+  links: OutLink[];
+  images: ImageInfo[];
+  forms: FormInfo[];
+  lists: ListBlock[];
+  /** Element ids and a[name] anchors, for fragment checks. */
+  anchors: string[];
+  /** <meta name|property> → content (lower-cased names). */
+  meta: Record<string, string>;
+  /** Publish date of the page itself (meta PubDate or 发布时间 text), ISO date. */
+  publishedAt?: string;
+  /** Set when the page could not be fetched or parsed. */
+  error?: string;
+}
+
+/** A unique link target (page of the site or not), verified once per run. */
+export interface LinkTarget {
+  url: string;
+  state: LinkState;
+  status?: number;
+  error?: string;
+  finalUrl?: string;
+  redirects: string[];
+  redirectLoop?: boolean;
+  contentType?: string;
+  /** True when the target is a page of the site (crawled), false for resources and externals. */
+  internal: boolean;
+  isPage: boolean;
+  kinds: LinkKind[];
+  /** Why the target was skipped (robots, scheme, out of scope, limits). */
+  skipReason?: string;
+  timingMs?: number;
+  /** Fragments requested of this target that the target does not have. */
+  missingFragments?: string[];
+}
+
+export interface RobotsInfo {
+  url: string;
+  found: boolean;
+  honoured: boolean;
+  disallowedUrls: string[];
+  sitemaps: string[];
+}
+
+export interface CrawlStats {
+  pages: number;
+  targets: number;
+  requests: number;
+  bytes: number;
+  durationMs: number;
+  /** URLs dropped by limits (maxPages, maxDepth, query variants). */
+  limited: number;
+}
+
+export interface Artifacts {
+  site: { startUrl: string; origin: string; host: string; name?: string };
+  pages: PageArtifact[];
+  targets: LinkTarget[];
+  robots: RobotsInfo;
+  sitemap: { urls: string[]; found: boolean };
+  crawl: CrawlStats;
+  /** Filled by the IPv6 gatherer (issue 4). */
+  ipv6?: unknown;
+  /** Filled by the browser gatherer (issue 5). */
+  browser?: unknown;
+}

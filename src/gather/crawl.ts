@@ -1,0 +1,310 @@
+/**
+ * The crawl gatherer: from the start URL (and the sitemap), every same-site page is fetched
+ * once and parsed; every other link target (external pages, images, attachments, scripts,
+ * styles) is verified once, however many pages link to it. Depths are computed at the end
+ * by a breadth-first walk of the page graph, so concurrency never skews the 二级/三级 counts.
+ */
+import type { Config } from '../config/schema.ts';
+import type { Artifacts, LinkKind, LinkTarget, PageArtifact } from './artifacts.ts';
+import { decodeBody } from './decode.ts';
+import { Fetcher, isHtmlType, type FollowResult } from './http.ts';
+import { HEAD_REFUSED, linkState } from './link-state.ts';
+import { parseHtml } from './parse.ts';
+import { loadRobots, loadSitemap, type Robots } from './robots.ts';
+import { Scope, looksLikeResource } from './url.ts';
+
+export class StartUrlError extends Error {
+  override name = 'StartUrlError';
+}
+
+export interface CrawlProgress {
+  pages: number;
+  queued: number;
+  targets: number;
+  checked: number;
+  elapsedMs: number;
+}
+
+export interface CrawlOptions {
+  startUrl: string;
+  config: Config;
+  fetcher: Fetcher;
+  onProgress?: (p: CrawlProgress) => void;
+}
+
+const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area']);
+
+interface TargetRec extends LinkTarget {
+  kindSet: Set<LinkKind>;
+}
+
+export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
+  const { config, fetcher } = opts;
+  const c = config.crawl;
+  const started = performance.now();
+  const startUrl = new URL(opts.startUrl).href;
+  const scope = new Scope(startUrl, config.site);
+
+  // The start URL decides whether there is a site to audit at all.
+  const first = await fetcher.follow(startUrl, 'GET');
+  if (first.error || first.status >= 400) {
+    const why = first.error ?? `HTTP ${first.status}`;
+    throw new StartUrlError(`cannot load the start URL ${startUrl}: ${why}. Check the address, that the site is up, and --dns-server if it resolves only through a private DNS.`);
+  }
+  const finalStart = new URL(first.finalUrl);
+  scope.addHost(finalStart.host);
+  const origin = finalStart.origin;
+
+  const robots: Robots | undefined = c.robots ? await loadRobots(fetcher, origin, c.userAgent) : undefined;
+  const disallowed = new Set<string>();
+
+  const pages = new Map<string, PageArtifact>(); // by requested URL
+  const byFinal = new Map<string, PageArtifact>(); // by final URL (redirect aliases)
+  const targets = new Map<string, TargetRec>();
+  const discovered = new Set<string>();
+  const variants = new Map<string, number>();
+  let pageBudget = c.maxPages;
+  let limited = 0;
+  let pending = 0;
+  let checked = 0;
+  let drained: () => void = () => undefined;
+  let idle = new Promise<void>((r) => (drained = r));
+
+  const target = (url: string, internal: boolean): TargetRec => {
+    let t = targets.get(url);
+    if (!t) {
+      t = { url, state: 'skipped', redirects: [], internal, isPage: false, kinds: [], kindSet: new Set() };
+      targets.set(url, t);
+    }
+    return t;
+  };
+
+  const track = (p: Promise<void>) => {
+    pending++;
+    p.catch((err) => {
+      // A bug in one page must not stop the run; it is reported on that page's target.
+      process.emitWarning(`zhaocuo: ${(err as Error).stack ?? err}`);
+    }).finally(() => {
+      pending--;
+      report();
+      if (pending === 0) drained();
+    });
+  };
+
+  let lastReport = 0;
+  const report = () => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (now - lastReport < 200 && pending > 0) return;
+    lastReport = now;
+    opts.onProgress({ pages: pages.size, queued: pending, targets: targets.size, checked, elapsedMs: now - started });
+  };
+
+  const applyResult = (t: TargetRec, res: FollowResult) => {
+    t.status = res.status || undefined;
+    t.redirects = res.redirects;
+    t.finalUrl = res.finalUrl !== res.url ? res.finalUrl : undefined;
+    t.timingMs = res.timingMs;
+    t.contentType = res.headers['content-type'];
+    if (res.loop) t.redirectLoop = true;
+    if (res.error) t.error = res.error;
+    t.state = linkState(res.status, res.error);
+  };
+
+  /** Enqueues a same-site page, or records why it is not crawled. */
+  const enqueuePage = (url: string, depth: number) => {
+    if (discovered.has(url)) return;
+    discovered.add(url);
+    const t = target(url, true);
+    const excluded = scope.excludedBecause(url);
+    if (excluded) return void (t.skipReason = excluded);
+    if (robots && !robots.isAllowed(url)) {
+      disallowed.add(url);
+      return void (t.skipReason = 'disallowed by robots.txt');
+    }
+    if (depth > c.maxDepth) {
+      limited++;
+      return void (t.skipReason = `deeper than maxDepth ${c.maxDepth}`);
+    }
+    const u = new URL(url);
+    if (u.search) {
+      const key = u.origin + u.pathname;
+      const n = (variants.get(key) ?? 0) + 1;
+      variants.set(key, n);
+      if (n > c.maxQueryVariants) {
+        limited++;
+        return void (t.skipReason = `more than ${c.maxQueryVariants} query variants of ${u.pathname} (calendar-style URL space)`);
+      }
+    }
+    if (pageBudget <= 0) {
+      limited++;
+      return void (t.skipReason = `maxPages ${c.maxPages} reached`);
+    }
+    pageBudget--;
+    track(crawlPage(url, depth, t));
+  };
+
+  const crawlPage = async (url: string, depth: number, t: TargetRec) => {
+    const res = url === startUrl ? first : await fetcher.follow(url, 'GET');
+    try {
+      handlePage(url, depth, t, res);
+    } finally {
+      fetcher.release(res.finalUrl);
+    }
+  };
+
+  const handlePage = (url: string, depth: number, t: TargetRec, res: FollowResult) => {
+    applyResult(t, res);
+    checked++;
+    const ct = res.headers['content-type'] ?? '';
+    if (t.state !== 'ok' || !res.body || !isHtmlType(ct) || /xml/i.test(ct)) return;
+    if (!scope.isSameSite(res.finalUrl)) return; // redirected off-site: a link, not a page
+    const alias = byFinal.get(res.finalUrl);
+    if (alias) {
+      t.isPage = true;
+      pages.set(url, alias);
+      return;
+    }
+    const decoded = decodeBody(res.body, ct);
+    const parsed = parseHtml(decoded.text, res.finalUrl);
+    const page: PageArtifact = {
+      url,
+      finalUrl: res.finalUrl,
+      status: res.status,
+      redirects: res.redirects,
+      contentType: ct,
+      charset: decoded.charset,
+      charsetSource: decoded.source,
+      headers: res.headers,
+      timingMs: res.timingMs,
+      bytes: res.bytes,
+      depth,
+      fromSitemap: depth === 0,
+      title: parsed.title,
+      lang: parsed.lang,
+      text: parsed.text,
+      footerText: parsed.footerText,
+      scriptText: parsed.scriptText,
+      headings: parsed.headings,
+      labels: parsed.labels,
+      links: parsed.links,
+      images: parsed.images,
+      forms: parsed.forms,
+      lists: parsed.lists,
+      anchors: parsed.anchors,
+      meta: parsed.meta,
+      publishedAt: parsed.publishedAt,
+    };
+    if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
+    t.isPage = true;
+    pages.set(url, page);
+    byFinal.set(res.finalUrl, page);
+    for (const link of parsed.links) {
+      const same = scope.isSameSite(link.url);
+      const rec = target(link.url, same);
+      rec.kindSet.add(link.kind);
+      if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
+      else verify(link.url, rec, same);
+    }
+  };
+
+  const verifying = new Set<string>();
+  const verify = (url: string, t: TargetRec, same: boolean) => {
+    if (verifying.has(url) || discovered.has(url)) return;
+    verifying.add(url);
+    if (!same && !c.checkExternal) return void (t.skipReason = 'external links not checked (crawl.checkExternal)');
+    if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'disallowed by robots.txt');
+    track(
+      (async () => {
+        // A GET already made (a page, a redirect hop) answers without a new request.
+        const known = fetcher.peek(url, 'GET');
+        let res = known ? await fetcher.follow(url, 'GET') : await fetcher.follow(url, 'HEAD');
+        if (!known && (res.error || HEAD_REFUSED.has(res.status))) res = await fetcher.follow(url, 'GET');
+        applyResult(t, res);
+        checked++;
+      })(),
+    );
+  };
+
+  report();
+  enqueuePage(startUrl, 1);
+  await idle;
+
+  // Sitemap pages that no link reached are crawled last, as orphans (depth unknown).
+  let sitemap = { urls: [] as string[], found: false };
+  if (c.sitemap) {
+    const sms = robots?.sitemaps.length ? robots.sitemaps : [new URL('/sitemap.xml', origin).href];
+    sitemap = await loadSitemap(fetcher, sms);
+    idle = new Promise<void>((r) => (drained = r));
+    let added = false;
+    for (const u of sitemap.urls) {
+      let url: string;
+      try {
+        url = new URL(u).href;
+      } catch {
+        continue;
+      }
+      if (!scope.isSameSite(url) || discovered.has(url)) continue;
+      added = true;
+      enqueuePage(url, 0);
+    }
+    if (added && pending > 0) await idle;
+  }
+
+  checkFragments(pages, targets);
+  const pageList = assignDepths(startUrl, pages);
+  report();
+
+  return {
+    site: { startUrl, origin, host: finalStart.host, name: config.site.name },
+    pages: pageList,
+    targets: [...targets.values()].map(({ kindSet, ...t }) => ({ ...t, kinds: [...kindSet] })),
+    robots: { url: robots?.url ?? new URL('/robots.txt', origin).href, found: robots?.found ?? false, honoured: c.robots, disallowedUrls: [...disallowed], sitemaps: robots?.sitemaps ?? [] },
+    sitemap,
+    crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited },
+  };
+}
+
+/** A link to page#frag is broken when the page has no element with that id or name. */
+function checkFragments(pages: Map<string, PageArtifact>, targets: Map<string, TargetRec>): void {
+  for (const page of new Set(pages.values())) {
+    for (const link of page.links) {
+      if (!link.fragment) continue;
+      const dest = pages.get(link.url);
+      if (!dest) continue;
+      if (dest.anchors.includes(link.fragment)) continue;
+      const t = targets.get(link.url);
+      if (!t) continue;
+      t.missingFragments ??= [];
+      if (!t.missingFragments.includes(link.fragment)) t.missingFragments.push(link.fragment);
+    }
+  }
+}
+
+/** Breadth-first link depth over the crawled page graph: homepage 1; unreachable → null. */
+function assignDepths(startUrl: string, pages: Map<string, PageArtifact>): PageArtifact[] {
+  const unique = [...new Set(pages.values())];
+  for (const p of unique) p.depth = null;
+  const start = pages.get(startUrl);
+  if (start) {
+    start.depth = 1;
+    let frontier = [start];
+    let d = 1;
+    while (frontier.length) {
+      const next: PageArtifact[] = [];
+      d++;
+      for (const p of frontier) {
+        for (const l of p.links) {
+          if (!PAGE_KINDS.has(l.kind)) continue;
+          const q = pages.get(l.url);
+          if (q && q.depth === null) {
+            q.depth = d;
+            next.push(q);
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+  return unique;
+}

@@ -1,0 +1,282 @@
+/**
+ * The one HTTP client of a run. Every request goes through here, so:
+ *  - a URL is fetched at most once per method (single-flight memo), whoever asks for it;
+ *  - names resolve through the run's resolver (--dns-server);
+ *  - per-host politeness (undici pool connections per origin) and a global limit apply;
+ *  - bodies are capped, decompressed with a cap, and servers that hang time out;
+ *  - 429/503 with Retry-After are retried after the wait; resets are retried with backoff.
+ * Redirects are followed here hop by hop (each hop memoised), so chains and loops are seen.
+ */
+import { Agent, request } from 'undici';
+import zlib from 'node:zlib';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { CrawlConfig } from '../config/schema.ts';
+import { NameResolver, type Family } from './dns.ts';
+
+export type Method = 'GET' | 'HEAD';
+
+export interface Hop {
+  url: string;
+  method: Method;
+  status: number;
+  headers: Record<string, string>;
+  location?: string;
+  body?: Buffer;
+  truncated?: boolean;
+  error?: string;
+  errorCode?: string;
+  timingMs: number;
+  bytes: number;
+}
+
+export interface FollowResult {
+  url: string;
+  finalUrl: string;
+  status: number;
+  headers: Record<string, string>;
+  redirects: string[];
+  loop?: boolean;
+  tooManyRedirects?: boolean;
+  body?: Buffer;
+  truncated?: boolean;
+  error?: string;
+  errorCode?: string;
+  timingMs: number;
+  bytes: number;
+}
+
+export interface FetcherOptions {
+  crawl: CrawlConfig;
+  resolver: NameResolver;
+  family?: Family;
+  /** Decides from the response headers whether a GET body is worth reading. */
+  wantBody?: (contentType: string) => boolean;
+}
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+
+export const isHtmlType = (ct: string) => !ct || /text\/html|application\/xhtml|text\/xml|application\/xml|text\/plain/i.test(ct);
+
+export class Fetcher {
+  readonly agent: Agent;
+  private readonly limit: LimitFunction;
+  private readonly memo = new Map<string, Promise<Hop>>();
+  requests = 0;
+  bytes = 0;
+
+  constructor(private readonly opts: FetcherOptions) {
+    const c = opts.crawl;
+    this.agent = new Agent({
+      connections: c.perHost,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: c.timeoutMs,
+      bodyTimeout: c.timeoutMs,
+      connect: { lookup: opts.resolver.lookupFn(opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000) },
+    });
+    this.limit = pLimit(c.concurrency);
+  }
+
+  /** One request, no redirect following; memoised per method + URL. */
+  hop(url: string, method: Method = 'GET'): Promise<Hop> {
+    const key = method + ' ' + url;
+    let p = this.memo.get(key);
+    if (!p) {
+      p = this.limit(() => this.hopWithRetries(url, method));
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  /** The memoised GET of a URL, if one was made. */
+  peek(url: string, method: Method = 'GET'): Promise<Hop> | undefined {
+    return this.memo.get(method + ' ' + url);
+  }
+
+  /** Drops a hop's body once it has been parsed (memory stays flat on large sites). */
+  release(url: string): void {
+    const p = this.memo.get('GET ' + url);
+    p?.then((h) => {
+      h.body = undefined;
+    });
+  }
+
+  /** Follows redirects hop by hop; detects loops and over-long chains. */
+  async follow(url: string, method: Method = 'GET'): Promise<FollowResult> {
+    const redirects: string[] = [];
+    const seen = new Set<string>([url]);
+    let current = url;
+    let timing = 0;
+    for (;;) {
+      const hop = await this.hop(current, method);
+      timing += hop.timingMs;
+      const base = { url, redirects, timingMs: timing, bytes: hop.bytes };
+      if (hop.error || !REDIRECT.has(hop.status) || !hop.location) {
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, error: hop.error, errorCode: hop.errorCode };
+      }
+      let next: string;
+      try {
+        const u = new URL(hop.location, current);
+        u.hash = '';
+        next = u.href;
+      } catch {
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, error: `invalid redirect Location: ${hop.location.slice(0, 200)}` };
+      }
+      redirects.push(current);
+      if (seen.has(next)) {
+        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, loop: true, error: `redirect loop: ${[...redirects, next].join(' → ')}` };
+      }
+      if (redirects.length > this.opts.crawl.maxRedirects) {
+        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, tooManyRedirects: true, error: `more than ${this.opts.crawl.maxRedirects} redirects` };
+      }
+      seen.add(next);
+      current = next;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => undefined);
+  }
+
+  private async hopWithRetries(url: string, method: Method): Promise<Hop> {
+    const c = this.opts.crawl;
+    let attempt = 0;
+    for (;;) {
+      const hop = await this.once(url, method);
+      if (attempt >= c.retries) return hop;
+      attempt++;
+      if ((hop.status === 429 || hop.status === 503) && hop.headers['retry-after'] !== undefined) {
+        const waitS = retryAfterSeconds(hop.headers['retry-after']);
+        if (waitS === undefined || waitS > c.maxRetryAfterS) return hop;
+        await sleep(waitS * 1000);
+        continue;
+      }
+      if (hop.errorCode && RETRY_CODES.has(hop.errorCode)) {
+        await sleep(200 * attempt);
+        continue;
+      }
+      return hop;
+    }
+  }
+
+  private async once(url: string, method: Method): Promise<Hop> {
+    const c = this.opts.crawl;
+    const started = performance.now();
+    this.requests++;
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.agent,
+        headers: {
+          'user-agent': c.userAgent,
+          accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+          'accept-encoding': 'gzip, deflate, br',
+          'accept-language': 'zh-CN,zh;q=0.9',
+        },
+        signal: AbortSignal.timeout(c.timeoutMs),
+      });
+      const headers = flatHeaders(res.headers);
+      const hop: Hop = { url, method, status: res.statusCode, headers, timingMs: 0, bytes: 0 };
+      if (headers.location) hop.location = headers.location;
+      const ct = headers['content-type'] ?? '';
+      const wantBody = method === 'GET' && !REDIRECT.has(res.statusCode) && (this.opts.wantBody ?? isHtmlType)(ct);
+      if (wantBody) {
+        const { body, truncated, raw } = await readCapped(res.body, headers['content-encoding'], c.maxBodyBytes);
+        hop.body = body;
+        hop.truncated = truncated;
+        hop.bytes = raw;
+      } else {
+        // dump() drains small bodies so the keep-alive connection is reused, else closes it.
+        await res.body.dump({ limit: 128 * 1024 }).catch(() => undefined);
+      }
+      this.bytes += hop.bytes;
+      hop.timingMs = Math.round(performance.now() - started);
+      return hop;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const code = e.cause?.code ?? e.code ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : e.name);
+      return { url, method, status: 0, headers: {}, error: describeError(code, e, c.timeoutMs), errorCode: code, timingMs: Math.round(performance.now() - started), bytes: 0 };
+    }
+  }
+}
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function describeError(code: string | undefined, e: Error, timeoutMs: number): string {
+  switch (code) {
+    case 'ETIMEDOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'TimeoutError':
+    case 'AbortError':
+      return `no answer within ${timeoutMs / 1000} s (timeout)`;
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host name not found (DNS)';
+    case 'ECONNRESET':
+      return 'connection reset';
+    default:
+      return `${code ?? 'error'}: ${e.cause instanceof Error ? e.cause.message : e.message}`;
+  }
+}
+
+/** Reads a body up to `max` decoded bytes; decompresses gzip/deflate/br with the same cap. */
+async function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, encoding: string | undefined, max: number): Promise<{ body: Buffer; truncated: boolean; raw: number }> {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  let source: AsyncIterable<Buffer> = body as AsyncIterable<Buffer>;
+  let raw = 0;
+  let decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined;
+  if (enc === 'gzip' || enc === 'x-gzip') decoder = zlib.createGunzip();
+  else if (enc === 'deflate') decoder = zlib.createInflate();
+  else if (enc === 'br') decoder = zlib.createBrotliDecompress();
+  if (decoder) {
+    const d = decoder;
+    (body as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+      raw += chunk.length;
+    });
+    (body as NodeJS.ReadableStream).pipe(d);
+    d.on('error', () => undefined);
+    source = d as AsyncIterable<Buffer>;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of source) {
+      if (!decoder) raw += chunk.length;
+      size += chunk.length;
+      if (size > max) {
+        chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+        truncated = true;
+        break;
+      }
+      chunks.push(chunk);
+    }
+  } catch {
+    // A corrupt compressed stream: keep what decoded cleanly.
+    truncated = true;
+  } finally {
+    if (truncated) {
+      (body as NodeJS.ReadableStream).on('error', () => undefined);
+      body.destroy();
+      decoder?.destroy();
+    }
+  }
+  return { body: Buffer.concat(chunks), truncated, raw };
+}
+
+export function retryAfterSeconds(v: string): number | undefined {
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, Math.ceil((t - Date.now()) / 1000));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,304 @@
+/**
+ * HTML → the parts of a PageArtifact, in one walk over an htmlparser2 DOM (forgiving of
+ * malformed markup). Text nodes are joined without separators inside inline elements, so a
+ * marker split across tags (网站标识码：<span>3500</span><span>000025</span>) reads whole.
+ */
+import { parseDocument } from 'htmlparser2';
+import type { ChildNode, Element } from 'domhandler';
+import type { FormInfo, ImageInfo, LinkKind, ListBlock, ListItem, OutLink } from './artifacts.ts';
+import { firstDate, findDates } from './dates.ts';
+import { ATTACHMENT_EXT, resolveHref } from './url.ts';
+
+export interface ParsedPage {
+  title: string;
+  lang: string | null;
+  text: string;
+  footerText: string;
+  scriptText: string;
+  headings: string[];
+  labels: string[];
+  links: OutLink[];
+  images: ImageInfo[];
+  forms: FormInfo[];
+  lists: ListBlock[];
+  anchors: string[];
+  meta: Record<string, string>;
+  publishedAt?: string;
+  /** <base href> or the page URL: what relative links resolve against. */
+  baseUrl: string;
+}
+
+const MAX_TEXT = 200_000;
+const MAX_SCRIPT = 20_000;
+const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'option', 'title']);
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'select']);
+const FOOTER_TOKEN = /(^|[-_\s])(foot|footer|bottom|copyright|copy|dibu|bq)([-_\s\d]|$)/i;
+const NAV_TOKEN = /(^|[-_\s])(nav|navbar|menu|header|head|top|daohang|dh)([-_\s\d]|$)/i;
+const LIST_TAGS = new Set(['ul', 'ol', 'table', 'tbody', 'dl']);
+const ITEM_TAGS = new Set(['li', 'tr', 'dd', 'dt']);
+const PUBLISHED_RE = /(发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[：:]\s*([^\n]{0,30})/;
+
+const norm = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n) : s);
+
+function tokens(el: Element): string {
+  return `${el.attribs.id ?? ''} ${el.attribs.class ?? ''}`;
+}
+
+function textOf(node: ChildNode): string {
+  if (node.type === 'text') return node.data;
+  if (node.type !== 'tag' && node.type !== 'root') return '';
+  const el = node as Element;
+  if (SKIP.has(el.name)) return '';
+  let s = '';
+  for (const c of el.children) s += textOf(c);
+  if (el.name === 'img') s += el.attribs.alt ?? '';
+  return s;
+}
+
+function hasDescendant(el: Element, name: string): boolean {
+  for (const c of el.children) {
+    if (c.type !== 'tag') continue;
+    if ((c as Element).name === name || hasDescendant(c as Element, name)) return true;
+  }
+  return false;
+}
+
+function firstDescendant(el: Element, name: string): Element | undefined {
+  for (const c of el.children) {
+    if (c.type !== 'tag') continue;
+    const e = c as Element;
+    if (e.name === name) return e;
+    const d = firstDescendant(e, name);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function selectorOf(el: Element): string {
+  const parts: string[] = [];
+  let cur: Element | null = el;
+  for (let i = 0; cur && i < 3; i++) {
+    const id = cur.attribs?.id;
+    const cls = cur.attribs?.class?.trim().split(/\s+/)[0];
+    parts.unshift(cur.name + (id ? `#${id}` : cls ? `.${cls}` : ''));
+    if (id) break;
+    cur = cur.parent && cur.parent.type === 'tag' ? (cur.parent as Element) : null;
+  }
+  return parts.join(' > ');
+}
+
+export function parseHtml(html: string, pageUrl: string): ParsedPage {
+  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const out: ParsedPage = {
+    title: '', lang: null, text: '', footerText: '', scriptText: '', headings: [], labels: [],
+    links: [], images: [], forms: [], lists: [], anchors: [], meta: {}, baseUrl: pageUrl,
+  };
+  const textParts: string[] = [];
+  let textLen = 0;
+  const footerParts: string[] = [];
+  const anchors = new Set<string>();
+
+  // <base href> changes what relative links mean; find it before walking.
+  const base = firstDescendant(doc as unknown as Element, 'base');
+  if (base?.attribs.href) {
+    try {
+      out.baseUrl = new URL(base.attribs.href, pageUrl).href;
+    } catch { /* keep the page URL */ }
+  }
+
+  const addLink = (href: string | undefined, kind: LinkKind, text: string, inFooter: boolean, inNav: boolean) => {
+    if (!href) return;
+    const r = resolveHref(href, out.baseUrl);
+    if (!r || r === 'non-http') return;
+    const k: LinkKind = kind === 'a' && ATTACHMENT_EXT.test(new URL(r.url).pathname) ? 'attachment' : kind;
+    const link: OutLink = { url: r.url, text: clip(norm(text)), kind: k };
+    if (r.fragment) link.fragment = r.fragment;
+    if (inFooter) link.inFooter = true;
+    if (inNav) link.inNav = true;
+    out.links.push(link);
+  };
+
+  const walk = (node: ChildNode, inFooter: boolean, inNav: boolean) => {
+    if (node.type === 'text') {
+      if (textLen < MAX_TEXT) {
+        textParts.push(node.data);
+        textLen += node.data.length;
+      }
+      if (inFooter) footerParts.push(node.data);
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') {
+      if (node.type === 'root' || node.type === 'directive' || node.type === 'comment' || node.type === 'cdata') {
+        if ('children' in node) for (const c of (node as unknown as Element).children) walk(c, inFooter, inNav);
+      }
+      return;
+    }
+    const el = node as Element;
+    const name = el.name;
+    const a = el.attribs;
+    if (a.id) anchors.add(a.id);
+    switch (name) {
+      case 'html':
+        if (a.lang) out.lang = a.lang;
+        break;
+      case 'title':
+        if (!out.title) out.title = norm(textOf(el));
+        return;
+      case 'meta': {
+        const key = (a.name ?? a.property ?? a['http-equiv'])?.toLowerCase();
+        if (key && a.content !== undefined) out.meta[key] = a.content;
+        return;
+      }
+      case 'script':
+        if (a.src) addLink(a.src, 'script', '', inFooter, inNav);
+        else if (out.scriptText.length < MAX_SCRIPT) out.scriptText += el.children.map((c) => (c.type === 'text' ? c.data : '')).join('').slice(0, MAX_SCRIPT) + '\n';
+        return;
+      case 'style':
+      case 'template':
+        return;
+      case 'link':
+        if (a.href && /stylesheet|icon|preload/i.test(a.rel ?? '')) addLink(a.href, 'link', '', inFooter, inNav);
+        return;
+      case 'img': {
+        const src = a.src ?? a['data-src'];
+        if (src) {
+          addLink(src, 'img', a.alt ?? '', inFooter, inNav);
+          const parentA = el.parent && el.parent.type === 'tag' && (el.parent as Element).name === 'a' ? (el.parent as Element).attribs.href : undefined;
+          const img: ImageInfo = { src: out.links.at(-1)?.url ?? src, alt: a.alt ?? null, inFooter };
+          if (parentA) {
+            const r = resolveHref(parentA, out.baseUrl);
+            if (r && r !== 'non-http') img.href = r.url;
+          }
+          out.images.push(img);
+        }
+        if (a.alt && textLen < MAX_TEXT) textParts.push(a.alt);
+        if (a.alt && inFooter) footerParts.push(a.alt);
+        return;
+      }
+      case 'iframe':
+      case 'frame':
+        addLink(a.src, 'iframe', a.title ?? '', inFooter, inNav);
+        return;
+      case 'a':
+        if (a.name) anchors.add(a.name);
+        addLink(a.href, 'a', textOf(el) || a.title || '', inFooter, inNav);
+        break;
+      case 'area':
+        addLink(a.href, 'area', a.alt ?? '', inFooter, inNav);
+        return;
+      case 'form': {
+        const inputs: string[] = [];
+        const collect = (e: Element) => {
+          for (const c of e.children) {
+            if (c.type !== 'tag') continue;
+            const ce = c as Element;
+            if ((ce.name === 'input' || ce.name === 'textarea' || ce.name === 'select') && ce.attribs.name) inputs.push(ce.attribs.name);
+            collect(ce);
+          }
+        };
+        collect(el);
+        let action = a.action ?? '';
+        try {
+          action = new URL(action || out.baseUrl, out.baseUrl).href;
+        } catch { /* keep as written */ }
+        out.forms.push({ action, method: (a.method ?? 'get').toLowerCase(), inputs });
+        break;
+      }
+      case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': {
+        const t = norm(textOf(el));
+        if (t) out.headings.push(clip(t));
+        break;
+      }
+      case 'th': case 'dt': case 'label': {
+        const t = norm(textOf(el));
+        if (t && t.length <= 30) out.labels.push(t);
+        break;
+      }
+      case 'tr': {
+        const first = el.children.find((c) => c.type === 'tag' && ((c as Element).name === 'td' || (c as Element).name === 'th')) as Element | undefined;
+        if (first && first.name === 'td') {
+          const t = norm(textOf(first));
+          if (t && t.length <= 30) out.labels.push(t);
+        }
+        break;
+      }
+    }
+    if (SKIP.has(name)) return;
+    if (a.hidden !== undefined || /display\s*:\s*none/i.test(a.style ?? '')) return;
+    const tok = tokens(el);
+    const footerHere = inFooter || name === 'footer' || FOOTER_TOKEN.test(tok);
+    const navHere = inNav || name === 'nav' || name === 'header' || NAV_TOKEN.test(tok);
+    const block = BLOCK.has(name);
+    if (block) textParts.push('\n');
+    if (block && footerHere) footerParts.push('\n');
+    for (const c of el.children) walk(c, footerHere, navHere);
+    if (block) textParts.push('\n');
+    if (LIST_TAGS.has(name) || name === 'div' || name === 'section') collectList(el, footerHere, navHere, out);
+  };
+
+  walk(doc as unknown as ChildNode, false, false);
+
+  out.text = tidy(textParts.join('')).slice(0, MAX_TEXT);
+  out.footerText = tidy(footerParts.join(''));
+  out.anchors = [...anchors];
+  out.scriptText = out.scriptText.slice(0, MAX_SCRIPT);
+  out.publishedAt = publishedDate(out.meta, out.text);
+  return out;
+}
+
+/** Whitespace inside lines collapsed, blank lines dropped. */
+function tidy(s: string): string {
+  return s.split('\n').map(norm).filter(Boolean).join('\n');
+}
+
+function publishedDate(meta: Record<string, string>, text: string): string | undefined {
+  for (const k of ['pubdate', 'publishdate', 'article:published_time', 'firstpublishedtime', 'createdate']) {
+    const d = meta[k] && firstDate(meta[k]);
+    if (d) return d;
+  }
+  const m = text.match(PUBLISHED_RE);
+  return m ? firstDate(m[2]) : undefined;
+}
+
+/**
+ * A list of dated items: ul/ol/table/dl children, or a div whose repeated children each hold
+ * a link. Undated items are kept (they count as "not updated" for freshness).
+ */
+function collectList(el: Element, inFooter: boolean, inNav: boolean, out: ParsedPage): void {
+  const name = el.name;
+  let rows: Element[];
+  if (LIST_TAGS.has(name)) {
+    if (name === 'table') {
+      // Rows live in tbody (collected on its own) unless the table has none.
+      if (el.children.some((c) => c.type === 'tag' && (c as Element).name === 'tbody')) return;
+    }
+    rows = el.children.filter((c) => c.type === 'tag' && ITEM_TAGS.has((c as Element).name)) as Element[];
+    if (name === 'dl') rows = rows.filter((r) => r.name === 'dd' || hasDescendant(r, 'a'));
+  } else {
+    const kids = el.children.filter((c) => c.type === 'tag') as Element[];
+    if (kids.length < 2 || kids.some((k) => LIST_TAGS.has(k.name) || ITEM_TAGS.has(k.name))) return;
+    rows = kids.filter((k) => k.name === 'a' || hasDescendant(k, 'a'));
+    if (rows.length < 2) return;
+    const dated = rows.filter((r) => findDates(textOf(r)).length > 0).length;
+    if (dated < rows.length / 2) return;
+  }
+  const items: ListItem[] = [];
+  for (const r of rows) {
+    const t = norm(textOf(r));
+    const link = r.name === 'a' ? r : firstDescendant(r, 'a');
+    if (!link && !findDates(t).length) continue;
+    const item: ListItem = { text: clip(t, 300) };
+    const linkText = link ? norm(textOf(link)) : '';
+    if (linkText) item.text = clip(linkText, 300);
+    if (link?.attribs.href) {
+      const res = resolveHref(link.attribs.href, out.baseUrl);
+      if (res && res !== 'non-http') item.href = res.url;
+    }
+    // The date of the row: prefer text outside the link (titles may contain years).
+    const date = firstDate(t.replace(linkText, ' ')) ?? firstDate(t);
+    if (date) item.date = date;
+    items.push(item);
+  }
+  if (items.length) out.lists.push({ selector: selectorOf(el), inNav, inFooter, items });
+}

@@ -1,0 +1,96 @@
+/** Builds report.json from a run's artifacts and audit results. */
+import { createRequire } from 'node:module';
+import type { Artifacts } from '../gather/artifacts.ts';
+import type { AuditRun } from '../audit/run.ts';
+import type { Audit, Severity } from '../audit/types.ts';
+import { SEVERITIES } from '../audit/types.ts';
+import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+export const VERSION = pkg.version;
+
+export interface BuildInput {
+  artifacts: Artifacts;
+  result: AuditRun;
+  audits: Audit[];
+  runId: number | null;
+  today: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export function buildReport(i: BuildInput): Report {
+  const { artifacts: a, result } = i;
+  const from = new Map<string, string[]>();
+  const fromCount = new Map<string, number>();
+  for (const p of a.pages) {
+    for (const url of new Set(p.links.map((l) => l.url))) {
+      fromCount.set(url, (fromCount.get(url) ?? 0) + 1);
+      const list = from.get(url) ?? [];
+      if (list.length < 20) list.push(p.url);
+      from.set(url, list);
+    }
+  }
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of result.findings) bySeverity[f.severity]++;
+  const pagesByDepth: Record<string, number> = {};
+  for (const p of a.pages) {
+    const k = p.depth === null ? 'orphan' : String(p.depth);
+    pagesByDepth[k] = (pagesByDepth[k] ?? 0) + 1;
+  }
+  const count = (s: string) => a.targets.filter((t) => t.state === s).length;
+  const metaById = new Map(i.audits.map((x) => [x.meta.id, x.meta]));
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'zhaocuo', version: VERSION },
+    site: { url: a.site.startUrl, origin: a.site.origin, host: a.site.host, ...(a.site.name ? { name: a.site.name } : {}) },
+    run: { id: i.runId, today: i.today },
+    startedAt: i.startedAt,
+    finishedAt: i.finishedAt,
+    summary: {
+      pages: a.pages.length,
+      links: a.targets.length,
+      broken: count('broken'),
+      blocked: count('blocked'),
+      skipped: count('skipped'),
+      requests: a.crawl.requests,
+      durationMs: a.crawl.durationMs,
+      pagesByDepth,
+      findings: bySeverity,
+      findingsTotal: result.findings.length,
+    },
+    pages: a.pages.map((p) => ({
+      url: p.url,
+      ...(p.finalUrl !== p.url ? { finalUrl: p.finalUrl } : {}),
+      status: p.status,
+      depth: p.depth,
+      title: p.title,
+      charset: p.charset,
+      ...(p.fromSitemap ? { fromSitemap: true } : {}),
+    })),
+    links: a.targets.map((t) => ({
+      url: t.url,
+      from: from.get(t.url) ?? [],
+      fromCount: fromCount.get(t.url) ?? 0,
+      status: t.status ?? null,
+      state: t.state,
+      ...(t.error || t.skipReason ? { error: t.error ?? t.skipReason } : {}),
+      internal: t.internal,
+      kinds: t.kinds,
+      ...(t.redirects.length ? { redirects: t.redirects } : {}),
+      ...(t.finalUrl ? { finalUrl: t.finalUrl } : {}),
+    })),
+    findings: result.findings.map((f) => ({ ...f })),
+    audits: result.audits.map((o) => ({
+      id: o.id,
+      title: o.title,
+      status: o.status,
+      ...(o.reason ? { reason: o.reason } : {}),
+      findings: o.findings,
+      refs: metaById.get(o.id)?.refs ?? [],
+      ...(o.data !== undefined ? { data: o.data } : {}),
+    })),
+    ...(result.data.ipv6 !== undefined ? { ipv6: result.data.ipv6 } : {}),
+  };
+}

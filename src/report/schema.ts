@@ -1,0 +1,89 @@
+/**
+ * report.json — the public contract other tools read. Defined once here in zod; the JSON
+ * Schema in schema/report.schema.json is generated from it (`npm run schema`) and a test
+ * checks the two agree and that a real report validates.
+ */
+import { z } from 'zod';
+import { SEVERITIES } from '../audit/types.ts';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const severity = z.enum(SEVERITIES);
+const ruleRef = z.object({
+  source: z.enum(['guideline', 'inspection', 'regulation', 'seed', 'standard']),
+  doc: z.string(),
+  item: z.string().optional(),
+  unconfirmed: z.boolean().optional(),
+});
+
+export const reportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('zhaocuo'), version: z.string() }),
+  site: z.object({ url: z.string(), origin: z.string(), host: z.string(), name: z.string().optional() }),
+  run: z.object({ id: z.number().int().nullable(), today: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  summary: z.object({
+    pages: z.number().int(),
+    links: z.number().int(),
+    broken: z.number().int(),
+    blocked: z.number().int(),
+    skipped: z.number().int(),
+    requests: z.number().int(),
+    durationMs: z.number().int(),
+    pagesByDepth: z.record(z.string(), z.number().int()),
+    findings: z.record(severity, z.number().int()),
+    findingsTotal: z.number().int(),
+  }),
+  pages: z.array(z.object({
+    url: z.string(),
+    finalUrl: z.string().optional(),
+    status: z.number().int(),
+    depth: z.number().int().nullable(),
+    title: z.string(),
+    charset: z.string(),
+    fromSitemap: z.boolean().optional(),
+  })),
+  links: z.array(z.object({
+    url: z.string(),
+    /** Pages that link here (first 20 in crawl order); fromCount has the full count. */
+    from: z.array(z.string()),
+    fromCount: z.number().int(),
+    status: z.number().int().nullable(),
+    state: z.enum(['ok', 'broken', 'blocked', 'skipped']),
+    error: z.string().optional(),
+    internal: z.boolean(),
+    kinds: z.array(z.string()),
+    redirects: z.array(z.string()).optional(),
+    finalUrl: z.string().optional(),
+  })),
+  findings: z.array(z.object({
+    id: z.string(),
+    audit: z.string(),
+    rule: z.string(),
+    severity,
+    url: z.string(),
+    message: z.string(),
+    fingerprint: z.string(),
+    refs: z.array(ruleRef).min(1),
+    division: z.string().nullable(),
+    evidence: z.record(z.string(), z.unknown()),
+    deduction: z.number().optional(),
+  })),
+  audits: z.array(z.object({
+    id: z.string(),
+    title: z.object({ zh: z.string(), en: z.string() }),
+    status: z.enum(['ran', 'skipped', 'failed']),
+    reason: z.string().optional(),
+    findings: z.number().int(),
+    refs: z.array(ruleRef),
+    data: z.unknown().optional(),
+  })),
+  ipv6: z.unknown().optional(),
+});
+
+export type Report = z.infer<typeof reportSchema>;
+
+export function reportJsonSchema(): object {
+  return z.toJSONSchema(reportSchema, { target: 'draft-2020-12' });
+}

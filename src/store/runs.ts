@@ -1,0 +1,89 @@
+/** Runs and their results in the store. */
+import type { DB } from './db.ts';
+import type { Artifacts } from '../gather/artifacts.ts';
+import type { AuditRun } from '../audit/run.ts';
+import type { Finding } from '../audit/types.ts';
+
+export interface RunRow {
+  id: number;
+  siteId: number;
+  origin: string;
+  startUrl: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'complete' | 'failed';
+  error: string | null;
+  today: string;
+  summary: Record<string, unknown> | null;
+  reportDir: string | null;
+}
+
+export function ensureSite(db: DB, origin: string, name?: string): number {
+  db.prepare('INSERT INTO sites (origin, name, created_at) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET name = coalesce(excluded.name, sites.name)').run(origin, name ?? null, new Date().toISOString());
+  return (db.prepare('SELECT id FROM sites WHERE origin = ?').get(origin) as { id: number }).id;
+}
+
+export function beginRun(db: DB, siteOrigin: string, startUrl: string, today: string, name?: string): number {
+  const siteId = ensureSite(db, siteOrigin, name);
+  const info = db.prepare("INSERT INTO runs (site_id, start_url, started_at, status, today) VALUES (?, ?, ?, 'running', ?)").run(siteId, startUrl, new Date().toISOString(), today);
+  return Number(info.lastInsertRowid);
+}
+
+export function failRun(db: DB, runId: number, error: string): void {
+  db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, new Date().toISOString(), runId);
+}
+
+/** Stores a finished run's pages, links, edges, findings and audit data in one transaction. */
+export function completeRun(db: DB, runId: number, artifacts: Artifacts, result: AuditRun, summary: object, reportDir: string | null): void {
+  const refCount = new Map<string, number>();
+  for (const p of artifacts.pages) for (const l of new Set(p.links.map((x) => x.url))) refCount.set(l, (refCount.get(l) ?? 0) + 1);
+  const insPage = db.prepare('INSERT OR REPLACE INTO pages (run_id, url, final_url, status, depth, title, charset, timing_ms, bytes, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)');
+  const insLink = db.prepare('INSERT OR REPLACE INTO links (run_id, url, state, status, error, final_url, internal, is_page, kinds, referrers) VALUES (?,?,?,?,?,?,?,?,?,?)');
+  const insEdge = db.prepare('INSERT INTO edges (run_id, from_url, to_url, kind, text) VALUES (?,?,?,?,?)');
+  const insFinding = db.prepare('INSERT INTO findings (run_id, id, audit, rule, severity, url, message, fingerprint, division, refs_json, evidence_json, deduction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
+  const insData = db.prepare('INSERT OR REPLACE INTO audit_data (run_id, audit, status, data_json) VALUES (?,?,?,?)');
+  db.transaction(() => {
+    for (const p of artifacts.pages) {
+      insPage.run(runId, p.url, p.finalUrl, p.status, p.depth, p.title, p.charset, p.timingMs, p.bytes, p.publishedAt ?? null);
+      for (const l of p.links) insEdge.run(runId, p.url, l.url, l.kind, l.text || null);
+    }
+    for (const t of artifacts.targets) {
+      insLink.run(runId, t.url, t.state, t.status ?? null, t.error ?? t.skipReason ?? null, t.finalUrl ?? null, t.internal ? 1 : 0, t.isPage ? 1 : 0, t.kinds.join(','), refCount.get(t.url) ?? 0);
+    }
+    for (const f of result.findings) {
+      insFinding.run(runId, f.id, f.audit, f.rule, f.severity, f.url, f.message, f.fingerprint, f.division, JSON.stringify(f.refs), JSON.stringify(f.evidence), f.deduction ?? null);
+    }
+    for (const a of result.audits) insData.run(runId, a.id, a.status, a.data === undefined ? null : JSON.stringify(a.data));
+    db.prepare("UPDATE runs SET status = 'complete', finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
+  })();
+}
+
+const RUN_COLS = `r.id, r.site_id AS siteId, s.origin, r.start_url AS startUrl, r.started_at AS startedAt, r.finished_at AS finishedAt,
+  r.status, r.error, r.today, r.summary_json AS summaryJson, r.report_dir AS reportDir`;
+
+function toRun(row: Record<string, unknown>): RunRow {
+  const { summaryJson, ...rest } = row;
+  return { ...(rest as unknown as RunRow), summary: summaryJson ? JSON.parse(String(summaryJson)) : null };
+}
+
+export function listRuns(db: DB, opts: { site?: string; limit?: number } = {}): RunRow[] {
+  const rows = opts.site
+    ? db.prepare(`SELECT ${RUN_COLS} FROM runs r JOIN sites s ON s.id = r.site_id WHERE s.origin = ? OR s.origin LIKE ? ORDER BY r.id DESC LIMIT ?`).all(opts.site, `%${opts.site}%`, opts.limit ?? 50)
+    : db.prepare(`SELECT ${RUN_COLS} FROM runs r JOIN sites s ON s.id = r.site_id ORDER BY r.id DESC LIMIT ?`).all(opts.limit ?? 50);
+  return (rows as Record<string, unknown>[]).map(toRun);
+}
+
+export function getRun(db: DB, id: number): RunRow | undefined {
+  const row = db.prepare(`SELECT ${RUN_COLS} FROM runs r JOIN sites s ON s.id = r.site_id WHERE r.id = ?`).get(id) as Record<string, unknown> | undefined;
+  return row ? toRun(row) : undefined;
+}
+
+export function runFindings(db: DB, runId: number): Finding[] {
+  const rows = db.prepare('SELECT * FROM findings WHERE run_id = ? ORDER BY rowid').all(runId) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: String(r.id), audit: String(r.audit), rule: String(r.rule), severity: r.severity as Finding['severity'], url: String(r.url),
+    message: String(r.message), fingerprint: String(r.fingerprint), division: (r.division as string) ?? null,
+    refs: JSON.parse(String(r.refs_json)), evidence: JSON.parse(String(r.evidence_json)),
+    ...(r.deduction !== null ? { deduction: Number(r.deduction) } : {}),
+  }));
+}
