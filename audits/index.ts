@@ -2,4 +2,4 @@
 import type { Audit } from '../src/audit/types.ts';
 import links from './links.ts';
 
-export const ALL_AUDITS: Audit[] = [links as unknown as Audit];
+export const ALL_AUDITS: Audit[] = [links];

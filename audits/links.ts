@@ -6,7 +6,7 @@
  * Inspection deduction: homepage −1 per broken link, other pages −0.1 each, capped.
  */
 import { z } from 'zod';
-import { defineAudit, type FindingDraft } from '../src/audit/types.ts';
+import { defineAudit, type FindingDraft, type VerdictInputs } from '../src/audit/types.ts';
 import type { LinkKind, LinkTarget, PageArtifact } from '../src/gather/artifacts.ts';
 import { guideline, inspection, seedTask } from './rules/refs.ts';
 
@@ -24,7 +24,7 @@ const options = z.strictObject({
 
 const KIND_ZH: Record<LinkKind, string> = { a: '链接', img: '图片', script: '脚本', link: '样式/图标', iframe: '内嵌框架', attachment: '附件', area: '热区链接', form: '表单' };
 
-export interface LinksData {
+export interface LinksData extends VerdictInputs {
   brokenTargets: number;
   homepageBroken: number;
   otherBroken: number;
@@ -163,6 +163,7 @@ export default defineAudit({
       redirectLoops: loops,
       missingAnchors: anchors,
       deduction: { homepage: round(home), other: round(other), total: round(Math.min(o.cap, home + other)), cap: o.cap, unconfirmed: true },
+      deductions: [{ item: '链接不可用', points: round(Math.min(o.cap, home + other)), cap: o.cap, unconfirmed: true }],
     };
     return { findings, data };
   },

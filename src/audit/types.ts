@@ -104,7 +104,8 @@ export interface AuditResult {
   data?: unknown;
 }
 
-export interface Audit<O extends z.ZodType = z.ZodType> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds audits of any options type
+export interface Audit<O extends z.ZodType = any> {
   meta: AuditMeta<O>;
   run(ctx: AuditContext<z.infer<O>>): AuditResult;
 }
@@ -112,4 +113,31 @@ export interface Audit<O extends z.ZodType = z.ZodType> {
 /** Helps TypeScript infer the options type from the schema. */
 export function defineAudit<O extends z.ZodType>(audit: Audit<O>): Audit<O> {
   return audit;
+}
+
+/**
+ * What an audit contributes to the inspection verdict, returned inside its `data`:
+ * `data.veto` for an 单项否决 item it decides, `data.deductions` for the points it costs.
+ * The verdict audit only collects these, so each rule's logic stays in its own audit.
+ */
+export interface VetoContribution {
+  /** The veto item's name as the 检查指标 print it: 站点无法访问, 首页不更新, 栏目不更新, 互动回应差, 服务不实用, 严重问题. */
+  item: string;
+  hit: boolean;
+  /** One line a person can check, e.g. "5 个栏目超期未更新：…". */
+  evidence: string;
+  /** False when the audit could not judge it (e.g. no probe history). */
+  evaluated?: boolean;
+}
+
+export interface DeductionContribution {
+  item: string;
+  points: number;
+  cap: number;
+  unconfirmed?: boolean;
+}
+
+export interface VerdictInputs {
+  veto?: VetoContribution | VetoContribution[];
+  deductions?: DeductionContribution[];
 }
