@@ -23,7 +23,13 @@ export async function loadRobots(fetcher: Fetcher, origin: string, userAgent: st
   return {
     url,
     found: Boolean(ok),
-    sitemaps: parser.getSitemaps(),
+    sitemaps: parser.getSitemaps().flatMap((s) => {
+      try {
+        return [new URL(s, url).href];
+      } catch {
+        return [];
+      }
+    }),
     isAllowed: (u: string) => parser.isAllowed(u, agent) !== false,
   };
 }

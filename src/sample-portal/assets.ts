@@ -127,6 +127,7 @@ a:hover{color:#b30000}
 .top{background:#0b5394;color:#fff;padding:16px 0}
 .top .wrap{display:flex;justify-content:space-between;align-items:center}
 .top .site-name{font-size:28px;font-weight:bold;color:#fff;text-decoration:none}
+.top-right{display:flex;gap:16px;align-items:center}
 .top label{color:#fff;margin-right:6px}
 .top input{width:200px;padding:4px;border:1px solid #fff}
 .top button{padding:4px 12px;background:#fff;color:#0b5394;border:0}
