@@ -1,9 +1,9 @@
 /** `zhaocuo audit <url>`: crawl, audit, store, report; exit 0 clean, 1 findings ≥ --fail-on, 2 usage. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { severityRank, type Severity } from '../audit/types.ts';
-import { auditSite } from '../run/audit-site.ts';
+import { auditSite, validateStartUrl } from '../run/audit-site.ts';
 import { Log } from './log.ts';
 import { hostPort, isoDate, positiveInt, seconds, severity } from './options.ts';
 import { summaryText } from './summary.ts';
@@ -20,9 +20,16 @@ export interface CrawlFlags {
   sitemap?: boolean;
   external?: boolean;
   dnsServer?: string;
+  ipv6?: boolean;
   failOn?: Severity;
   include?: string[];
   exclude?: string[];
+  /** Browser audits (issue 5): --no-browser, --a11y-pages, --browser-pool, --items-per-column, --no-lighthouse. */
+  browser?: boolean;
+  a11yPages?: 'sample' | 'all';
+  browserPool?: number;
+  itemsPerColumn?: number;
+  lighthouse?: boolean;
 }
 
 /** Flags win over the config file. */
@@ -38,13 +45,28 @@ export function applyFlags(config: Config, f: CrawlFlags): Config {
   if (f.sitemap === false) c.crawl.sitemap = false;
   if (f.external === false) c.crawl.checkExternal = false;
   if (f.dnsServer) c.dnsServer = f.dnsServer;
+  if (f.ipv6 === false) c.ipv6 = { ...c.ipv6, enabled: false };
   if (f.failOn) c.failOn = f.failOn;
   if (f.include?.length) c.site.include = f.include;
   if (f.exclude?.length) c.site.exclude = [...c.site.exclude, ...f.exclude];
+  if (f.browser === false) c.browser = { ...c.browser, enabled: false };
+  if (f.a11yPages) c.browser = { ...c.browser, pages: f.a11yPages };
+  if (f.browserPool) c.browser = { ...c.browser, pool: f.browserPool };
+  if (f.itemsPerColumn !== undefined) c.browser = { ...c.browser, itemsPerColumn: f.itemsPerColumn };
+  if (f.lighthouse === false) c.browser = { ...c.browser, lighthouse: { ...c.browser.lighthouse, enabled: false } };
   return c;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const a11yPages = (v: string): 'sample' | 'all' => {
+  if (v !== 'sample' && v !== 'all') throw new InvalidArgumentError('expected sample or all');
+  return v;
+};
+const nonNegativeInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+};
 
 export function addCrawlOptions(cmd: Command): Command {
   return cmd
@@ -60,7 +82,8 @@ export function addCrawlOptions(cmd: Command): Command {
     .option('--no-external', 'do not check links to other sites')
     .option('--include <prefix>', 'crawl only paths under this prefix (repeatable)', collect)
     .option('--exclude <prefix|/regex/>', 'do not crawl matching paths (repeatable)', collect)
-    .option('--dns-server <host:port>', 'resolve every name through this DNS server', hostPort);
+    .option('--dns-server <host:port>', 'resolve every name through this DNS server', hostPort)
+    .option('--no-ipv6', 'skip the IPv6 checks (AAAA, homepage over IPv6, 二级/三级 link support)');
 }
 
 export function registerAudit(program: Command): void {
@@ -75,12 +98,28 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severity)
     .option('-q, --quiet', 'print only errors and the summary')
     .option('--log <format>', 'json: JSON lines on stderr (for cron)')
+    .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, lighthouse)')
+    .option('--a11y-pages <which>', 'pages the browser audits: sample (homepage, columns, items, 办事指南, config urls) or all', a11yPages)
+    .option('--browser-pool <n>', 'pages open at once in the browser (default 3)', positiveInt)
+    .option('--items-per-column <n>', 'item pages per column in the browser sample (default 2)', nonNegativeInt)
+    .option('--no-lighthouse', 'skip Lighthouse (the other browser audits still run)')
     .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string }) => {
       const log = Log.pick(opts);
+      validateStartUrl(url);
       const { config: fileConfig } = await loadConfig(opts.config);
       const config = applyFlags(fileConfig, opts);
       log.event('start', { url }, `zhaocuo: auditing ${url}`);
-      const res = await auditSite({ startUrl: url, config, db: opts.db === false ? null : opts.db, outDir: opts.out, onProgress: log.progress });
+      const res = await auditSite({
+        startUrl: url,
+        config,
+        db: opts.db === false ? null : opts.db,
+        outDir: opts.out,
+        onProgress: log.progress,
+        onWarning: (m) => (log.mode === 'json' ? log.event('warning', { message: m }) : (log.clear(), process.stderr.write(`zhaocuo: warning: ${m}\n`))),
+        onBrowserProgress: (p) => {
+          if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo: browser: opening ${p.total} sampled pages` : `zhaocuo: browser: Lighthouse on ${p.total} page(s)`);
+        },
+      });
       log.clear();
       log.event('done', { runId: res.runId, summary: res.report.summary, report: res.files?.json });
       if (log.mode !== 'json') process.stdout.write(summaryText(res.report, res.files) + '\n');

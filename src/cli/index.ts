@@ -4,8 +4,12 @@ import { UsageError } from '../config/errors.ts';
 import { StartUrlError } from '../gather/crawl.ts';
 import { VERSION } from '../report/build.ts';
 import { registerAudit } from './audit.ts';
+import { registerProbe } from './probe.ts';
 import { registerRuns } from './runs.ts';
 import { registerStart } from './start.ts';
+import { registerServe } from './serve.ts';
+import { registerTickets } from './tickets.ts';
+import { registerTokens } from './tokens.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhaocuo')
@@ -14,8 +18,12 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(zhaocuo --help lists the commands)');
   registerAudit(program);
+  registerProbe(program);
   registerRuns(program);
   registerStart(program);
+  registerServe(program);
+  registerTickets(program);
+  registerTokens(program);
   return program;
 }
 

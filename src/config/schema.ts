@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../audit/types.ts';
+import { ticketsSchema } from '../tickets/config.ts';
+import { serverSchema } from '../server/config.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
@@ -28,6 +30,56 @@ export const crawlSchema = z.strictObject({
   /** Verify links to other sites. */
   checkExternal: z.boolean().default(true),
   userAgent: z.string().default('zhaocuo/0.1 (+government website audit)'),
+});
+
+/** The IPv6 gatherer (issue 4): what it fetches over IPv6 after the crawl. */
+export const ipv6Schema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Homepage fetches over IPv6 for the success rate (each a fresh connection). */
+  probes: z.number().int().min(1).max(50).default(3),
+  /** Pause between two homepage probes. */
+  probeIntervalMs: z.number().int().min(0).default(1000),
+  /** 'url': every 二级/三级 link URL is requested over IPv6 (once); 'host': one request per host decides for all its links. */
+  judge: z.enum(['url', 'host']).default('url'),
+  /** Link kinds that count as 二级/三级 links (hyperlinks by default; add 'img', 'script', 'link', 'iframe' to count page resources). */
+  linkKinds: z.array(z.enum(['a', 'img', 'script', 'link', 'iframe', 'attachment', 'area', 'form'])).min(1).default(['a', 'area', 'attachment']),
+  /** Timeout of one IPv6 request (default: crawl.timeoutMs). */
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+/** The browser gatherer (issue 5): sampled pages in headless Chromium for axe, 适老化 and Lighthouse. */
+export const browserSchema = z.strictObject({
+  /** Off with --no-browser: the accessibility, age-friendly and lighthouse audits are then skipped. */
+  enabled: z.boolean().default(true),
+  /** Chromium/Chrome binary (default: CHROME_PATH, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). */
+  executablePath: z.string().optional(),
+  /** Pages open at once in the one browser, each in its own incognito-like context. */
+  pool: z.number().int().min(1).max(16).default(3),
+  /** Deadline of one page (load, checks, screenshot); a page that hangs fails alone. */
+  pageTimeoutMs: z.number().int().positive().default(30000),
+  /** Wait after the load event before checking (pop-ups opened by timers). */
+  settleMs: z.number().int().min(0).max(30000).default(500),
+  /** sample: homepage, column pages, itemsPerColumn items of each column, 办事指南 pages, `urls`; all: every crawled page. */
+  pages: z.enum(['sample', 'all']).default('sample'),
+  itemsPerColumn: z.number().int().min(0).default(2),
+  /** Cap of the sample (pages: all is not capped). */
+  maxPages: z.number().int().positive().default(300),
+  /** More pages to open in the browser (absolute, or relative to the start URL). */
+  urls: z.array(z.string()).default([]),
+  /** A PNG of each page with accessibility violations, beside the report. */
+  screenshots: z.boolean().default(true),
+  /** Language of axe's rule texts (axe-core locale: zh_CN, zh_TW, en, …). */
+  axeLocale: z.string().default('zh_CN'),
+  lighthouse: z
+    .strictObject({
+      /** Off with --no-lighthouse. */
+      enabled: z.boolean().default(true),
+      /** Key pages Lighthouse runs on besides the homepage (absolute, or relative to the start URL). */
+      urls: z.array(z.string()).default([]),
+      formFactor: z.enum(['mobile', 'desktop']).default('mobile'),
+      timeoutMs: z.number().int().positive().default(90000),
+    })
+    .default(() => ({ enabled: true, urls: [], formFactor: 'mobile' as const, timeoutMs: 90000 })),
 });
 
 export const siteSchema = z.strictObject({
@@ -66,9 +118,17 @@ export const configSchema = z.strictObject({
   today: isoDate.optional(),
   failOn: z.enum(SEVERITIES).default('high'),
   divisions: divisionsSchema.default(() => divisionsSchema.parse({})),
+  ipv6: ipv6Schema.default(() => ipv6Schema.parse({})),
+  browser: browserSchema.default(() => browserSchema.parse({})),
   audits: z.record(z.string(), auditSettingSchema).default({}),
+  /** 找错 tickets: deadline, calendar, audit findings → tickets, import, webhooks. */
+  tickets: ticketsSchema.default(() => ticketsSchema.parse({})),
+  /** `zhaocuo serve`: address, extension origins, size limits. */
+  server: serverSchema.default(() => serverSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type CrawlConfig = z.infer<typeof crawlSchema>;
+export type Ipv6Config = z.infer<typeof ipv6Schema>;
+export type BrowserConfig = z.infer<typeof browserSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -3,6 +3,9 @@
  * Plain data (JSON-serialisable), so they can be stored, replayed in tests and shared with
  * the extension's page check.
  */
+import type { BrowserArtifacts } from './browser/types.ts';
+import type { Ipv6Artifact } from './ipv6-types.ts';
+import type { AvailabilityArtifact } from '../probe/rule.ts';
 
 export type LinkKind = 'a' | 'img' | 'script' | 'link' | 'iframe' | 'attachment' | 'area' | 'form';
 export type LinkState = 'ok' | 'broken' | 'blocked' | 'skipped';
@@ -139,7 +142,18 @@ export interface Artifacts {
   sitemap: { urls: string[]; found: boolean };
   crawl: CrawlStats;
   /** Filled by the IPv6 gatherer (issue 4). */
-  ipv6?: unknown;
-  /** Filled by the browser gatherer (issue 5). */
-  browser?: unknown;
+  ipv6?: Ipv6Artifact;
+  /** The stored homepage probes of the last days (zhaocuo probe), loaded from the store (issue 4). */
+  availability?: AvailabilityArtifact;
+  /**
+   * Filled by the browser gatherer (issue 5, src/gather/browser/): the sampled pages opened in
+   * headless Chromium. `browser.pages[]`: axe results (violations, incomplete), 适老化 facts
+   * (viewport, font sizes, fixed/floating layers, JS dialogs), load errors, screenshot paths.
+   * `browser.rendered[]` ({url, finalUrl, title, text, footerText}): the DOM text after scripts
+   * ran — markers written only by JavaScript (网站标识码 …) are found here, not in `pages[].text`.
+   * `browser.lighthouse[]`: scores and failing audits. Absent when the browser did not run.
+   */
+  browser?: BrowserArtifacts;
 }
+
+export type { BrowserArtifacts, BrowserPage, RenderedPage } from './browser/types.ts';

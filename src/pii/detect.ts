@@ -2,22 +2,34 @@
  * Personal data in published text (task 35; standards §9): 18-digit resident ID numbers
  * (valid area code, date and ISO 7064 MOD 11-2 check digit), personal mobile numbers, bank
  * card numbers (Luhn). Not personal: unified social credit codes, digit runs inside file
- * names or URLs, office fixed lines. Pure; shared by the privacy audit, every output that
- * must mask, and the extension.
+ * names or URLs, office fixed lines, values already masked. Pure; shared by the privacy
+ * audit, every output that must mask, and the extension.
+ *
+ * Values are found as written on real pages: plain runs (350102199001011234), grouped
+ * (350102 19900101 1234, 138-1234-5678, 6222 0212 3456 7890 123), with a +86 prefix, and in
+ * full-width digits. Masking keeps the length of the text (only digits become *), so offsets
+ * into a masked text are offsets into the original.
  */
 
 export type PiiKind = 'id-number' | 'mobile' | 'bank-card';
 
 export interface PiiHit {
   kind: PiiKind;
+  /** The value's digits, canonical (no separators, ASCII, X upper-case). Never output it. */
   value: string;
+  /** The canonical value masked: 3501**********1234, 138****5678. Safe to output. */
   masked: string;
+  /** Where the value starts in the text. */
   index: number;
+  /** Characters the value spans in the text as written (separators and prefix included). */
+  length: number;
 }
+
+export const PII_KIND_ZH: Record<PiiKind, string> = { 'id-number': '居民身份证号码', mobile: '个人手机号码', 'bank-card': '银行卡号' };
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
-/** First two digits of valid 行政区划代码 (provinces, autonomous regions, municipalities). */
+/** First two digits of valid 行政区划代码 (provinces, autonomous regions, municipalities, HK/MO/TW). */
 const PROVINCES = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82']);
 
 export function idCheckDigit(first17: string): string {
@@ -46,6 +58,7 @@ function idShaped(v: string): boolean {
 }
 
 export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
   let sum = 0;
   let dbl = false;
   for (let i = digits.length - 1; i >= 0; i--) {
@@ -60,44 +73,155 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** A unified social credit code (统一社会信用代码, GB 32100-2015) with a valid check character. */
+export function isCreditCode(code: string): boolean {
+  const c = code.toUpperCase();
+  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(c)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(c[i]) * USCC_WEIGHTS[i];
+  const r = 31 - (sum % 31);
+  return USCC_CHARS[r === 31 ? 0 : r] === c[17];
+}
+
 /** Keeps the first `head` and last `tail` characters: 3501**********1234. */
 export function maskValue(value: string, head = 4, tail = 4): string {
   if (value.length <= head + tail) return '*'.repeat(value.length);
   return value.slice(0, head) + '*'.repeat(value.length - head - tail) + value.slice(-tail);
 }
 
-const maskFor = (kind: PiiKind, v: string) => (kind === 'mobile' ? maskValue(v, 3, 4) : maskValue(v, 4, 4));
+const KEEP: Record<PiiKind, [number, number]> = { 'id-number': [4, 4], mobile: [3, 4], 'bank-card': [4, 4] };
 
-// Digit runs not glued to other letters/digits; a run inside a file name or a URL path is skipped below.
-const RUN_RE = /(?<![0-9A-Za-z])(\d{11}|\d{15,19}|\d{17}[Xx])(?![0-9A-Za-z])/g;
-const FILE_CONTEXT = /[\/\\=_.-]$|\.(pdf|docx?|xlsx?|jpe?g|png|gif|zip|rar|html?|wps)/i;
+/** The canonical masked form of a value of this kind (138****5678, 3501**********1234). */
+export function maskAs(kind: PiiKind, value: string): string {
+  const [h, t] = KEEP[kind];
+  return maskValue(value, h, t);
+}
 
-export function findPii(text: string): PiiHit[] {
-  const hits: PiiHit[] = [];
-  for (const m of text.matchAll(RUN_RE)) {
-    const v = m[1];
-    const i = m.index!;
-    const before = text.slice(Math.max(0, i - 1), i);
-    const after = text.slice(i + v.length, i + v.length + 6);
-    if (FILE_CONTEXT.test(before) || /^\.(pdf|docx?|xlsx?|jpe?g|png|gif|zip|rar|html?|wps)/i.test(after) || /^[\/_-]/.test(after)) continue;
-    let kind: PiiKind | undefined;
-    if (v.length === 18 && isValidIdNumber(v)) kind = 'id-number';
-    else if (v.length === 11 && /^1[3-9]\d{9}$/.test(v)) kind = 'mobile';
-    else if (v.length >= 16 && v.length <= 19 && /^\d+$/.test(v) && /^[3-6]/.test(v) && !idShaped(v) && luhnValid(v)) kind = 'bank-card';
-    if (kind) hits.push({ kind, value: v, masked: maskFor(kind, v), index: i });
+/** Full-width digits and X read as ASCII; one UTF-16 unit each, so offsets stay the same. */
+function asciiDigits(text: string): string {
+  return text.replace(/[\uFF10-\uFF19\uFF38\uFF58]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+// Candidates, grouped forms first; never glued to other ASCII letters or digits.
+const CANDIDATE_RE = new RegExp(
+  '(?<![0-9A-Za-z])(' +
+    [
+      '\\d{6}[ -]\\d{8}[ -]\\d{3}[\\dXx]', // ID 6-8-4
+      '(?:\\+?86[ -]?)?1[3-9]\\d[ -]\\d{4}[ -]\\d{4}', // mobile 3-4-4
+      '\\d{4}(?:[ -]\\d{4}){3}(?:[ -]\\d{1,4})?', // card 4-4-4-4(-n)
+      '\\+?86[ -]?1[3-9]\\d{9}', // mobile with country code
+      '\\d{17}[Xx]',
+      '\\d{11,19}',
+    ].join('|') +
+    ')(?![0-9A-Za-z])',
+  'g',
+);
+
+/** Labels after which a digit run is an organisation's or a document's number, not a person's. */
+const NOT_PERSONAL_LABEL = /(信用代码|机构代码|识别号|税号|索引号|登记号|登记证号|许可证号|证书编号|编号|文号|订单号|流水号|备案号|标识码|代码)[：:\s]*$/;
+const EXT_AFTER = /^\.[A-Za-z][A-Za-z0-9]{1,4}(?![A-Za-z0-9])/;
+
+/** True when the run is part of a URL, a path, a file name, an e-mail address or a code. */
+function inUrlOrFileName(text: string, start: number, end: number): boolean {
+  let s = start;
+  while (s > 0 && /[\x21-\x7e]/.test(text[s - 1])) s--;
+  let e = end;
+  while (e < text.length && /[\x21-\x7e]/.test(text[e])) e++;
+  const token = text.slice(s, e);
+  if (/:\/\/|www\.|@/i.test(token)) return true;
+  if (token.startsWith('/') || (token.match(/\//g) ?? []).length >= 2 || token.includes('\\')) return true;
+  if (EXT_AFTER.test(text.slice(end, end + 8))) return true;
+  const before = text[start - 1] ?? '';
+  const after = text[end] ?? '';
+  if (/[_=?&#.%]/.test(before) || /[_=?&#%]/.test(after)) return true;
+  // a/b: a path segment unless both sides are numbers (13812345678/13912345678)
+  if (before === '/' && !/\d/.test(text[start - 2] ?? '')) return true;
+  if (after === '/' && !/\d/.test(text[end + 1] ?? '')) return true;
+  // A code like ABC-350102…: a hyphen glued to letters or digits before the run.
+  if (before === '-' && /[0-9A-Za-z]/.test(text[start - 2] ?? '')) return true;
+  if (after === '-' && /[0-9A-Za-z]/.test(text[end + 1] ?? '')) return true;
+  return false;
+}
+
+function classify(digits: string, labelBefore: string): { kind: PiiKind; value: string; skip: number } | undefined {
+  const orgLabel = NOT_PERSONAL_LABEL.test(labelBefore);
+  if (digits.length === 18 && isValidIdNumber(digits) && !/(信用代码|机构代码|识别号|税号)[：:\s]*$/.test(labelBefore)) return { kind: 'id-number', value: digits, skip: 0 };
+  if (/^1[3-9]\d{9}$/.test(digits)) return { kind: 'mobile', value: digits, skip: 0 };
+  if (/^861[3-9]\d{9}$/.test(digits)) return { kind: 'mobile', value: digits.slice(2), skip: 2 };
+  if (
+    digits.length >= 16 && digits.length <= 19 && /^\d+$/.test(digits) && /^[3-6]/.test(digits) &&
+    !idShaped(digits) && !(digits.length === 18 && isCreditCode(digits)) && !orgLabel && luhnValid(digits)
+  ) {
+    return { kind: 'bank-card', value: digits, skip: 0 };
+  }
+  return undefined;
+}
+
+/** The span as written with its digits masked like the canonical value (same length). */
+function maskWritten(span: string, kind: PiiKind, valueLen: number, skip: number): string {
+  const [head, tail] = KEEP[kind];
+  let k = -skip; // index among the value's digits (the +86 prefix digits are kept)
+  let out = '';
+  for (const ch of span) {
+    if (/[0-9Xx\uFF10-\uFF19\uFF38\uFF58]/.test(ch)) {
+      const keep = k < 0 || (valueLen > head + tail && (k < head || k >= valueLen - tail));
+      out += keep ? ch : '*';
+      k++;
+    } else out += ch;
+  }
+  return out;
+}
+
+interface RawHit extends PiiHit {
+  maskedWritten: string;
+}
+
+function scan(text: string): RawHit[] {
+  const t = asciiDigits(text);
+  const hits: RawHit[] = [];
+  for (const m of t.matchAll(CANDIDATE_RE)) {
+    const span = m[1];
+    const start = m.index!;
+    const end = start + span.length;
+    if (inUrlOrFileName(t, start, end)) continue;
+    const digits = span.replace(/[^0-9Xx]/g, '').toUpperCase();
+    // A grouped match must split where the kind's own grouping splits, otherwise it is a list of numbers.
+    const grouped = /[ -]/.test(span.replace(/^\+?86[ -]?/, ''));
+    const c = classify(digits, t.slice(Math.max(0, start - 12), start));
+    if (!c) continue;
+    if (grouped) {
+      const shape = span.replace(/^\+?86[ -]?/, '').replace(/[0-9Xx]/g, 'd');
+      const ok =
+        (c.kind === 'id-number' && /^d{6}[ -]d{8}[ -]d{4}$/.test(shape)) ||
+        (c.kind === 'mobile' && /^d{3}[ -]d{4}[ -]d{4}$/.test(shape)) ||
+        (c.kind === 'bank-card' && /^d{4}([ -]d{4}){3}([ -]d{1,4})?$/.test(shape));
+      if (!ok) continue;
+    }
+    const written = text.slice(start, end);
+    hits.push({ kind: c.kind, value: c.value, masked: maskAs(c.kind, c.value), index: start, length: span.length, maskedWritten: maskWritten(written, c.kind, c.value.length, c.skip) });
   }
   return hits;
 }
 
-/** The text with every personal-data value masked: for every output (report, ticket, log). */
+export function findPii(text: string): PiiHit[] {
+  return scan(text).map(({ maskedWritten: _, ...h }) => h);
+}
+
+/**
+ * The text with every personal-data value masked: for every output (report, ticket, log).
+ * Only digits change, so the result has the same length as the input.
+ */
 export function maskPii(text: string): string {
-  const hits = findPii(text);
+  const hits = scan(text);
   if (!hits.length) return text;
   let out = '';
   let last = 0;
   for (const h of hits) {
-    out += text.slice(last, h.index) + h.masked;
-    last = h.index + h.value.length;
+    out += text.slice(last, h.index) + h.maskedWritten;
+    last = h.index + h.length;
   }
   return out + text.slice(last);
 }

@@ -5,6 +5,7 @@ import type { AuditRun } from '../audit/run.ts';
 import type { Audit, Severity } from '../audit/types.ts';
 import { SEVERITIES } from '../audit/types.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
+import { maskDeep, maskPii } from '../pii/detect.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 export const VERSION = pkg.version;
@@ -65,7 +66,7 @@ export function buildReport(i: BuildInput): Report {
       ...(p.finalUrl !== p.url ? { finalUrl: p.finalUrl } : {}),
       status: p.status,
       depth: p.depth,
-      title: p.title,
+      title: maskPii(p.title),
       charset: p.charset,
       ...(p.fromSitemap ? { fromSitemap: true } : {}),
     })),
@@ -89,8 +90,9 @@ export function buildReport(i: BuildInput): Report {
       ...(o.reason ? { reason: o.reason } : {}),
       findings: o.findings,
       refs: metaById.get(o.id)?.refs ?? [],
-      ...(o.data !== undefined ? { data: o.data } : {}),
+      // Audit data quotes pages too (column items, titles): mask it like findings.
+      ...(o.data !== undefined ? { data: maskDeep(o.data) } : {}),
     })),
-    ...(result.data.ipv6 !== undefined ? { ipv6: result.data.ipv6 } : {}),
+    ...(result.data.ipv6 !== undefined ? { ipv6: maskDeep(result.data.ipv6) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** Writes report.json and index.html so that a reader never sees a half-written report. */
-import { accessSync, constants, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
 import { renderHtml } from './html.ts';
 import type { Report } from './schema.ts';
@@ -9,10 +9,24 @@ import type { Report } from './schema.ts';
 export function ensureWritableDir(dir: string): string {
   const abs = resolve(dir);
   try {
-    mkdirSync(abs, { recursive: true });
+    // Walk up to the first existing folder ourselves: Node 20's recursive mkdir never returns
+    // under some virtual file systems (/proc), and a cron job must not hang on a typo.
+    const missing: string[] = [];
+    let cur = abs;
+    while (!existsSync(cur)) {
+      missing.unshift(cur);
+      const up = dirname(cur);
+      if (up === cur) break;
+      cur = up;
+    }
+    if (!statSync(cur).isDirectory()) throw Object.assign(new Error(`${cur} is not a folder`), { code: 'ENOTDIR' });
+    accessSync(cur, constants.W_OK);
+    for (const m of missing) mkdirSync(m);
     accessSync(abs, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`cannot write reports to ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (choose another --out)`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a file is in the way' : code === 'ENOENT' ? 'the folder cannot be created there' : (err as Error).message;
+    throw new UsageError(`cannot write reports to ${abs}: ${why} (choose another --out)`);
   }
   return abs;
 }

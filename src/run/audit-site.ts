@@ -14,11 +14,17 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { localToday } from '../gather/dates.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher } from '../gather/http.ts';
+import { gatherIpv6 } from '../gather/ipv6.ts';
+import { gatherBrowser, type BrowserProgress } from '../gather/browser/gather.ts';
+import type { BrowserFinder } from '../gather/browser/find.ts';
+import { loadAvailability } from '../probe/store.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report } from '../report/schema.ts';
 import { ensureWritableDir, writeReport } from '../report/write.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun } from '../store/runs.ts';
+import { ticketContext } from '../tickets/context.ts';
+import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
 
 export interface AuditSiteOptions {
   startUrl: string;
@@ -29,6 +35,12 @@ export interface AuditSiteOptions {
   outDir?: string | null;
   audits?: Audit[];
   onProgress?: (p: CrawlProgress) => void;
+  /** Progress of the browser pass (pages, then Lighthouse). */
+  onBrowserProgress?: (p: BrowserProgress) => void;
+  /** Why a part of the run was skipped (e.g. no browser found), for the CLI to print. */
+  onWarning?: (message: string) => void;
+  /** Finds the Chromium binary (default: CHROME_PATH, /usr/bin/chromium, …); injectable for tests. */
+  findBrowser?: BrowserFinder;
 }
 
 export interface AuditSiteResult {
@@ -39,6 +51,8 @@ export interface AuditSiteResult {
   files?: { json: string; html: string };
   /** Highest severity found, for --fail-on. */
   worst: Severity | null;
+  /** Tickets filed, updated, reopened and fix-verified from this run's findings (runs with a db). */
+  tickets?: SyncResult | { runId: number; error: string };
 }
 
 export function validateStartUrl(url: string): string {
@@ -59,6 +73,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const today = o.config.today ?? localToday();
   const host = new URL(startUrl).host;
   if (o.outDir) ensureWritableDir(o.outDir);
+  // Ticket settings (holiday calendar files) are checked before the crawl, like the rest of the config.
+  const ticketCtx = o.db ? ticketContext(o.config) : null;
 
   const ownDb = typeof o.db === 'string';
   const db: DB | null = typeof o.db === 'string' ? openDb(o.db) : (o.db ?? null);
@@ -68,13 +84,34 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress });
-    const result = runAudits(artifacts, o.config, today, audits);
-    const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
+    // IPv6 (issue 4): after the crawl, on its graph; off with --no-ipv6 / ipv6.enabled false.
+    if (o.config.ipv6?.enabled !== false && o.config.audits.ipv6?.enabled !== false && audits.some((a) => a.meta.id === 'ipv6')) artifacts.ipv6 = await gatherIpv6({ artifacts, config: o.config, resolver });
+    // Availability (issue 4): the stored homepage probes of the last 7 days, for 站点无法访问.
+    if (db && audits.some((a) => a.meta.id === 'availability')) artifacts.availability = loadAvailability(db, [new URL(startUrl).origin, artifacts.site.origin], new Date(), Number(o.config.audits.availability?.options?.days ?? 7));
     const outDir = o.outDir === null ? null : (o.outDir ?? join('reports', host.replace(/[:\[\]]/g, '_'), `run-${runId ?? Date.now()}`));
+    // Browser (issue 5): sampled pages in headless Chromium (axe, 适老化, Lighthouse, rendered DOM);
+    // off with --no-browser. No browser on the machine: those audits are skipped with the reason.
+    let browserSkipped: string | undefined;
+    const needBrowser = (a: Audit) => a.meta.requires.includes('browser');
+    if (audits.some((a) => needBrowser(a) && o.config.audits[a.meta.id]?.enabled !== false)) {
+      if (!o.config.browser.enabled) browserSkipped = 'browser audits off (--no-browser / browser.enabled: false)';
+      else {
+        const b = await gatherBrowser({ artifacts, browser: o.config.browser, resolver, privateDns: Boolean(o.config.dnsServer), outDir, findBrowser: o.findBrowser, onProgress: o.onBrowserProgress });
+        if (b.ok) artifacts.browser = b.browser;
+        else {
+          browserSkipped = b.skipped;
+          o.onWarning?.(b.skipped);
+        }
+      }
+    }
+    const result = runAudits(artifacts, o.config, today, audits);
+    if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
+    const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
     const files = outDir ? writeReport(outDir, report) : undefined;
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
+    const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
-    return { runId, report, artifacts, result, files, worst };
+    return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {
     if (db && runId !== null) failRun(db, runId, (err as Error).message);
     throw err;

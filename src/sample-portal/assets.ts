@@ -142,7 +142,8 @@ a:hover{color:#b30000}
 .side ul{list-style:none;margin:0;padding:0;border:1px solid #d6dde6}
 .side li a{display:block;padding:8px 12px;border-bottom:1px solid #e5e9ef;text-decoration:none;color:#333}
 .content-box{flex:1;min-width:0}
-.col-title{font-size:18px;border-bottom:2px solid #0b5394;padding-bottom:6px}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.col-title{margin:0 0 8px;font-size:18px;border-bottom:2px solid #0b5394;padding-bottom:6px}
 ul.list{list-style:none;margin:0;padding:0}
 ul.list li{display:flex;justify-content:space-between;border-bottom:1px dashed #d0d0d0;padding:6px 0}
 ul.list li span,.date{color:#595959;white-space:nowrap;margin-left:12px}
@@ -165,11 +166,11 @@ table.list th,table.info th{background:#eef3f9;color:#222}
 .msg{border:1px solid #d6dde6;padding:10px 14px;margin:0 0 14px}
 .msg dt{font-weight:bold;font-size:16px}
 .msg dd{margin:4px 0}
-.footer{background:#1f3b5a;color:#fff;padding:20px 0;margin-top:20px;font-size:13px}
+.footer{background:#1f3b5a;color:#fff;padding:0 0 20px;margin-top:20px;font-size:13px}
 .footer a{color:#fff}
 .footer .wrap{display:flex;gap:20px;align-items:center}
 .footer p{margin:2px 0}
-.footer-links{text-align:center;padding:8px 0;background:#e9eef4}
+.footer-links{text-align:center;padding:8px 0;margin-bottom:16px;background:#e9eef4}
 .footer-links a{color:#1a4d8f;margin:0 10px}
 form.zx label{display:inline-block;width:90px}
 form.zx div{margin:8px 0}

@@ -79,17 +79,17 @@ export function makeChrome(external: string): Chrome {
     `<a href="${external}/beian/gongan.html?recordcode=${SITE.policeCode}" target="_blank" rel="noopener"><img src="/images/gongan.png" alt="" width="16" height="16">${text}</a>`;
 
   const footers: Record<FooterVariant, string> = {
-    plain: `${links}<footer class="footer"><div class="wrap">${badge}<div class="info">
+    plain: `<footer class="footer">${links}<div class="wrap">${badge}<div class="info">
 <p>主办单位：${SITE.name}　地址：${SITE.address}　邮编：${SITE.postcode}</p>
 <p>联系电话：${SITE.phone}　网站标识码：${SITE.siteCode}</p>
 <p>${icpLink(SITE.icp)}　${policeLink(SITE.police)}</p>
 </div>${jiucuo}</div></footer>`,
-    split: `${links}<footer class="footer"><div class="wrap">${badge}<div class="info">
+    split: `<footer class="footer">${links}<div class="wrap">${badge}<div class="info">
 <p>主办单位：<span>示例省海洋与渔业</span><span>局</span>　地址：${SITE.address}　邮编：${SITE.postcode}</p>
 <p>联系电话：<span>0591-</span><span>87654321</span>　网站标识码：<span>3500</span><span>000025</span></p>
 <p>${icpLink('闽ICP备<span>12345678</span>号-1')}　${policeLink('闽公网安备 <span>3501020200</span><span>0123</span>号')}</p>
 </div>${jiucuo}</div></footer>`,
-    js: `${links}<footer class="footer"><div class="wrap">${badge}<div class="info">
+    js: `<footer class="footer">${links}<div class="wrap">${badge}<div class="info">
 <p>主办单位：${SITE.name}　地址：${SITE.address}　邮编：${SITE.postcode}</p>
 <p>联系电话：${SITE.phone}　<span id="site-code"></span></p>
 <p>${icpLink(SITE.icp)}　${policeLink(SITE.police)}</p>
@@ -99,9 +99,9 @@ export function makeChrome(external: string): Chrome {
 
   const page = (p: PageParts): string => {
     const crumbs = p.crumbs
-      ? `<div class="wrap crumb">当前位置：<a href="/">首页</a>${p.crumbs
+      ? `<nav class="wrap crumb" aria-label="当前位置">当前位置：<a href="/">首页</a>${p.crumbs
           .map(([t, h]) => (h ? ` &gt; <a href="${h}">${esc(t)}</a>` : ` &gt; <span>${esc(t)}</span>`))
-          .join('')}</div>\n`
+          .join('')}</nav>\n`
       : '';
     const titleHtml = p.titleHtml ?? esc(p.title);
     return `<!DOCTYPE html>

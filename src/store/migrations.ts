@@ -82,4 +82,116 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, audit)
   );
   `,
+  // availability probes of a homepage (zhaocuo probe): one row per probe and family
+  `
+  CREATE TABLE probes (
+    id INTEGER PRIMARY KEY,
+    origin TEXT NOT NULL,
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    family INTEGER NOT NULL CHECK (family IN (4, 6)),
+    address TEXT,
+    status INTEGER,
+    load_ms INTEGER,
+    error TEXT
+  );
+  CREATE INDEX probes_origin_at ON probes(origin, at);
+  `,
+  // 找错 tickets: tickets, their history and screenshots, API tokens and sessions, the webhook outbox
+  `
+  CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    site_id INTEGER REFERENCES sites(id),
+    page_url TEXT,
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    evidence_json TEXT NOT NULL DEFAULT '{}',
+    source TEXT NOT NULL CHECK (source IN ('audit', 'extension', 'import', 'manual')),
+    reporter TEXT,
+    reporter_token_id INTEGER,
+    division TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('待处理', '处理中', '已整改', '已答复', '不予处理')),
+    reject_reason TEXT,
+    received_at TEXT NOT NULL,
+    due_at TEXT,
+    due_error TEXT,
+    closed_at TEXT,
+    reply TEXT,
+    replied_at TEXT,
+    external_id TEXT,
+    fingerprint TEXT,
+    audit TEXT,
+    severity TEXT,
+    first_run_id INTEGER,
+    last_seen_run_id INTEGER,
+    verified_run_id INTEGER,
+    verified_at TEXT,
+    reopen_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX tickets_fingerprint ON tickets(site_id, fingerprint) WHERE fingerprint IS NOT NULL;
+  CREATE UNIQUE INDEX tickets_external ON tickets(source, external_id) WHERE external_id IS NOT NULL;
+  CREATE INDEX tickets_open_due ON tickets(closed_at, due_at);
+  CREATE INDEX tickets_division ON tickets(division, status);
+  CREATE TABLE ticket_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+  CREATE TABLE ticket_history (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    note TEXT,
+    run_id INTEGER
+  );
+  CREATE INDEX ticket_history_ticket ON ticket_history(ticket_id, id);
+  CREATE TABLE ticket_blobs (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX ticket_blobs_ticket ON ticket_blobs(ticket_id, kind);
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('reporter', 'handler', 'admin')),
+    division TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    token_id INTEGER NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER REFERENCES tickets(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    target TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    body_json TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox(status, next_attempt_at);
+  `,
 ];

@@ -1,0 +1,195 @@
+/**
+ * npm run bench:browser — axe-core on 200 pages of the sample portal, two ways in one run:
+ *
+ *  1. zhaocuo's pool: one Chromium, N isolated pages at once, every page checked the way an
+ *     audit run checks it (rendered text, 适老化 facts, axe in every frame; no settle wait, no
+ *     screenshots);
+ *  2. a plain sequential puppeteer loop (new page, goto, inject axe, axe.run, close) — the way
+ *     pa11y-ci works; pa11y-ci itself cannot be installed on this machine (it pulls full
+ *     puppeteer, whose install downloads Chrome), so the loop stands in for it.
+ *
+ * Prints pages/min and the peak RSS of the whole process tree (this process + every Chromium
+ * process, summed from /proc) for each. Target on a 2-core machine: ≥ 120 pages/min and
+ * ≥ 2× the sequential rate.
+ *
+ *   npm run bench:browser -- [--pages 200] [--pool 3] [--no-sequential]
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import puppeteer from 'puppeteer-core';
+import { startSamplePortal } from '../src/sample-portal/server.ts';
+import { findBrowser } from '../src/gather/browser/find.ts';
+import { checkPage } from '../src/gather/browser/gather.ts';
+import { BrowserPool } from '../src/gather/browser/pool.ts';
+import { WCAG_TAGS } from '../src/gather/browser/axe.ts';
+import { BASE_ARGS } from '../src/gather/browser/flags.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const N = arg('pages', 200);
+const POOL = arg('pool', Math.min(4, Math.max(2, cpus().length + 1)));
+const SEQUENTIAL = !args.includes('--no-sequential');
+
+// --- process-tree RSS from /proc -----------------------------------------------------------------
+
+function treeRssBytes(root: number): number {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(after[1])); // field 4: ppid
+      rss.set(Number(d), Number(after[21]) * 4096); // field 24: rss in pages
+    } catch {
+      /* the process ended */
+    }
+  }
+  let sum = 0;
+  for (const [pid, bytes] of rss) {
+    for (let p: number | undefined = pid; p; p = parent.get(p)) {
+      if (p === root) {
+        sum += bytes;
+        break;
+      }
+    }
+  }
+  return sum;
+}
+
+function cpuSeconds(root: number): number {
+  // utime + stime of the tree (live processes) plus children already reaped (cutime, cstime).
+  let ticks = 0;
+  const parent = new Map<number, number>();
+  const t = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(after[1]));
+      t.set(Number(d), Number(after[11]) + Number(after[12]) + Number(after[13]) + Number(after[14]));
+    } catch {
+      /* gone */
+    }
+  }
+  for (const [pid, v] of t) {
+    for (let p: number | undefined = pid; p; p = parent.get(p)) {
+      if (p === root) {
+        ticks += v;
+        break;
+      }
+    }
+  }
+  return ticks / 100;
+}
+
+async function measure<T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; peakRss: number; cpu: number; result: T }> {
+  let peak = treeRssBytes(process.pid);
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(process.pid))), 100);
+  const cpu0 = cpuSeconds(process.pid);
+  const t0 = performance.now();
+  try {
+    const result = await fn();
+    const ms = performance.now() - t0;
+    peak = Math.max(peak, treeRssBytes(process.pid));
+    const cpu = cpuSeconds(process.pid) - cpu0;
+    process.stderr.write(`  ${label}: done in ${(ms / 1000).toFixed(1)} s\n`);
+    return { ms, peakRss: peak, cpu, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// --- the two ways -----------------------------------------------------------------------------------
+
+async function pooled(executablePath: string, urls: string[]) {
+  const pool = new BrowserPool({ executablePath, size: POOL, pageTimeoutMs: 30_000 });
+  await pool.start();
+  let violations = 0;
+  let failed = 0;
+  try {
+    await Promise.all(
+      urls.map(async (url) => {
+        try {
+          const r = await pool.withPage((page) => checkPage(page, { url, navigateTo: url, reasons: ['all'] }, { pageTimeoutMs: 30_000, settleMs: 0, axeLocale: 'zh_CN' }, pool, null));
+          violations += r.page.axe?.violations.length ?? 0;
+        } catch {
+          failed++;
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return { violations, failed };
+}
+
+async function sequential(executablePath: string, urls: string[]) {
+  const require = createRequire(import.meta.url);
+  const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: [...BASE_ARGS] });
+  let violations = 0;
+  let failed = 0;
+  try {
+    for (const url of urls) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+        await page.evaluate(axeSource);
+        violations += (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_TAGS)} } }).then((r) => r.violations.length)`)) as number;
+      } catch {
+        failed++;
+      } finally {
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return { violations, failed };
+}
+
+// --- run ---------------------------------------------------------------------------------------------
+
+const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
+const perMin = (n: number, ms: number) => (n / ms) * 60_000;
+
+const executablePath = findBrowser();
+const portal = await startSamplePortal({ host: '127.0.0.1', pages: Math.max(220, Math.ceil(N * 1.15)) });
+try {
+  const html = portal.manifest.pages.filter((p) => p.depth !== null && !/\?/.test(p.path));
+  if (html.length < N) throw new Error(`the sample portal has ${html.length} reachable pages, fewer than ${N}`);
+  const urls = html.slice(0, N).map((p) => portal.url + p.path);
+  console.log(`bench:browser — ${N} pages of the sample portal, Chromium ${executablePath}, ${cpus().length} cores, pool ${POOL}`);
+
+  const warm = await measure('warm-up', () => sequential(executablePath, urls.slice(0, 3)));
+  void warm;
+  const p = await measure(`pool of ${POOL}`, () => pooled(executablePath, urls));
+  const rows = [{ name: `zhaocuo pool (${POOL} pages, isolated contexts)`, ...p }];
+  if (SEQUENTIAL) {
+    const s = await measure('sequential loop', () => sequential(executablePath, urls));
+    rows.push({ name: 'sequential puppeteer loop (pa11y-ci stand-in)', ...s });
+  }
+  console.log('');
+  console.log('| way | pages | failed | seconds | pages/min | CPU s | peak RSS (tree) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${N} | ${r.result.failed} | ${(r.ms / 1000).toFixed(1)} | ${perMin(N - r.result.failed, r.ms).toFixed(0)} | ${r.cpu.toFixed(1)} | ${mb(r.peakRss)} |`);
+  }
+  const pool = perMin(N - p.result.failed, p.ms);
+  console.log('');
+  console.log(`pool: ${pool.toFixed(0)} pages/min (target ≥ 120: ${pool >= 120 ? 'met' : 'NOT met'})`);
+  if (rows[1]) {
+    const seq = perMin(N - rows[1].result.failed, rows[1].ms);
+    const x = pool / seq;
+    console.log(`pool ÷ sequential: ${x.toFixed(2)}× (target ≥ 2×: ${x >= 2 ? 'met' : 'NOT met'})`);
+  }
+} finally {
+  await portal.close();
+}

@@ -1,0 +1,245 @@
+/**
+ * The browser gatherer: after the crawl, the sampled pages are opened in one headless
+ * Chromium through a pool of isolated pages. For each page: the rendered text (for markers
+ * written by scripts), the 适老化 facts, axe-core in every frame, a screenshot when axe found
+ * violations; then Lighthouse on the homepage and the key pages. Never throws for a missing
+ * browser or a bad page: the result says why the browser audits were skipped, or which pages
+ * failed, and the rest of the run goes on.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import type { Artifacts } from '../artifacts.ts';
+import type { BrowserConfig } from '../../config/schema.ts';
+import type { NameResolver } from '../dns.ts';
+import { runAxe, type UtilityPages } from './axe.ts';
+import { BrowserNotFoundError, findBrowser, type BrowserFinder } from './find.ts';
+import { crawlHosts, hostResolverRules, resolveHosts } from './flags.ts';
+import { runLighthouse } from './lighthouse.ts';
+import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
+import { BrowserPool, PageTaskError, type PoolEvent } from './pool.ts';
+import { samplePages, type SampledPage } from './sample.ts';
+import type { AgeFacts, BrowserArtifacts, BrowserPage, JsDialog, LighthouseRun, RenderedLink, RenderedPage } from './types.ts';
+
+export interface BrowserProgress {
+  done: number;
+  total: number;
+  failed: number;
+  phase: 'pages' | 'lighthouse';
+}
+
+export interface GatherBrowserOptions {
+  artifacts: Artifacts;
+  browser: BrowserConfig;
+  /** The run's resolver: the browser maps every host the crawl saw to the same address. */
+  resolver: NameResolver;
+  /** True when the run has its own DNS server: names the crawl did not see do not resolve. */
+  privateDns?: boolean;
+  userAgent?: string;
+  /** Report folder for screenshots and Lighthouse JSON; null/undefined: nothing is saved. */
+  outDir?: string | null;
+  /** Finds the browser binary (injectable for tests). */
+  findBrowser?: BrowserFinder;
+  onProgress?: (p: BrowserProgress) => void;
+  onEvent?: (e: PoolEvent) => void;
+}
+
+export type BrowserGatherResult = { ok: true; browser: BrowserArtifacts } | { ok: false; skipped: string };
+
+const SCREENSHOT_MAX_HEIGHT = 4000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function fileSlug(url: string): string {
+  const u = new URL(url);
+  const base = (u.pathname.replace(/\/index\.s?html?$/, '/').replace(/^\/|\/$/g, '') || 'home').replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 60);
+  return `${base}-${createHash('sha1').update(url).digest('hex').slice(0, 8)}`;
+}
+
+export interface PageOutcome {
+  page: BrowserPage;
+  rendered?: RenderedPage;
+}
+
+async function renderedText(page: Page, url: string): Promise<RenderedPage> {
+  const main = (await page.mainFrame().evaluate(RENDERED_TEXT)) as { title: string; text: string; footerText: string; footerFrames: string[]; footerLinks: RenderedLink[] };
+  const texts = [main.text];
+  const footers = [main.footerText];
+  for (const f of page.mainFrame().childFrames()) {
+    try {
+      const r = (await Promise.race([f.evaluate(RENDERED_TEXT), sleep(2000).then(() => null)])) as typeof main | null;
+      if (!r) continue;
+      if (r.text) texts.push(r.text);
+      if (main.footerFrames.includes(f.url())) footers.push(r.text);
+      else if (r.footerText) footers.push(r.footerText);
+    } catch {
+      /* a frame that went away */
+    }
+  }
+  return { url, finalUrl: page.url(), title: main.title, text: texts.join('\n').slice(0, 200_000), footerText: footers.filter(Boolean).join('\n').slice(0, 20_000), footerLinks: main.footerLinks };
+}
+
+/** What checking one page needs from the browser config. */
+export type PageCheckConfig = Pick<BrowserConfig, 'pageTimeoutMs' | 'settleMs' | 'axeLocale'>;
+
+/**
+ * Everything done on one page (exported for the benchmark): load, rendered text, 适老化 facts,
+ * axe in every frame, and a screenshot with the violations outlined when `shotDir` is given.
+ */
+export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig, pool: UtilityPages, shotDir: string | null): Promise<PageOutcome> {
+  const dialogs: JsDialog[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push({ type: d.type(), message: d.message().slice(0, 200) });
+    d.dismiss().catch(() => undefined);
+  });
+  // axe and the fact scripts must run even under a strict Content-Security-Policy.
+  await page.setBypassCSP(true);
+  const started = performance.now();
+  const resp = await page.goto(s.navigateTo, { waitUntil: 'domcontentloaded', timeout: cfg.pageTimeoutMs });
+  // A resource that never finishes must not keep the page from being checked.
+  await Promise.race([page.evaluate(WAIT_FOR_LOAD), sleep(Math.max(1000, cfg.pageTimeoutMs / 3))]);
+  const loadMs = Math.round(performance.now() - started);
+  if (cfg.settleMs > 0) await sleep(cfg.settleMs);
+
+  const out: BrowserPage = { url: s.url, finalUrl: page.url(), reasons: s.reasons, loadMs };
+  if (resp) out.status = resp.status();
+  const rendered = await renderedText(page, s.url);
+  out.renderedText = rendered.text;
+  out.renderedFooterText = rendered.footerText;
+  out.renderedLinks = rendered.footerLinks;
+  out.age = (await page.mainFrame().evaluate(AGE_FACTS)) as AgeFacts;
+  try {
+    out.axe = await runAxe(page, pool, { locale: cfg.axeLocale });
+  } catch (err) {
+    if (err instanceof PageTaskError) throw err;
+    out.axeError = (err as Error).message.slice(0, 300);
+  }
+  if (dialogs.length) out.dialogs = dialogs;
+
+  if (shotDir && out.axe && out.axe.violations.length) {
+    const topSelectors = out.axe.violations.flatMap((v) => v.nodes.filter((n) => n.target.length === 1 && typeof n.target[0] === 'string').map((n) => n.target[0] as string));
+    try {
+      await page.evaluate(outlineScript([...new Set(topSelectors)].slice(0, 200)));
+      const height = Number(await page.evaluate(DOC_HEIGHT)) || 0;
+      const vp = page.viewport() ?? { width: 1366, height: 768 };
+      const file = `${fileSlug(s.url)}.png`;
+      const full = height > 0 && height <= SCREENSHOT_MAX_HEIGHT;
+      await page.screenshot({
+        path: join(shotDir, file) as `${string}.png`,
+        type: 'png',
+        ...(full ? { fullPage: true } : { clip: { x: 0, y: 0, width: vp.width, height: Math.max(vp.height, Math.min(height, SCREENSHOT_MAX_HEIGHT)) }, captureBeyondViewport: true }),
+      });
+      out.screenshot = `screenshots/${file}`;
+    } catch {
+      /* a screenshot is evidence, not a result: the page's findings stand without it */
+    }
+  }
+  return { page: out, rendered };
+}
+
+export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGatherResult> {
+  const cfg = o.browser;
+  let executablePath: string;
+  try {
+    executablePath = cfg.executablePath ?? (o.findBrowser ?? (() => findBrowser()))();
+  } catch (err) {
+    if (err instanceof BrowserNotFoundError) return { ok: false, skipped: err.message };
+    throw err;
+  }
+
+  const started = performance.now();
+  const { pages: sample, limited } = samplePages(o.artifacts, { mode: cfg.pages, itemsPerColumn: cfg.itemsPerColumn, maxPages: cfg.maxPages, urls: cfg.urls });
+  const hosts = crawlHosts([o.artifacts.site.startUrl, ...o.artifacts.pages.flatMap((p) => [p.url, p.finalUrl]), ...o.artifacts.targets.map((t) => t.url), ...sample.map((s) => s.navigateTo)]);
+  const mappings = await resolveHosts(hosts, o.resolver);
+  const hostRules = hostResolverRules(mappings, Boolean(o.privateDns));
+
+  const pool = new BrowserPool({ executablePath, size: cfg.pool, pageTimeoutMs: cfg.pageTimeoutMs, hostRules, userAgent: o.userAgent, onEvent: o.onEvent });
+  try {
+    try {
+      await pool.start();
+    } catch (err) {
+      return { ok: false, skipped: `the browser at ${executablePath} did not start (${(err as Error).message.split('\n')[0]}): run \`npm run setup\`, or set CHROME_PATH; the browser audits are skipped` };
+    }
+    const product = await pool.version();
+
+    const outDir = o.outDir ? resolve(o.outDir) : null;
+    const shotDir = outDir && cfg.screenshots ? join(outDir, 'screenshots') : null;
+    if (shotDir) mkdirSync(shotDir, { recursive: true });
+
+    const results: BrowserPage[] = new Array(sample.length);
+    const rendered: RenderedPage[] = [];
+    let done = 0;
+    let failed = 0;
+    const progress = (phase: BrowserProgress['phase']) => o.onProgress?.({ done, total: sample.length, failed, phase });
+    progress('pages');
+    await Promise.all(
+      sample.map(async (s, i) => {
+        try {
+          const r = await pool.withPage((page) => checkPage(page, s, cfg, pool, shotDir));
+          results[i] = r.page;
+          if (r.rendered) rendered.push(r.rendered);
+        } catch (err) {
+          failed++;
+          const e = err instanceof PageTaskError ? err : new PageTaskError('error', (err as Error).message);
+          results[i] = { url: s.url, reasons: s.reasons, error: e.message.split('\n')[0].slice(0, 300), errorKind: e.kind };
+        }
+        done++;
+        progress('pages');
+      }),
+    );
+    const pagesMs = performance.now() - started;
+
+    // Lighthouse: the homepage and the key pages, one at a time with the pool otherwise idle.
+    const lighthouse: LighthouseRun[] = [];
+    let lighthouseSkipped: string | undefined;
+    if (!cfg.lighthouse.enabled) lighthouseSkipped = 'disabled (browser.lighthouse.enabled = false / --no-lighthouse)';
+    else {
+      const home = o.artifacts.pages.find((p) => p.depth === 1);
+      const urls = [...new Set([...(home ? [home.finalUrl || home.url] : []), ...cfg.lighthouse.urls.map((u) => new URL(u, o.artifacts.site.startUrl).href)])];
+      if (!urls.length) lighthouseSkipped = 'no homepage and no browser.lighthouse.urls';
+      const lhDir = outDir ? join(outDir, 'lighthouse') : null;
+      if (lhDir && urls.length) mkdirSync(lhDir, { recursive: true });
+      if (urls.length) {
+        await pool.exclusive(async (_b, port) => {
+          for (const url of urls) {
+            o.onProgress?.({ done: lighthouse.length, total: urls.length, failed: 0, phase: 'lighthouse' });
+            const { run, json } = await runLighthouse(url, { port, formFactor: cfg.lighthouse.formFactor, timeoutMs: cfg.lighthouse.timeoutMs });
+            if (json && lhDir) {
+              const file = `${fileSlug(url)}.json`;
+              writeFileSync(join(lhDir, file), json);
+              run.report = `lighthouse/${file}`;
+            }
+            lighthouse.push(run);
+          }
+        });
+      }
+    }
+
+    const durationMs = Math.round(performance.now() - started);
+    const ok = results.filter((r) => !r.error).length;
+    const browser: BrowserArtifacts = {
+      product,
+      mode: cfg.pages,
+      poolSize: cfg.pool,
+      hostRules,
+      pages: results,
+      rendered: rendered.sort((a, b) => a.url.localeCompare(b.url)),
+      lighthouse,
+      ...(lighthouseSkipped ? { lighthouseSkipped } : {}),
+      limited,
+      stats: {
+        pages: results.length,
+        failed,
+        timeouts: pool.stats.timeouts,
+        pageCrashes: pool.stats.pageCrashes,
+        browserRestarts: pool.stats.browserRestarts,
+        durationMs,
+        pagesPerMinute: Math.round((ok / Math.max(pagesMs, 1)) * 60_000 * 10) / 10,
+      },
+    };
+    return { ok: true, browser };
+  } finally {
+    await pool.close();
+  }
+}

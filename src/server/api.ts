@@ -1,0 +1,240 @@
+/**
+ * The JSON API under /api. Every route but /api/health needs `Authorization: Bearer <token>`;
+ * bodies are JSON (Content-Type checked), size-limited and validated strictly.
+ *
+ *   GET    /api/health                      no auth
+ *   GET    /api/me
+ *   GET    /api/tickets?status=&division=&overdue=1&dueToday=1&open=1|0&source=&site=&q=&from=&to=&limit=&offset=
+ *   POST   /api/tickets                     file a ticket (source manual)
+ *   POST   /api/intake                      the browser extension (source extension; CORS for configured origins)
+ *   GET    /api/tickets/:key                number (ZC-2026-000123) or id; with history
+ *   PATCH  /api/tickets/:key                {status, reason, note, reply, division, category, description}
+ *   POST   /api/tickets/:key/reply          {text, close = true}
+ *   GET    /api/tickets/:key/history
+ *   GET    /api/tickets/:key/screenshot
+ *   GET    /api/stats?period=month|day|year&from=&to=&division=
+ *   GET    /api/export/tickets.xlsx | tickets.csv   (same filters as the list)
+ *   GET    /api/runs?site=&limit=           GET /api/runs/:id   GET /api/runs/:id/report (HTML)   GET /api/runs/:id/report.json
+ *   POST   /api/runs/:id/tickets            (admin) file/verify tickets from a stored run again
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { getRun, listRuns } from '../store/runs.ts';
+import { syncRunTickets } from '../tickets/from-audit.ts';
+import { SOURCES, STATUSES, type Status, type Ticket } from '../tickets/model.ts';
+import { createTicket, updateTicket, type NewTicket } from '../tickets/service.ts';
+import { getTicket, listTickets, screenshotOf, ticketHistory, type TicketFilter } from '../tickets/store.ts';
+import { onTimeStats } from '../tickets/stats.ts';
+import { ticketsCsv, ticketsXlsx, timeliness } from '../tickets/export.ts';
+import { actorOf, canRead, canWork, scopeOf, whyNot } from './access.ts';
+import type { AppDeps, Env } from './app.ts';
+import { jsonBody } from './body.ts';
+import { HttpError, createBody, intakeBody, patchBody, replyBody, screenshotFromDataUrl, validate } from './inputs.ts';
+import type { Principal } from './tokens.ts';
+
+const flag = z.enum(['1', '0', 'true', 'false', '']).transform((v) => v === '1' || v === 'true');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const listQuery = z.strictObject({
+  status: z.string().optional(),
+  division: z.string().optional(),
+  overdue: flag.optional(),
+  dueToday: flag.optional(),
+  open: z.enum(['1', '0', 'true', 'false', '']).optional(),
+  source: z.enum(SOURCES).optional(),
+  site: z.string().optional(),
+  q: z.string().max(200).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  limit: z.coerce.number().int().min(1).max(10000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+export function filterOf(q: z.infer<typeof listQuery>): TicketFilter {
+  const statuses = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const s of statuses) if (!(STATUSES as readonly string[]).includes(s)) throw new HttpError(400, `status: unknown status ${JSON.stringify(s)} (one of ${STATUSES.join(', ')})`);
+  return {
+    status: statuses as Status[],
+    division: q.division || undefined,
+    overdue: q.overdue || undefined,
+    dueToday: q.dueToday || undefined,
+    open: q.open === undefined || q.open === '' ? undefined : q.open === '1' || q.open === 'true',
+    source: q.source,
+    site: q.site || undefined,
+    q: q.q || undefined,
+    from: q.from,
+    to: q.to,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+export function ticketJson(t: Ticket, now: Date): Record<string, unknown> {
+  const { reporterTokenId: _r, ...rest } = t;
+  return { ...rest, overdue: timeliness(t, now) === '超期未办结', timeliness: timeliness(t, now), screenshotUrl: t.hasScreenshot ? `/api/tickets/${encodeURIComponent(t.number)}/screenshot` : null };
+}
+
+function principal(c: Context<Env>): Principal {
+  return c.get('principal');
+}
+
+function requireRole(p: Principal, ...roles: Principal['role'][]): void {
+  if (!roles.includes(p.role)) throw new HttpError(403, `this needs a ${roles.join(' or ')} token; yours is ${p.role}`);
+}
+
+export function loadReadable(deps: AppDeps, p: Principal, key: string): Ticket {
+  const t = getTicket(deps.db, key);
+  if (!t) throw new HttpError(404, `no ticket ${key}`);
+  if (!canRead(p, t)) throw new HttpError(403, whyNot(p, t, 'read'));
+  return t;
+}
+
+/** Shared by the API and the dashboard: a run's report folder and file, or 404. */
+export function runReportFile(deps: AppDeps, id: number, file: 'index.html' | 'report.json'): string {
+  const run = getRun(deps.db, id);
+  if (!run) throw new HttpError(404, `no run #${id}`);
+  if (!run.reportDir) throw new HttpError(404, `run #${id} has no report (it was run with --out none, or failed)`);
+  const path = join(resolve(deps.reportsBase ?? process.cwd(), run.reportDir), file);
+  if (!existsSync(path)) throw new HttpError(404, `the report of run #${id} is no longer at ${run.reportDir}`);
+  return path;
+}
+
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+
+export function fileTicketInput(deps: AppDeps, p: Principal, body: z.infer<typeof createBody>, source: 'manual' | 'extension'): NewTicket {
+  if (p.role === 'reporter' && body.division) throw new HttpError(403, 'a reporter token cannot choose the division; it is routed by the config');
+  if (p.role === 'reporter' && body.receivedAt) throw new HttpError(403, 'a reporter token cannot set receivedAt');
+  const max = deps.ctx.config.server.maxScreenshotBytes;
+  const screenshot = body.screenshot ? screenshotFromDataUrl(body.screenshot, max) : null;
+  const evidence: Record<string, unknown> = {};
+  if (body.selector) evidence.selector = body.selector;
+  if (body.snippet) evidence.snippet = body.snippet;
+  if (body.pageTitle) evidence.pageTitle = body.pageTitle;
+  return {
+    source, pageUrl: body.pageUrl ?? null, category: body.category, description: body.description, evidence, column: body.column ?? null,
+    reporter: body.reporter || p.name, reporterTokenId: p.tokenId, division: body.division ?? null,
+    receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined, screenshot,
+  };
+}
+
+export function registerApi(app: Hono<Env>, deps: AppDeps): void {
+  const { db, ctx } = deps;
+  const cfg = ctx.config.server;
+  const small = cfg.maxBodyBytes;
+  const withShot = cfg.maxBodyBytes + Math.ceil((cfg.maxScreenshotBytes * 4) / 3) + 1024;
+  const tz = ctx.config.tickets.timezone;
+
+  app.get('/api/health', (c) => c.json({ ok: true, version: deps.version ?? null }));
+  app.get('/api/me', (c) => c.json(principal(c)));
+
+  const file = (source: 'manual' | 'extension') => async (c: Context<Env>) => {
+    const p = principal(c);
+    const body = validate(source === 'extension' ? intakeBody : createBody, await jsonBody(c, withShot));
+    const { ticket } = createTicket(db, ctx, fileTicketInput(deps, p, body, source), actorOf(p));
+    c.header('Location', `/api/tickets/${encodeURIComponent(ticket.number)}`);
+    return c.json(ticketJson(ticket, ctx.now()), 201);
+  };
+  app.post('/api/tickets', file('manual'));
+  app.post('/api/intake', file('extension'));
+
+  const list = (c: Context<Env>) => {
+    const q = validate(listQuery, c.req.query());
+    return listTickets(db, filterOf(q), { now: ctx.now(), timezone: tz, scope: scopeOf(principal(c)) });
+  };
+  app.get('/api/tickets', (c) => {
+    const { total, items } = list(c);
+    const now = ctx.now();
+    return c.json({ total, items: items.map((t) => ticketJson(t, now)) });
+  });
+  app.get('/api/export/tickets.csv', (c) => {
+    const { items } = list(c);
+    c.header('Content-Disposition', `attachment; filename="tickets.csv"; filename*=UTF-8''${encodeURIComponent('找错工单.csv')}`);
+    return c.body(ticketsCsv(items, tz, ctx.now()), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+  app.get('/api/export/tickets.xlsx', async (c) => {
+    const { items } = list(c);
+    const buf = await ticketsXlsx(items, tz, ctx.now());
+    c.header('Content-Disposition', `attachment; filename="tickets.xlsx"; filename*=UTF-8''${encodeURIComponent('找错工单.xlsx')}`);
+    return c.body(new Uint8Array(buf), 200, { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  });
+
+  app.get('/api/stats', (c) => {
+    const p = principal(c);
+    requireRole(p, 'handler', 'admin');
+    const q = validate(z.strictObject({ period: z.enum(['day', 'month', 'year']).optional(), from: day.optional(), to: day.optional(), division: z.string().optional() }), c.req.query());
+    if (p.role === 'handler' && q.division && q.division !== p.division) throw new HttpError(403, `your token works for ${p.division}; it cannot read the figures of ${q.division}`);
+    return c.json(onTimeStats(db, ctx, { ...q, division: p.role === 'handler' ? (p.division ?? undefined) : q.division }));
+  });
+
+  app.get('/api/tickets/:key', (c) => {
+    const t = loadReadable(deps, principal(c), c.req.param('key'));
+    return c.json({ ...ticketJson(t, ctx.now()), history: ticketHistory(db, t.id) });
+  });
+  app.get('/api/tickets/:key/history', (c) => {
+    const t = loadReadable(deps, principal(c), c.req.param('key'));
+    return c.json(ticketHistory(db, t.id));
+  });
+  app.get('/api/tickets/:key/screenshot', (c) => {
+    const t = loadReadable(deps, principal(c), c.req.param('key'));
+    const s = screenshotOf(db, t.id);
+    if (!s) throw new HttpError(404, `ticket ${t.number} has no screenshot`);
+    return c.body(new Uint8Array(s.bytes), 200, { 'Content-Type': s.mime, 'Cache-Control': 'private, max-age=3600', 'Content-Security-Policy': "default-src 'none'; sandbox", ETag: `"${s.sha256}"` });
+  });
+
+  const change = (c: Context<Env>, apply: (t: Ticket) => Ticket) => {
+    const p = principal(c);
+    const key = c.req.param('key')!;
+    const t = loadReadable(deps, p, key);
+    if (!canWork(p, t)) throw new HttpError(403, whyNot(p, t, 'change'));
+    return c.json(ticketJson(apply(t), ctx.now()));
+  };
+  app.patch('/api/tickets/:key', async (c) => {
+    const body = validate(patchBody, await jsonBody(c, small));
+    return change(c, (t) =>
+      updateTicket(db, ctx, t.id, body, actorOf(principal(c)), (cur) => {
+        if (!canWork(principal(c), cur)) throw new HttpError(403, whyNot(principal(c), cur, 'change'));
+      }),
+    );
+  });
+  app.post('/api/tickets/:key/reply', async (c) => {
+    const body = validate(replyBody, await jsonBody(c, small));
+    return change(c, (t) =>
+      updateTicket(db, ctx, t.id, { reply: body.text, ...(body.close && t.status !== '已答复' ? { status: '已答复' as const } : {}) }, actorOf(principal(c)), (cur) => {
+        if (!canWork(principal(c), cur)) throw new HttpError(403, whyNot(principal(c), cur, 'change'));
+      }),
+    );
+  });
+
+  app.get('/api/runs', (c) => {
+    requireRole(principal(c), 'handler', 'admin');
+    const q = validate(z.strictObject({ site: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), c.req.query());
+    return c.json(listRuns(db, { site: q.site, limit: q.limit ?? 50 }).map((r) => ({ ...r, reportUrl: r.reportDir ? `/api/runs/${r.id}/report` : null })));
+  });
+  const runId = (c: Context<Env>) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, 'a run id is a positive number');
+    return id;
+  };
+  app.get('/api/runs/:id', (c) => {
+    requireRole(principal(c), 'handler', 'admin');
+    const run = getRun(db, runId(c));
+    if (!run) throw new HttpError(404, `no run #${c.req.param('id')}`);
+    return c.json({ ...run, reportUrl: run.reportDir ? `/api/runs/${run.id}/report` : null });
+  });
+  app.get('/api/runs/:id/report', (c) => {
+    requireRole(principal(c), 'handler', 'admin');
+    const path = runReportFile(deps, runId(c), 'index.html');
+    return c.body(readFileSync(path, 'utf8'), 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': REPORT_CSP });
+  });
+  app.get('/api/runs/:id/report.json', (c) => {
+    requireRole(principal(c), 'handler', 'admin');
+    const path = runReportFile(deps, runId(c), 'report.json');
+    return c.body(readFileSync(path, 'utf8'), 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+  app.post('/api/runs/:id/tickets', (c) => {
+    requireRole(principal(c), 'admin');
+    return c.json(syncRunTickets(db, ctx, runId(c)));
+  });
+}

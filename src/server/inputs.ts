@@ -1,0 +1,112 @@
+/**
+ * What the API accepts: strict zod schemas (an unknown field is an error that names it), the
+ * screenshot data URL (PNG/JPEG/WebP, checked by its bytes, size-limited), and errors as JSON
+ * with a message that says what is wrong.
+ */
+import { z } from 'zod';
+import { CATEGORIES, STATUSES, TicketError } from '../tickets/model.ts';
+import type { Screenshot } from '../tickets/service.ts';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500,
+    message: string,
+    readonly details?: string[],
+  ) {
+    super(message);
+  }
+}
+
+const pageUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2048);
+const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+
+const ticketFields = {
+  pageUrl: pageUrl.optional(),
+  category: z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }),
+  description: text(5000).trim().min(1, 'must not be empty'),
+  selector: text(2000).optional(),
+  snippet: text(5000).optional(),
+  pageTitle: text(500).optional(),
+  /** 栏目 the page belongs to (routing by column). */
+  column: text(100).optional(),
+  /** data:image/png;base64,… */
+  screenshot: z.string().optional(),
+  /** Name of the person who reported (defaults to the token's name). */
+  reporter: text(100).optional(),
+};
+
+/** POST /api/intake — the browser extension. */
+export const intakeBody = z.strictObject(ticketFields);
+
+/** POST /api/tickets — filing by hand (handlers/admins may set division and the receipt time). */
+export const createBody = z.strictObject({
+  ...ticketFields,
+  division: text(100).trim().min(1).optional(),
+  receivedAt: z.iso.datetime({ offset: true, error: 'expected an ISO time with offset, e.g. 2026-02-13T10:00:00+08:00' }).optional(),
+});
+
+export const patchBody = z.strictObject({
+  status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
+  reason: text(2000).optional(),
+  note: text(2000).optional(),
+  reply: text(10000).optional(),
+  division: text(100).optional(),
+  category: z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }).optional(),
+  description: text(5000).optional(),
+});
+
+export const replyBody = z.strictObject({
+  text: text(10000).trim().min(1, 'must not be empty'),
+  /** Also mark the ticket 已答复 (default true). */
+  close: z.boolean().default(true),
+});
+
+export function describeIssues(err: z.ZodError): string[] {
+  return err.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => (i.path.length ? `${i.path.join('.')}.${k}` : k)).join(', ')}: unknown field`;
+    return `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`;
+  });
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const res = schema.safeParse(value);
+  if (!res.success) {
+    const details = describeIssues(res.error);
+    throw new HttpError(400, `invalid request body: ${details.join('; ')}`, details);
+  }
+  return res.data;
+}
+
+const MAGIC: Record<string, (b: Buffer) => boolean> = {
+  'image/png': (b) => b.length > 8 && b.readUInt32BE(0) === 0x89504e47,
+  'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/webp': (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+};
+
+/** Decodes a screenshot data URL; 413 over `max` bytes, 400 when it is not a PNG/JPEG/WebP image. */
+export function screenshotFromDataUrl(dataUrl: string, max: number): Screenshot {
+  const m = /^data:(image\/(?:png|jpeg|webp));base64,([A-Za-z0-9+/=\r\n]+)$/.exec(dataUrl);
+  if (!m) throw new HttpError(400, 'screenshot: expected a data URL data:image/png;base64,… (png, jpeg or webp)');
+  const approx = Math.floor((m[2].length * 3) / 4);
+  if (approx > max + 3) throw new HttpError(413, `screenshot: ${(approx / 1048576).toFixed(1)} MB is over the limit of ${(max / 1048576).toFixed(1)} MB`);
+  return screenshotFromBytes(Buffer.from(m[2], 'base64'), m[1], max);
+}
+
+export function screenshotFromBytes(bytes: Buffer, mime: string, max: number): Screenshot {
+  if (bytes.length > max) throw new HttpError(413, `screenshot: ${(bytes.length / 1048576).toFixed(1)} MB is over the limit of ${(max / 1048576).toFixed(1)} MB`);
+  const check = MAGIC[mime];
+  if (!check || !check(bytes)) throw new HttpError(400, `screenshot: the data is not a ${mime.replace('image/', '').toUpperCase()} image`);
+  return { mime, bytes };
+}
+
+/** Sniffs an uploaded file (dashboard form) by its bytes. */
+export function sniffImage(bytes: Buffer): string | undefined {
+  return Object.keys(MAGIC).find((m) => MAGIC[m](bytes));
+}
+
+export function errorStatus(err: unknown): { status: number; message: string; details?: string[] } {
+  if (err instanceof HttpError) return { status: err.status, message: err.message, details: err.details };
+  if (err instanceof TicketError) return { status: err.status, message: err.message };
+  return { status: 500, message: 'internal error (see the server log)' };
+}

@@ -1,0 +1,132 @@
+/**
+ * Audit findings → tickets (issue 6 "from audits"), after a run is stored:
+ *  - a finding at or above tickets.fromAudits.minSeverity with no ticket yet files one
+ *    (source audit), keyed by (site, fingerprint);
+ *  - the same fingerprint on a later run updates that ticket (last seen, evidence) instead of
+ *    filing another — whatever its severity now;
+ *  - an open audit ticket whose fingerprint a later run of the same site no longer finds is
+ *    marked fixed-verified with that run (已整改, closed) — only when that run ran the audit
+ *    and covered the ticket's page, so a partial crawl never "verifies" a fix;
+ *  - a fixed or closed ticket whose fingerprint comes back is reopened.
+ */
+import type { DB } from '../store/db.ts';
+import { getRun, runFindings } from '../store/runs.ts';
+import type { Finding } from '../audit/types.ts';
+import { severityRank } from '../audit/types.ts';
+import { computeDue, type TicketContext } from './context.ts';
+import { enqueue } from './notify.ts';
+import { createTicket } from './service.ts';
+import { addHistory, getTicket, ticketByFingerprint, toTicket } from './store.ts';
+import { TicketError, type Category } from './model.ts';
+
+export const DEFAULT_AUDIT_CATEGORIES: Record<string, Category> = {
+  links: '内容无法访问',
+  ipv6: '内容无法访问',
+  columns: '信息不更新',
+  freshness: '信息不更新',
+  'service-guides': '信息不更新',
+  interaction: '咨询留言不回复',
+  wording: '错别字',
+  privacy: '内容不准确',
+  identity: '内容不准确',
+};
+
+export interface SyncResult {
+  runId: number;
+  created: number;
+  updated: number;
+  reopened: number;
+  verified: number;
+}
+
+function evidenceOf(f: Finding): Record<string, unknown> {
+  return { audit: f.audit, rule: f.rule, severity: f.severity, findingId: f.id, refs: f.refs, ...f.evidence };
+}
+
+export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncResult {
+  const out: SyncResult = { runId, created: 0, updated: 0, reopened: 0, verified: 0 };
+  const cfg = ctx.config.tickets.fromAudits;
+  if (!cfg.enabled) return out;
+  const run = getRun(db, runId);
+  if (!run) throw new TicketError(`no run #${runId}`, 404);
+  if (run.status !== 'complete') throw new TicketError(`run #${runId} is ${run.status}; only complete runs file or verify tickets`, 409);
+  const actor = { name: `自动检查（运行 #${runId}）` };
+  const categories = { ...DEFAULT_AUDIT_CATEGORIES, ...cfg.categories };
+  const min = severityRank[cfg.minSeverity];
+
+  const byFp = new Map<string, Finding>();
+  for (const f of runFindings(db, runId)) if (!byFp.has(f.fingerprint)) byFp.set(f.fingerprint, f);
+
+  for (const f of byFp.values()) {
+    const existing = ticketByFingerprint(db, run.siteId, f.fingerprint);
+    if (!existing) {
+      if (severityRank[f.severity] < min) continue;
+      const res = createTicket(
+        db,
+        ctx,
+        {
+          source: 'audit', pageUrl: f.url, category: categories[f.audit] ?? '其他', description: f.message, evidence: evidenceOf(f), reporter: '自动检查',
+          division: f.division, fingerprint: f.fingerprint, audit: f.audit, severity: f.severity, runId, site: run.origin,
+        },
+        actor,
+      );
+      if (res.created) out.created++;
+      continue;
+    }
+    db.transaction(() => {
+      const t = getTicket(db, existing.id)!;
+      const at = ctx.now().toISOString();
+      const comesBack = t.status !== '不予处理' && (t.verifiedRunId !== null || t.closedAt !== null);
+      db.prepare('UPDATE tickets SET last_seen_run_id = ?, page_url = ?, evidence_json = ?, severity = ?, updated_at = ? WHERE id = ?').run(
+        runId, f.url, JSON.stringify(evidenceOf(f)), f.severity, at, t.id,
+      );
+      if (comesBack) {
+        const due = computeDue(ctx, ctx.now());
+        db.prepare("UPDATE tickets SET status = '待处理', closed_at = NULL, verified_run_id = NULL, verified_at = NULL, reopen_count = reopen_count + 1, due_at = ?, due_error = ? WHERE id = ?").run(
+          due.dueAt, due.dueError, t.id,
+        );
+        addHistory(db, t.id, at, actor.name, 'reopened', { field: 'status', old: t.status, new: '待处理', note: `运行 #${runId} 再次发现该问题`, runId });
+        enqueue(db, ctx, getTicket(db, t.id)!, 'new', `reopen:${t.id}:${t.reopenCount + 1}`, '问题复现');
+        out.reopened++;
+      } else {
+        out.updated++;
+      }
+    }).immediate();
+  }
+
+  // Fix verification: open (or closed but unverified) audit tickets of this site not found again.
+  const ran = new Set((db.prepare("SELECT audit FROM audit_data WHERE run_id = ? AND status = 'ran'").all(runId) as { audit: string }[]).map((r) => r.audit));
+  const candidates = db
+    .prepare("SELECT t.*, NULL AS site_origin, 0 AS has_screenshot FROM tickets t WHERE t.site_id = ? AND t.fingerprint IS NOT NULL AND t.verified_run_id IS NULL AND t.status != '不予处理'")
+    .all(run.siteId) as Record<string, unknown>[];
+  const covered = db.prepare('SELECT (EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?)) OR EXISTS (SELECT 1 FROM links WHERE run_id = ? AND url = ?)) AS c');
+  for (const row of candidates) {
+    const t = toTicket(row);
+    if (byFp.has(t.fingerprint!)) continue;
+    if (!t.audit || !ran.has(t.audit)) continue;
+    if (!t.pageUrl || !(covered.get(runId, t.pageUrl, t.pageUrl, runId, t.pageUrl) as { c: number }).c) continue;
+    db.transaction(() => {
+      const at = ctx.now().toISOString();
+      const cur = getTicket(db, t.id)!;
+      if (cur.verifiedRunId !== null || cur.status === '不予处理') return;
+      const toFixed = cur.status === '待处理' || cur.status === '处理中';
+      db.prepare(`UPDATE tickets SET verified_run_id = ?, verified_at = ?, closed_at = coalesce(closed_at, ?), ${toFixed ? "status = '已整改', " : ''}updated_at = ? WHERE id = ?`).run(runId, at, at, at, t.id);
+      addHistory(db, t.id, at, actor.name, 'verified', { field: toFixed ? 'status' : undefined, old: toFixed ? cur.status : null, new: toFixed ? '已整改' : null, note: `运行 #${runId} 未再发现该问题，整改已核验`, runId });
+      out.verified++;
+    }).immediate();
+  }
+  return out;
+}
+
+/**
+ * The hook auditSite calls after a stored run: files/updates/verifies tickets. A failure here
+ * never fails the run (it is already stored); it is returned for the caller to show, and
+ * `zhaocuo tickets sync --run <id>` can redo it.
+ */
+export function ticketsAfterRun(db: DB, ctx: TicketContext, runId: number): SyncResult | { runId: number; error: string } {
+  try {
+    return syncRunTickets(db, ctx, runId);
+  } catch (err) {
+    return { runId, error: (err as Error).message };
+  }
+}

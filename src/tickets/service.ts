@@ -1,0 +1,207 @@
+/**
+ * Ticket changes, each one short IMMEDIATE transaction that also writes the history and the
+ * notifications it causes: filing, status changes (validated), replies, reassignment.
+ * Text from reporters and pages is stored with personal data masked (standards §9).
+ */
+import { createHash } from 'node:crypto';
+import type { DB } from '../store/db.ts';
+import { ensureSite } from '../store/runs.ts';
+import { maskDeep, maskPii } from '../pii/detect.ts';
+import { computeDue, type TicketContext } from './context.ts';
+import { enqueue } from './notify.ts';
+import { routeDivision } from './routing.ts';
+import { addHistory, getTicket } from './store.ts';
+import { toLocal } from './zoned.ts';
+import { CLOSING, TicketError, checkTransition, isCategory, type Actor, type Category, type Evidence, type Source, type Status, type Ticket } from './model.ts';
+
+export interface Screenshot {
+  mime: string;
+  bytes: Buffer;
+}
+
+export interface NewTicket {
+  source: Source;
+  pageUrl?: string | null;
+  category: Category;
+  description: string;
+  evidence?: Evidence;
+  reporter?: string | null;
+  reporterTokenId?: number | null;
+  /** Overrides the routing. */
+  division?: string | null;
+  /** Column (栏目) the page belongs to, for routing by column. */
+  column?: string | null;
+  receivedAt?: Date;
+  externalId?: string | null;
+  fingerprint?: string | null;
+  audit?: string | null;
+  severity?: string | null;
+  runId?: number | null;
+  /** Site origin; default: the page URL's origin. */
+  site?: string | null;
+  screenshot?: Screenshot | null;
+}
+
+export function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+const clean = (s: string | null | undefined): string | null => (s === null || s === undefined || !s.trim() ? null : maskPii(s.trim()));
+
+/** Next number of the year: ZC-2026-000123 (inside the caller's transaction). */
+function nextNumber(db: DB, prefix: string, year: number): string {
+  db.prepare('INSERT INTO ticket_numbers (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1').run(year);
+  const { last } = db.prepare('SELECT last FROM ticket_numbers WHERE year = ?').get(year) as { last: number };
+  return `${prefix}-${year}-${String(last).padStart(6, '0')}`;
+}
+
+function storeScreenshot(db: DB, ticketId: number, s: Screenshot, at: string): void {
+  db.prepare("INSERT INTO ticket_blobs (ticket_id, kind, mime, sha256, size, bytes, created_at) VALUES (?, 'screenshot', ?, ?, ?, ?, ?)").run(
+    ticketId, s.mime, createHash('sha256').update(s.bytes).digest('hex'), s.bytes.length, s.bytes, at,
+  );
+}
+
+/**
+ * Files a ticket. With an externalId (import) or a fingerprint (audit) already on file, the
+ * existing ticket is returned with created = false and nothing is written.
+ */
+export function createTicket(db: DB, ctx: TicketContext, input: NewTicket, actor: Actor): { ticket: Ticket; created: boolean } {
+  if (!isCategory(input.category)) throw new TicketError(`unknown category ${JSON.stringify(input.category)}`);
+  const description = clean(input.description);
+  if (!description) throw new TicketError('a description is required');
+  const now = ctx.now();
+  const received = input.receivedAt ?? now;
+  const { dueAt, dueError } = computeDue(ctx, received);
+  const division = input.division?.trim() || routeDivision(ctx.config, input.pageUrl, input.column);
+  const origin = input.site ?? originOf(input.pageUrl);
+  const at = now.toISOString();
+
+  return db.transaction(() => {
+    if (input.externalId) {
+      const ex = db.prepare('SELECT id FROM tickets WHERE source = ? AND external_id = ?').get(input.source, input.externalId) as { id: number } | undefined;
+      if (ex) return { ticket: getTicket(db, ex.id)!, created: false };
+    }
+    const siteId = origin ? ensureSite(db, origin) : null;
+    if (input.fingerprint && siteId !== null) {
+      const ex = db.prepare('SELECT id FROM tickets WHERE site_id = ? AND fingerprint = ?').get(siteId, input.fingerprint) as { id: number } | undefined;
+      if (ex) return { ticket: getTicket(db, ex.id)!, created: false };
+    }
+    const year = Number(toLocal(received, ctx.config.tickets.timezone).date.slice(0, 4));
+    const number = nextNumber(db, ctx.config.tickets.numberPrefix, year);
+    const evidence = maskDeep({ ...(input.evidence ?? {}), ...(input.column ? { column: input.column } : {}) });
+    const info = db
+      .prepare(
+        `INSERT INTO tickets (number, site_id, page_url, category, description, evidence_json, source, reporter, reporter_token_id, division, status,
+          received_at, due_at, due_error, external_id, fingerprint, audit, severity, first_run_id, last_seen_run_id, created_at, updated_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,'待处理',?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        number, siteId, input.pageUrl ?? null, input.category, description, JSON.stringify(evidence), input.source, clean(input.reporter), input.reporterTokenId ?? null,
+        division, received.toISOString(), dueAt, dueError, input.externalId ?? null, input.fingerprint ?? null, input.audit ?? null, input.severity ?? null,
+        input.runId ?? null, input.runId ?? null, at, at,
+      );
+    const id = Number(info.lastInsertRowid);
+    if (input.screenshot) storeScreenshot(db, id, input.screenshot, at);
+    addHistory(db, id, at, actor.name, 'created', { new: '待处理', note: dueError ? `办理时限无法计算：${dueError}` : null, runId: input.runId ?? null });
+    const ticket = getTicket(db, id)!;
+    enqueue(db, ctx, ticket, 'new', `new:${id}`);
+    return { ticket, created: true };
+  }).immediate();
+}
+
+export interface TicketPatch {
+  status?: Status;
+  /** Reason for 不予处理, or a note on any change (reopening, reassignment). */
+  reason?: string;
+  note?: string;
+  reply?: string;
+  division?: string;
+  category?: Category;
+  description?: string;
+}
+
+/** Applies a change (fields, reply, status) atomically; validates the status move against the stored state. */
+export function updateTicket(db: DB, ctx: TicketContext, key: string | number, patch: TicketPatch, actor: Actor, check?: (t: Ticket) => void): Ticket {
+  return db.transaction(() => {
+    const t = getTicket(db, key);
+    if (!t) throw new TicketError(`no ticket ${key}`, 404);
+    check?.(t);
+    const now = ctx.now();
+    const at = now.toISOString();
+    const note = clean(patch.note);
+    const sets: Record<string, unknown> = {};
+    const field = (name: string, col: string, old: string | null, value: string | null) => {
+      if (value === null || value === old) return;
+      sets[col] = value;
+      addHistory(db, t.id, at, actor.name, 'changed', { field: name, old, new: value, note });
+    };
+    if (patch.division !== undefined) {
+      if (!patch.division.trim()) throw new TicketError('division must not be empty');
+      field('division', 'division', t.division, patch.division.trim());
+    }
+    if (patch.category !== undefined) {
+      if (!isCategory(patch.category)) throw new TicketError(`unknown category ${JSON.stringify(patch.category)}`);
+      field('category', 'category', t.category, patch.category);
+    }
+    if (patch.description !== undefined) field('description', 'description', t.description, clean(patch.description));
+    const reply = clean(patch.reply);
+    if (patch.reply !== undefined && !reply) throw new TicketError('the reply text is empty');
+    if (reply) {
+      sets.reply = reply;
+      sets.replied_at = at;
+      addHistory(db, t.id, at, actor.name, 'replied', { field: 'reply', old: t.reply, new: reply });
+    }
+    if (patch.status !== undefined && patch.status !== t.status) {
+      const to = patch.status;
+      const reason = clean(patch.reason);
+      checkTransition(t.status, to, { reply: reply ?? t.reply, reason });
+      sets.status = to;
+      if (to === '不予处理') sets.reject_reason = reason;
+      if (CLOSING.includes(to)) sets.closed_at = t.closedAt ?? at;
+      const reopening = t.closedAt !== null && !CLOSING.includes(to);
+      if (reopening) {
+        // A new handling window from now; the old deadline stays in the history.
+        const due = computeDue(ctx, now);
+        Object.assign(sets, { closed_at: null, reopen_count: t.reopenCount + 1, due_at: due.dueAt, due_error: due.dueError, verified_run_id: null, verified_at: null });
+      }
+      addHistory(db, t.id, at, actor.name, reopening ? 'reopened' : 'status', { field: 'status', old: t.status, new: to, note: reason ?? note });
+      if (reopening) addHistory(db, t.id, at, actor.name, 'changed', { field: 'due_at', old: t.dueAt, new: (sets.due_at as string | null) ?? null });
+    } else if (patch.status !== undefined) {
+      throw new TicketError(`the ticket is already ${t.status}`, 409);
+    }
+    if (!Object.keys(sets).length) {
+      if (note) addHistory(db, t.id, at, actor.name, 'note', { note });
+      else throw new TicketError('nothing to change: send status, reply, division, category, description or note');
+    }
+    if (Object.keys(sets).length) {
+      sets.updated_at = at;
+      const cols = Object.keys(sets);
+      db.prepare(`UPDATE tickets SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => sets[c]), t.id);
+    }
+    const updated = getTicket(db, t.id)!;
+    if (sets.closed_at === null && updated.closedAt === null && t.closedAt !== null) enqueue(db, ctx, updated, 'new', `reopen:${t.id}:${t.reopenCount + 1}`, '重新打开');
+    return updated;
+  }).immediate();
+}
+
+/** Fills in deadlines that could not be computed before (calendar data added since). */
+export function recomputeMissingDue(db: DB, ctx: TicketContext): number {
+  const rows = db.prepare('SELECT id, received_at FROM tickets WHERE due_at IS NULL AND closed_at IS NULL').all() as { id: number; received_at: string }[];
+  let n = 0;
+  for (const r of rows) {
+    const due = computeDue(ctx, new Date(r.received_at));
+    if (!due.dueAt) continue;
+    db.transaction(() => {
+      const info = db.prepare('UPDATE tickets SET due_at = ?, due_error = NULL, updated_at = ? WHERE id = ? AND due_at IS NULL').run(due.dueAt, ctx.now().toISOString(), r.id);
+      if (info.changes) addHistory(db, r.id, ctx.now().toISOString(), '系统', 'changed', { field: 'due_at', old: null, new: due.dueAt, note: '节假日数据已补充，重新计算办理时限' });
+      n += info.changes;
+    }).immediate();
+  }
+  return n;
+}

@@ -1,0 +1,101 @@
+/** The CLI as a webmaster's cron job runs it: exit codes, one-line errors, runs kept in SQLite. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type TestServer } from './helpers/http-server.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
+
+function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: cwd ?? dir, timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let srv: TestServer;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'zhaocuo-cli-'));
+  srv = await startServer({
+    '/': '<html lang="zh-CN"><title>首页</title><a href="/a.html">A</a><a href="/gone.html">失效</a></html>',
+    '/a.html': '<html><title>A</title><a href="/">首页</a></html>',
+  });
+});
+afterAll(() => srv?.close());
+
+describe('usage and config errors exit 2 with one clear line', () => {
+  it('an invalid URL', async () => {
+    const r = await run(['audit', 'not a url', '--no-db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/not a valid URL/);
+  });
+  it('an unknown key in the config names the key', async () => {
+    const cfg = join(dir, 'bad.json');
+    writeFileSync(cfg, JSON.stringify({ crawl: { maxPagez: 3 } }));
+    const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/crawl\.maxPagez: unknown key/);
+  });
+  it('a wrong type in the config names the key and the problem', async () => {
+    const cfg = join(dir, 'bad2.yaml');
+    writeFileSync(cfg, 'crawl:\n  maxPages: lots\n');
+    const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/crawl\.maxPages: .*number/);
+  });
+  it('malformed JSON', async () => {
+    const cfg = join(dir, 'bad3.json');
+    writeFileSync(cfg, '{ "crawl": ');
+    const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read config/);
+  });
+  it('an unwritable out dir fails before the crawl', async () => {
+    const r = await run(['audit', srv.url, '--out', '/proc/zhaocuo-cannot-write', '--no-db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write reports/);
+  });
+  it('a bad option value', async () => {
+    const r = await run(['audit', srv.url, '--max-pages', 'many']);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('runs', () => {
+  it('an unreachable site exits 3 and leaves no report behind', async () => {
+    const out = join(dir, 'unreachable');
+    const r = await run(['audit', 'http://127.0.0.2:59999/', '--out', out, '--db', join(dir, 'z.db'), '--timeout', '2']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot load the start URL .*connection refused/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+  });
+
+  it('exit 1 when a finding reaches --fail-on, 0 below it; both runs are kept', async () => {
+    const db = join(dir, 'z.db');
+    const a = await run(['audit', srv.url + '/', '--out', join(dir, 'r1'), '--db', db, '--fail-on', 'medium', '--quiet']);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toMatch(/broken 1/);
+    expect(a.stdout).toMatch(/report: .*index\.html/);
+    const b = await run(['audit', srv.url + '/', '--out', join(dir, 'r2'), '--db', db, '--fail-on', 'critical', '--quiet']);
+    expect(b.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r2', 'report.json'), 'utf8'));
+    expect(report.links.find((l: { url: string }) => l.url.endsWith('/gone.html'))).toMatchObject({ state: 'broken', status: 404 });
+    const runs = await run(['runs', '--db', db, '--json']);
+    const list = JSON.parse(runs.stdout) as { status: string; origin: string }[];
+    expect(list.filter((x) => x.status === 'complete' && x.origin === srv.url)).toHaveLength(2);
+    expect(list.some((x) => x.status === 'failed')).toBe(true);
+  });
+
+  it('--log json prints one JSON event a line for cron', async () => {
+    const r = await run(['audit', srv.url + '/', '--no-db', '--out', join(dir, 'r3'), '--log', 'json']);
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['start', 'done']));
+    expect(events.find((e) => e.event === 'done').summary.pages).toBe(2);
+  });
+});
