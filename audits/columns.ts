@@ -70,6 +70,8 @@ export interface SiteIndex {
   contentText(page: PageArtifact): string;
   /** True for a URL that looks like a column (a directory index). */
   isDirIndex(url: string): boolean;
+  /** Links that may name a column, by their text as a column name (no articles, no homepage links). */
+  namedLinks(): Map<string, (InboundLink & { url: string })[]>;
 }
 
 /**
@@ -176,7 +178,29 @@ export function siteIndex(artifacts: Artifacts): SiteIndex {
       .filter((l) => (lineFreq.get(l) ?? 0) < 3 && !CRUMB_LINE.test(l) && !EMPTY_LINE.test(norm(l)) && !page.footerText.includes(l))
       .join('\n');
 
+  let named: Map<string, (InboundLink & { url: string })[]> | undefined;
+  const namedLinks = () => {
+    if (named) return named;
+    named = new Map();
+    const homeUrl = home?.url;
+    for (const p of pages) {
+      // Items of dated lists are articles, not columns.
+      const articles = new Set(p.lists.filter(mostlyDated).flatMap((b) => b.items.map((i) => i.href)));
+      for (const l of p.links) {
+        if (l.kind !== 'a' && l.kind !== 'area') continue;
+        if (l.url === homeUrl || pathOf(l.url) === '/' || articles.has(l.url)) continue;
+        const text = columnText(l.text);
+        if (!text || text.length > 30) continue;
+        let list = named.get(text);
+        if (!list) named.set(text, (list = []));
+        list.push({ url: l.url, page: p, text: l.text, inNav: Boolean(l.inNav), inFooter: Boolean(l.inFooter) });
+      }
+    }
+    return named;
+  };
+
   const idx: SiteIndex = {
+    namedLinks,
     artifacts,
     home,
     pages,
@@ -208,42 +232,36 @@ export interface LinkMatch {
 export function findLinkByNames(idx: SiteIndex, names: readonly string[], opts: { exclude?: RegExp; sameSiteOnly?: boolean } = {}): LinkMatch | undefined {
   const wanted = names.map(norm).filter(Boolean);
   if (!wanted.length) return undefined;
-  const homeUrl = idx.home?.url;
   const origin = idx.artifacts.site.origin;
   const best = new Map<string, LinkMatch & { votes: number }>();
-  for (const p of idx.pages) {
-    // Items of dated lists are articles, not columns.
-    const articles = new Set(p.lists.filter(mostlyDated).flatMap((b) => b.items.map((i) => i.href)));
-    for (const l of p.links) {
-      if (l.kind !== 'a' && l.kind !== 'area') continue;
-      if (homeUrl && (l.url === homeUrl || pathOf(l.url) === '/')) continue;
-      if (articles.has(l.url)) continue;
+  for (const [text, links] of idx.namedLinks()) {
+    if (opts.exclude && opts.exclude.test(text)) continue;
+    let s0 = 0;
+    let exact = false;
+    for (let i = 0; i < wanted.length; i++) {
+      const w = wanted[i];
+      const bonus = i === 0 ? 10 : 0; // the entry's own name beats its synonyms
+      if (text === w) {
+        s0 = Math.max(s0, 90 + bonus);
+        exact = true;
+      } else if ((text.startsWith(w) || text.endsWith(w)) && text.length <= w.length + 4) s0 = Math.max(s0, 50 + bonus);
+    }
+    if (!s0) continue;
+    for (const l of links) {
       if (opts.sameSiteOnly && !l.url.startsWith(origin)) continue;
-      const text = columnText(l.text);
-      if (!text || (opts.exclude && opts.exclude.test(text))) continue;
-      let s = 0;
-      let exact = false;
-      for (let i = 0; i < wanted.length; i++) {
-        const w = wanted[i];
-        const bonus = i === 0 ? 10 : 0; // the entry's own name beats its synonyms
-        if (text === w) {
-          s = Math.max(s, 90 + bonus);
-          exact = true;
-        } else if ((text.startsWith(w) || text.endsWith(w)) && text.length <= w.length + 4) s = Math.max(s, 50 + bonus);
-      }
-      if (!s) continue;
+      let s = s0;
       if (l.inNav) s += 10;
-      if (p === idx.home) s += 8;
-      else if (p.depth === 2) s += 4;
+      if (l.page === idx.home) s += 8;
+      else if (l.page.depth === 2) s += 4;
       if (l.inFooter) s -= 2;
       if (idx.get(l.url)) s += 5;
       const prev = best.get(l.url);
-      if (!prev || s > prev.score) best.set(l.url, { url: l.url, text: l.text, score: s, from: p.url, exact, votes: (prev?.votes ?? 0) + 1 });
+      if (!prev || s > prev.score) best.set(l.url, { url: l.url, text: l.text, score: s, from: l.page.url, exact, votes: (prev?.votes ?? 0) + 1 });
       else prev.votes++;
     }
   }
   let top: (LinkMatch & { votes: number }) | undefined;
-  for (const m of best.values()) if (!top || m.score > top.score || (m.score === top.score && m.votes > top.votes)) top = m;
+  for (const m of best.values()) if (!top || m.score > top.score || (m.score === top.score && (m.votes > top.votes || (m.votes === top.votes && m.url < top.url)))) top = m;
   if (!top) return undefined;
   const { votes: _v, ...match } = top;
   return match;
@@ -568,9 +586,13 @@ const COLUMN_GUIDE = guideline('信息发布：栏目设置科学合理，内容
 const VETO_COLUMNS = inspection('单项否决：栏目不更新');
 const VETO_HOME = inspection('单项否决：首页不更新');
 
+/** 条例第二十六条: 主动公开的政府信息自形成或变更之日起 20 个工作日内及时公开. */
+const TIMELY = regulation('第二十六条');
+
 function refsOf(rec: ColumnRecord, entry: CatalogEntry | undefined, extra: RuleRef[]): RuleRef[] {
   const refs: RuleRef[] = [entry?.guideline ? guideline(entry.guideline) : COLUMN_GUIDE, ...extra];
-  refs.push(regulation(entry?.regulation ?? '第二十条'));
+  if (entry?.regulation) refs.push(regulation(entry.regulation));
+  else if (!entry) refs.push(regulation('第二十条'));
   for (const s of rec.seedTasks) refs.push(seedTask(s));
   return refs;
 }
@@ -732,7 +754,7 @@ export default defineAudit({
           severity: 'high',
           message: STR.blank(rec.name),
           evidence: { column: rec.name, linkText: rec.linkText, pages: [rec.url!] },
-          refs: refsOf(rec, entry, [VETO_COLUMNS]),
+          refs: refsOf(rec, entry, [VETO_COLUMNS, TIMELY]),
           deduction: o.deductions.blank.each,
         });
       } else if (rec.state === 'stale') {
@@ -744,7 +766,7 @@ export default defineAudit({
           severity: urgent ? 'high' : 'medium',
           message: STR.stale(rec.name, rec.kind, rec.newest, rec.ageDays, rec.periodDays!),
           evidence: { column: rec.name, kind: rec.kind, newest: rec.newest, ageDays: rec.ageDays, periodDays: rec.periodDays, items: rec.items, pages: [rec.url!] },
-          refs: refsOf(rec, entry, [VETO_COLUMNS, ...(RULES.unconfirmedPeriods.includes(rec.kind) ? [inspection(`${KIND_ZH[rec.kind]}栏目更新周期 ${rec.periodDays} 天`, true)] : [])]),
+          refs: refsOf(rec, entry, [VETO_COLUMNS, TIMELY, ...(RULES.unconfirmedPeriods.includes(rec.kind) ? [inspection(`${KIND_ZH[rec.kind]}栏目更新周期 ${rec.periodDays} 天`, true)] : [])]),
           deduction: o.deductions.stale.each,
         });
       }

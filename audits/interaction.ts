@@ -186,7 +186,6 @@ export default defineAudit({
   run({ artifacts, options: o, today }) {
     const idx = siteIndex(artifacts);
     const channels = findChannels(idx, o);
-    const working = channels.filter((c) => c.working);
 
     // Messages, deduplicated by (date, title); consultation pages only.
     const byKey = new Map<string, Message>();
@@ -198,6 +197,14 @@ export default defineAudit({
         if (!prev || (!prev.replied && m.replied)) byKey.set(key, m);
       }
     }
+    // Messages published on a page the link texts did not name: that page is a channel too.
+    if (!channels.some((c) => c.working)) {
+      for (const page of new Set([...byKey.values()].map((m) => m.page))) {
+        const p = idx.get(page);
+        channels.push({ name: p ? (p.headings[0] ?? p.title) : page, url: page, working: true, reason: 'messages' });
+      }
+    }
+    const working = channels.filter((c) => c.working);
     const messages = [...byKey.values()].sort((a, b) => (a.asked < b.asked ? 1 : a.asked > b.asked ? -1 : 0));
     const answered = messages.filter((m) => m.replied);
     const replyDays = answered.map((m) => m.replyDays!).filter((d) => d >= 0);

@@ -266,6 +266,12 @@ describe('ipv6: single-family sites', () => {
     expect(v4only.v6.size).toBe(0);
     expect(v4only.v4.get('GET /')).toBe(1); // no AAAA: the crawl's fetch is the IPv4 reference
     expect(report.ipv6).toEqual(data);
+
+    // An IPv4 address in the URL is connected to as is: never counted as IPv6.
+    const literal = await runIpv6(`http://127.0.0.1:${v4only.port}/`);
+    expect(literal.data).toMatchObject({ aaaa: false, homepageV6: { ok: false, succeeded: 0 }, level2: { total: 1, supported: 0 } });
+    expect(literal.data.homepageV6.error).toContain('127.0.0.1 is an IPv4 address');
+    expect(v4only.v4.get('GET /')).toBe(2); // the two crawls, nothing more
   });
 
   it('v6 only: the homepage loads over IPv6 only; links are reachable over IPv6', async () => {

@@ -25,9 +25,10 @@ export interface AuditRun {
 }
 
 /** Validates `audits.<id>.options` of the config against each audit's schema (exit 2 on error). */
-export function auditOptions(config: Config, audits: Audit[]): Map<string, unknown> {
+export function auditOptions(config: Config, audits: Audit[], registry: Audit[] = audits): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  const known = new Set(audits.map((a) => a.meta.id));
+  // Known = every registered audit, so `--only links` does not reject a config that tunes others.
+  const known = new Set(registry.map((a) => a.meta.id));
   for (const id of Object.keys(config.audits)) {
     if (!known.has(id)) throw new UsageError(`config: audits.${id}: unknown audit (known: ${[...known].join(', ')})`);
   }
@@ -45,8 +46,8 @@ function seedLead(refs: Finding['refs']): string | undefined {
   return undefined;
 }
 
-export function runAudits(artifacts: Artifacts, config: Config, today: string, audits: Audit[]): AuditRun {
-  const options = auditOptions(config, audits);
+export function runAudits(artifacts: Artifacts, config: Config, today: string, audits: Audit[], registry: Audit[] = audits): AuditRun {
+  const options = auditOptions(config, audits, registry);
   const hosts = new Set([artifacts.site.host.toLowerCase(), ...config.site.hosts.map((h) => h.toLowerCase())]);
   const findings: Finding[] = [];
   const outcomes: AuditOutcome[] = [];
@@ -92,7 +93,7 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
         message: maskPii(d.message),
         fingerprint: fingerprint(meta.id, d.rule, rel, d.locator ? siteRelative(d.locator, hosts) : ''),
         refs,
-        division: d.division ?? divisionFor(config, d.url) ?? seedLead(refs) ?? config.divisions.default,
+        division: d.division ?? divisionFor(config, d.url, typeof d.evidence?.column === 'string' ? d.evidence.column : undefined) ?? seedLead(refs) ?? config.divisions.default,
         evidence: maskDeep(d.evidence ?? {}),
       };
       if (d.deduction !== undefined) f.deduction = d.deduction;

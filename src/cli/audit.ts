@@ -4,6 +4,9 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { severityRank, type Severity } from '../audit/types.ts';
 import { auditSite, validateStartUrl } from '../run/audit-site.ts';
+import { ALL_AUDITS } from '../../audits/index.ts';
+import { UsageError } from '../config/errors.ts';
+import type { Audit } from '../audit/types.ts';
 import { Log } from './log.ts';
 import { hostPort, isoDate, positiveInt, seconds, severity } from './options.ts';
 import { summaryText } from './summary.ts';
@@ -96,6 +99,7 @@ export function registerAudit(program: Command): void {
     .option('--db <file>', 'SQLite database that keeps every run', 'data/zhaocuo.db')
     .option('--no-db', 'do not store the run')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severity)
+    .option('--only <audits>', 'run only these audits, comma-separated (e.g. links = a plain link check)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('-q, --quiet', 'print only errors and the summary')
     .option('--log <format>', 'json: JSON lines on stderr (for cron)')
     .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, lighthouse)')
@@ -103,15 +107,17 @@ export function registerAudit(program: Command): void {
     .option('--browser-pool <n>', 'pages open at once in the browser (default 3)', positiveInt)
     .option('--items-per-column <n>', 'item pages per column in the browser sample (default 2)', nonNegativeInt)
     .option('--no-lighthouse', 'skip Lighthouse (the other browser audits still run)')
-    .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string }) => {
+    .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string; only?: string[] }) => {
       const log = Log.pick(opts);
       validateStartUrl(url);
+      const audits = selectAudits(opts.only);
       const { config: fileConfig } = await loadConfig(opts.config);
       const config = applyFlags(fileConfig, opts);
       log.event('start', { url }, `zhaocuo: auditing ${url}`);
       const res = await auditSite({
         startUrl: url,
         config,
+        audits,
         db: opts.db === false ? null : opts.db,
         outDir: opts.out,
         onProgress: log.progress,
@@ -125,4 +131,13 @@ export function registerAudit(program: Command): void {
       if (log.mode !== 'json') process.stdout.write(summaryText(res.report, res.files) + '\n');
       if (res.worst && severityRank[res.worst] >= severityRank[config.failOn]) process.exitCode = 1;
     });
+}
+
+/** --only a,b: the named audits (unknown names are a usage error). */
+export function selectAudits(only: string[] | undefined): Audit[] {
+  if (!only?.length) return ALL_AUDITS;
+  const known = new Set(ALL_AUDITS.map((a) => a.meta.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length) throw new UsageError(`--only: unknown audit ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  return ALL_AUDITS.filter((a) => only.includes(a.meta.id));
 }

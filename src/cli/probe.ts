@@ -4,7 +4,7 @@
  * over IPv4 and IPv6, stores both in the database, and prints the 7-day rule.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { UsageError, describeZodError } from '../config/errors.ts';
 import { NameResolver } from '../gather/dns.ts';
@@ -46,13 +46,13 @@ export function registerProbe(program: Command): void {
     .command('probe')
     .description('probe a homepage on a schedule over IPv4 and IPv6, store each probe and judge 站点无法访问 over the last 7 days')
     .argument('<url>', 'the homepage, e.g. https://hyj.example.gov.cn/')
-    .option('--every <interval>', 'time between probes (60m, 1h, 90s); at most 72m, for ≥ 20 probes a day', interval, 3_600_000)
+    .addOption(new Option('--every <interval>', 'time between probes (60m, 1h, 90s); at most 72m, for ≥ 20 probes a day').argParser(interval).default(3_600_000, '60m'))
     .option('--once', 'one round of probes, then exit (for cron)')
     .option('--db <file>', 'SQLite database that keeps the probes', 'data/zhaocuo.db')
     .option('--dns-server <host:port>', 'resolve the name through this DNS server', hostPort)
     .option('-c, --config <file>', 'site config (its audits.availability.options set the rule)')
     .option('--timeout <s>', 'seconds a probe may take to load (default: the rule\'s 15)', seconds)
-    .option('--family <list>', 'families to probe: v4, v6 or v4,v6', families, [4, 6] as (4 | 6)[])
+    .addOption(new Option('--family <list>', 'families to probe: v4, v6 or v4,v6').argParser(families).default([4, 6], 'v4,v6'))
     .option('-q, --quiet', 'print only the rule line of each round')
     .option('--log <format>', 'json: JSON lines on stderr (for cron)')
     .action(async (rawUrl: string, f: ProbeFlags) => {
@@ -102,7 +102,7 @@ function probeLine(p: ProbeResult): string {
 function ruleLine(r: AvailabilityResult): string {
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
   const state = !r.evaluated ? `not evaluated: ${r.total}/${r.required} probes` : r.hit ? 'VETO 站点无法访问' : 'ok';
-  return `  7-day rule (IPv${r.family}): ${r.failed}/${r.total} not loaded (${pct(r.failedShare)}) — ${state} · IPv6 ${r.v6.failed}/${r.v6.total}`;
+  return `  7-day rule (IPv${r.family}): ${r.failed}/${r.total} not loaded (${pct(r.failedShare)}) — ${state} · IPv6 ${r.v6.failed}/${r.v6.total} not loaded`;
 }
 
 function ruleFields(r: AvailabilityResult) {

@@ -22,6 +22,7 @@
  * that redirects to a host without AAAA does not support IPv6.
  */
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import pLimit from 'p-limit';
 import type { Config } from '../config/schema.ts';
 import { ipv6Schema } from '../config/schema.ts';
@@ -82,21 +83,16 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
   // crawl's own fetch of the homepage (over IPv4: the name has no AAAA) stands for it.
   const home = a.pages.find((p) => p.depth === 1);
   const v4Task = startAddrs.aaaa.length || !home ? probeOnce(a.site.startUrl, { ...probeOpts, family: 4 }).then(toHomepageFetch) : Promise.resolve(fromCrawl(home, a.site.startUrl));
-  let firstDone: (f: HomepageFetch) => void = () => undefined;
-  const firstV6Task = new Promise<HomepageFetch>((r) => (firstDone = r));
   const v6Task = (async () => {
     const out: { fetch: HomepageFetch; text?: string }[] = [];
     // Without AAAA one probe records the failure; more would only repeat it.
     const n = startAddrs.aaaa.length ? cfg.probes : 1;
     for (let i = 0; i < n; i++) {
       if (i && cfg.probeIntervalMs) await sleep(cfg.probeIntervalMs);
-      out.push(toHomepageFetch(await probeOnce(a.site.startUrl, { ...probeOpts, family: 6, keepBody: !out.some((x) => x.text !== undefined) })));
-      if (i === 0) firstDone(out[0].fetch);
+      out.push(toHomepageFetch(await probeOnce(a.site.startUrl, { ...probeOpts, family: 6, keepBody: !out.some(loaded) })));
     }
     return out;
   })();
-  // Never leave the start host's check waiting on a probe sequence that failed.
-  v6Task.catch((e: Error) => firstDone({ family: 6, source: 'probe', at: new Date().toISOString(), url: a.site.startUrl, finalUrl: a.site.startUrl, status: 0, loadMs: 0, error: e.message }));
 
   const v6 = new Fetcher({ crawl: { ...config.crawl, timeoutMs }, resolver, family: 6, wantBody: () => false });
   const hosts: Ipv6Host[] = [];
@@ -111,6 +107,9 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
         res = await v6.follow(url, 'GET');
         method = 'GET';
       }
+      // An IPv4 address on the way is connected to as is (no lookup), so not over IPv6.
+      const v4hop = [url, ...res.redirects, res.finalUrl].find((u) => net.isIP(new URL(u).hostname) === 4);
+      if (v4hop) return judge(url, method, 0, `${new URL(v4hop).hostname} is an IPv4 address`, 'ENOTFOUND', v4hop, res.timingMs, v4ByUrl.get(url));
       return judge(url, method, res.status, res.error, res.errorCode, res.finalUrl, res.timingMs, v4ByUrl.get(url));
     };
     // URLs the crawl chose not to request (robots.txt, scope, limits) are not requested over IPv6 either.
@@ -131,7 +130,10 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
           hosts.push(rec);
           if (!r.aaaa.length) return;
           if (host === startHost) {
-            rec.v6 = fromProbe(await firstV6Task, v4ByUrl.get(a.site.startUrl));
+            // The start host's check is the homepage over IPv6: a probe that loaded, if any did
+            // (one failed probe is the success rate's business, not every link's).
+            const probes = await v6Task;
+            rec.v6 = fromProbe((probes.find((x) => x.fetch.status > 0 && !x.fetch.error) ?? probes[0]).fetch, v4ByUrl.get(a.site.startUrl));
             urlChecks.set(a.site.startUrl, rec.v6);
             return;
           }
@@ -167,7 +169,7 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
     const hostOrder = new Map([...urlsByHost.keys()].map((h, i) => [h, i]));
     hosts.sort((x, y) => hostOrder.get(x.host)! - hostOrder.get(y.host)!);
     const [v4Home, v6Probes] = await Promise.all([v4Task, v6Task]);
-    const v6Loaded = v6Probes.find((x) => x.text !== undefined);
+    const v6Loaded = v6Probes.find(loaded);
     return {
       judge: cfg.judge,
       linkKinds: [...cfg.linkKinds],
@@ -175,7 +177,7 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
       homepage: {
         v4: v4Home.fetch,
         v6: v6Probes.map((x) => x.fetch),
-        ...(v4Home.text !== undefined && v6Loaded?.text !== undefined ? { textSimilarity: similarity(v4Home.text, v6Loaded.text) } : {}),
+        ...(loaded(v4Home) && v6Loaded?.text !== undefined ? { textSimilarity: similarity(v4Home.text!, v6Loaded.text) } : {}),
       },
       nameServers: await nsTask,
       hosts,
@@ -214,6 +216,9 @@ function judge(url: string, method: 'GET' | 'HEAD', status: number, error: strin
   if (v4 === undefined || v4.state === 'skipped') return { ...c, ok: true, reason: `HTTP ${status} over IPv6; IPv4 answer unknown (not checked in the crawl)` };
   return { ...c, reason: `HTTP ${status} over IPv6 but HTTP ${v4.status} over IPv4` };
 }
+
+/** A probe that loaded the page (2xx/3xx, no error) with its text: the content to compare. */
+const loaded = (x: { fetch: HomepageFetch; text?: string }) => x.text !== undefined && !x.fetch.error && x.fetch.status >= 200 && x.fetch.status < 400;
 
 function fromProbe(f: HomepageFetch, v4: LinkTarget | undefined): V6Check {
   return judge(f.url, 'GET', f.status, f.error, f.error?.startsWith('no AAAA') ? 'ENOTFOUND' : undefined, f.finalUrl, f.loadMs, v4);

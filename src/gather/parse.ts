@@ -33,7 +33,8 @@ const MAX_SCRIPT = 20_000;
 const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'option', 'title']);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'select']);
 const FOOTER_TOKEN = /(^|[-_\s])(foot|footer|bottom|copyright|copy|dibu|bq)([-_\s\d]|$)/i;
-const NAV_TOKEN = /(^|[-_\s])(nav|navbar|menu|header|head|top|daohang|dh)([-_\s\d]|$)/i;
+/** A class/id token that names site chrome: nav*, *menu, *nav, header/head/top bars (not "top-anchor…"). */
+const NAV_WORD = /^(nav[-_\w]*|[-_\w]*menu|[-_\w]*nav|daohang[-_\w]*|header|head|top|topbar|top[-_]?(nav|menu|bar)|site[-_]?header)$/i;
 const LIST_TAGS = new Set(['ul', 'ol', 'table', 'tbody', 'dl']);
 const ITEM_TAGS = new Set(['li', 'tr', 'dd', 'dt']);
 const PUBLISHED_RE = /(发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[：:]\s*([^\n]{0,30})/;
@@ -228,7 +229,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     if (a.hidden !== undefined || /display\s*:\s*none/i.test(a.style ?? '')) return;
     const tok = tokens(el);
     const footerHere = inFooter || name === 'footer' || FOOTER_TOKEN.test(tok);
-    const navHere = inNav || name === 'nav' || name === 'header' || NAV_TOKEN.test(tok);
+    const navHere = inNav || name === 'nav' || name === 'header' || tok.split(/\s+/).some((t) => t && NAV_WORD.test(t));
     const block = BLOCK.has(name);
     if (block) textParts.push('\n');
     if (block && footerHere) footerParts.push('\n');

@@ -4,6 +4,7 @@
  * homepage success rate both measure with this, so "loaded" means the same in both places.
  */
 import { Agent, request } from 'undici';
+import net from 'node:net';
 import zlib from 'node:zlib';
 import type { LookupFunction } from 'node:net';
 import type { NameResolver } from '../gather/dns.ts';
@@ -66,6 +67,9 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
   });
   try {
     for (let hop = 0; ; hop++) {
+      // An IP address in the URL is connected to as is (no lookup): it must be of the family.
+      const literal = net.isIP(new URL(current).hostname.replace(/^\[|\]$/g, ''));
+      if (literal && literal !== o.family) return out({ status: 0, error: `${new URL(current).hostname} is an IPv${literal} address: no IPv${o.family} connection`, errorCode: 'ENOTFOUND' });
       const res = await request(current, {
         method: 'GET',
         dispatcher: agent,

@@ -123,6 +123,15 @@ ${hosts.map((h) => html`<tr><td class="url">${h.host}${h.site ? html` <span clas
 </table></section>`;
 }
 
+const PAGE_LIST_CAP = 1000;
+
+/** The crawled pages (first 1,000; report.json has all), folded away: titles come from the site. */
+function pagesList(r: Report): Raw {
+  const shown = r.pages.slice(0, PAGE_LIST_CAP);
+  return html`<details><summary>页面清单（${r.pages.length} 个${r.pages.length > PAGE_LIST_CAP ? `，此处列出前 ${PAGE_LIST_CAP} 个，完整清单见 report.json` : ''}）</summary>
+<table><tr><th>层级</th><th>状态</th><th>标题</th><th>地址</th><th>编码</th></tr>${shown.map((p) => html`<tr><td>${p.depth ?? '—'}</td><td>${p.status}</td><td>${p.title}</td><td class="url">${link(p.url)}</td><td>${p.charset}</td></tr>`)}</table></details>`;
+}
+
 export function renderHtml(r: Report): string {
   const s = r.summary;
   const byAudit = new Map<string, Report['findings']>();
@@ -145,6 +154,7 @@ ${verdictSection(r)}
 ${SEVERITIES.map((sev) => html`<div class="card"><b>${s.findings[sev] ?? 0}</b><span><span class="sev sev-${sev}">${SEVERITY_ZH[sev]}</span> 问题</span></div>`)}
 </div>
 <h3>页面层级</h3><table><tr><th>层级</th><th>页面数</th></tr>${depthRows.map(([d, n]) => html`<tr><td>${d === 'orphan' ? '仅站点地图可达' : d === '1' ? '首页' : `${d} 级`}</td><td>${n}</td></tr>`)}</table>
+${pagesList(r)}
 <p class="muted">请求 ${s.requests} 次，用时 ${(s.durationMs / 1000).toFixed(1)} 秒。机器可读结果：report.json。</p></section>
 ${ipv6Section(r)}
 ${r.audits.map((a) => {

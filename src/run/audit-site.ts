@@ -69,7 +69,7 @@ export function validateStartUrl(url: string): string {
 export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const startUrl = validateStartUrl(o.startUrl);
   const audits = o.audits ?? ALL_AUDITS;
-  auditOptions(o.config, audits); // config errors surface before the crawl, with exit 2
+  auditOptions(o.config, audits, ALL_AUDITS); // config errors surface before the crawl, with exit 2
   const today = o.config.today ?? localToday();
   const host = new URL(startUrl).host;
   if (o.outDir) ensureWritableDir(o.outDir);
@@ -104,7 +104,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
         }
       }
     }
-    const result = runAudits(artifacts, o.config, today, audits);
+    const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
     const files = outDir ? writeReport(outDir, report) : undefined;

@@ -6,7 +6,8 @@
  *    filing another — whatever its severity now;
  *  - an open audit ticket whose fingerprint a later run of the same site no longer finds is
  *    marked fixed-verified with that run (已整改, closed) — only when that run ran the audit
- *    and covered the ticket's page, so a partial crawl never "verifies" a fix;
+ *    and covered the ticket's page (fetched and parsed; a link target it names checked, not
+ *    skipped by limits), so a partial crawl never "verifies" a fix;
  *  - a fixed or closed ticket whose fingerprint comes back is reopened.
  */
 import type { DB } from '../store/db.ts';
@@ -99,12 +100,17 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
   const candidates = db
     .prepare("SELECT t.*, NULL AS site_origin, 0 AS has_screenshot FROM tickets t WHERE t.site_id = ? AND t.fingerprint IS NOT NULL AND t.verified_run_id IS NULL AND t.status != '不予处理'")
     .all(run.siteId) as Record<string, unknown>[];
-  const covered = db.prepare('SELECT (EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?)) OR EXISTS (SELECT 1 FROM links WHERE run_id = ? AND url = ?)) AS c');
+  // Covered = the page was fetched and parsed in this run (a link checked with HEAD is not enough).
+  const skipped = db.prepare("SELECT EXISTS (SELECT 1 FROM links WHERE run_id = ? AND url = ? AND state = 'skipped') AS c");
+  const covered = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
   for (const row of candidates) {
     const t = toTicket(row);
     if (byFp.has(t.fingerprint!)) continue;
     if (!t.audit || !ran.has(t.audit)) continue;
-    if (!t.pageUrl || !(covered.get(runId, t.pageUrl, t.pageUrl, runId, t.pageUrl) as { c: number }).c) continue;
+    if (!t.pageUrl || !(covered.get(runId, t.pageUrl, t.pageUrl) as { c: number }).c) continue;
+    // A finding about a link target: that target, if still linked, must have been checked (not skipped by limits).
+    const target = typeof t.evidence.target === 'string' ? t.evidence.target.replace(/#.*$/, '') : null;
+    if (target && (skipped.get(runId, target) as { c: number }).c) continue;
     db.transaction(() => {
       const at = ctx.now().toISOString();
       const cur = getTicket(db, t.id)!;

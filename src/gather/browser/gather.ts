@@ -93,8 +93,6 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
     dialogs.push({ type: d.type(), message: d.message().slice(0, 200) });
     d.dismiss().catch(() => undefined);
   });
-  // axe and the fact scripts must run even under a strict Content-Security-Policy.
-  await page.setBypassCSP(true);
   const started = performance.now();
   const resp = await page.goto(s.navigateTo, { waitUntil: 'domcontentloaded', timeout: cfg.pageTimeoutMs });
   // A resource that never finishes must not keep the page from being checked.
