@@ -123,6 +123,7 @@ export default defineAudit({
         const c = urlCheck.get(url);
         return c ? { ok: c.ok, reason: c.reason } : { ok: false, reason: 'not checked over IPv6' };
       }
+      if (!h.v6 && h.unchecked) return { ok: true, reason: h.unchecked };
       return h.v6?.ok ? { ok: true } : { ok: false, reason: h.v6?.reason ?? 'IPv6 not checked' };
     };
 
@@ -206,15 +207,15 @@ export default defineAudit({
       const from = linkers.get(h.host) ?? [];
       const urls = [...(hostUrls.get(h.host) ?? [])];
       const ph = perHost.get(h.host) ?? { level2: { total: 0, supported: 0 }, level3: { total: 0, supported: 0 } };
-      const v6ok = Boolean(h.aaaa.length && h.v6?.ok);
-      const reason = !h.aaaa.length ? `no AAAA record${h.dnsError ? ` (${h.dnsError})` : ''}` : h.v6?.reason;
+      const v6ok = Boolean(h.aaaa.length && (h.v6 ? h.v6.ok : h.unchecked));
+      const reason = !h.aaaa.length ? `no AAAA record${h.dnsError ? ` (${h.dnsError})` : ''}` : (h.v6?.reason ?? h.unchecked);
       hostsData.push({
         host: h.host,
         site: h.site,
         a: h.a,
         aaaa: h.aaaa,
         v6ok,
-        ...(reason && !v6ok ? { reason } : {}),
+        ...(reason && (!v6ok || h.unchecked) ? { reason } : {}),
         linkedFrom: from.slice(0, 20).map((p) => p.url),
         linkedFromCount: from.length,
         urls: urls.slice(0, 20),

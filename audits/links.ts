@@ -43,16 +43,20 @@ interface Referrer {
 
 function referrersOf(pages: PageArtifact[]): Map<string, Referrer[]> {
   const map = new Map<string, Referrer[]>();
+  const add = (key: string, r: Referrer) => {
+    const list = map.get(key);
+    if (list) list.push(r);
+    else map.set(key, [r]);
+  };
   for (const p of pages) {
+    // Each key gets this page once, however often the page links there.
     const seen = new Set<string>();
     for (const l of p.links) {
-      const key = l.fragment ? `${l.url}#${l.fragment}` : l.url;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const k of l.fragment ? [key, l.url] : [key]) {
-        let list = map.get(k);
-        if (!list) map.set(k, (list = []));
-        if (!list.some((r) => r.page === p.url)) list.push({ page: p.url, text: l.text, kind: l.kind, depth: p.depth });
+      const keys = l.fragment ? [`${l.url}#${l.fragment}`, l.url] : [l.url];
+      for (const k of keys) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        add(k, { page: p.url, text: l.text, kind: l.kind, depth: p.depth });
       }
     }
   }

@@ -230,6 +230,15 @@ describe('ipv6: dual-stack site with a v4-only CDN, a v6-broken attached system 
     expect(data.level3).toMatchObject({ total: 5, supported: 3 });
   });
 
+  it('with external links not checked, an external host is not contacted: its AAAA record decides', async () => {
+    const before = [...sys.v4.values()].reduce((x, y) => x + y, 0);
+    const { data } = await runIpv6(`http://www.good.test:${good.port}/`, { crawl: { robots: false, sitemap: false, checkExternal: false, retries: 0 }, ipv6: { probes: 1 } });
+    expect([...sys.v4.values()].reduce((x, y) => x + y, 0)).toBe(before);
+    expect(data.hosts.find((h) => h.host.startsWith('sys.'))).toMatchObject({ v6ok: true, reason: expect.stringContaining('not requested over IPv6') });
+    expect(data.level2).toMatchObject({ total: 3, supported: 3 });
+    expect(data.level3).toMatchObject({ total: 5, supported: 2 }); // cdn: no AAAA; b1: 502 over IPv6
+  });
+
   it('counts resource links too when configured (img, script, link)', async () => {
     const { data } = await runIpv6(`http://www.good.test:${good.port}/`, { ipv6: { linkKinds: ['a', 'area', 'attachment', 'img'], probes: 1 } });
     expect(data.level2).toMatchObject({ total: 4, supported: 2 }); // + the CDN logo

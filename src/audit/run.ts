@@ -16,6 +16,8 @@ export interface AuditOutcome {
   reason?: string;
   findings: number;
   data?: unknown;
+  /** Time the audit took (it is pure, so this is CPU time on the artifacts). */
+  ms?: number;
 }
 
 export interface AuditRun {
@@ -69,12 +71,14 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
       continue;
     }
     let result: AuditResult;
+    const t0 = performance.now();
     try {
       result = audit.run({ artifacts, options: options.get(meta.id), today, findings: meta.late ? [...findings] : [], data: meta.late ? { ...data } : {} });
     } catch (err) {
       Object.assign(outcome, { status: 'failed', reason: (err as Error).message });
       continue;
     }
+    outcome.ms = Math.round(performance.now() - t0);
     if (result.data !== undefined) {
       data[meta.id] = result.data;
       outcome.data = result.data;

@@ -33,6 +33,8 @@ export interface CrawlOptions {
 }
 
 const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area']);
+/** Response headers worth keeping per page (the rest is dropped: memory on large sites). */
+const KEEP_HEADERS = new Set(['content-type', 'content-length', 'last-modified', 'date', 'server', 'x-powered-by', 'cache-control', 'strict-transport-security', 'content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'location']);
 
 interface TargetRec extends LinkTarget {
   kindSet: Set<LinkKind>;
@@ -62,6 +64,16 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   const byFinal = new Map<string, PageArtifact>(); // by final URL (redirect aliases)
   const targets = new Map<string, TargetRec>();
   const discovered = new Set<string>();
+  // One string per distinct value: the nav, footer and template links repeated on 10,000 pages
+  // share their strings (URLs, anchor texts, footer text), which halves the artifacts' memory.
+  const interned = new Map<string, string>();
+  const intern = <T extends string | undefined | null>(s: T): T => {
+    if (typeof s !== 'string' || s.length > 2000) return s;
+    const have = interned.get(s);
+    if (have !== undefined) return have as T;
+    interned.set(s, s);
+    return s;
+  };
   const variants = new Map<string, number>();
   let pageBudget = c.maxPages;
   let limited = 0;
@@ -172,18 +184,18 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       finalUrl: res.finalUrl,
       status: res.status,
       redirects: res.redirects,
-      contentType: ct,
+      contentType: intern(ct),
       charset: decoded.charset,
       charsetSource: decoded.source,
-      headers: res.headers,
+      headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => KEEP_HEADERS.has(k)).map(([k, v]) => [k, intern(v)])),
       timingMs: res.timingMs,
       bytes: res.bytes,
       depth,
       fromSitemap: depth === 0,
       title: parsed.title,
-      lang: parsed.lang,
+      lang: intern(parsed.lang),
       text: parsed.text,
-      footerText: parsed.footerText,
+      footerText: intern(parsed.footerText),
       scriptText: parsed.scriptText,
       headings: parsed.headings,
       labels: parsed.labels,
@@ -199,7 +211,21 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     t.isPage = true;
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
+    for (const img of parsed.images) {
+      img.src = intern(img.src);
+      img.alt = intern(img.alt);
+      img.href = intern(img.href);
+    }
+    for (const list of parsed.lists) {
+      list.selector = intern(list.selector);
+      for (const item of list.items) {
+        item.href = intern(item.href);
+        item.text = intern(item.text);
+      }
+    }
     for (const link of parsed.links) {
+      link.url = intern(link.url);
+      link.text = intern(link.text);
       const same = scope.isSameSite(link.url);
       const rec = target(link.url, same);
       rec.kindSet.add(link.kind);

@@ -51,8 +51,10 @@ export interface Ipv6Host {
   a: string[];
   aaaa: string[];
   dnsError?: string;
-  /** The host check: one request over IPv6 (absent when the host has no AAAA). */
+  /** The host check: one request over IPv6 (absent when the host has no AAAA, or is unchecked). */
   v6?: V6Check;
+  /** Why the host was not requested over IPv6 though it has AAAA (the crawl requested none of its URLs); its links count by the AAAA record alone. */
+  unchecked?: string;
 }
 
 export interface Ipv6Artifact {

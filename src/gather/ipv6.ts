@@ -83,16 +83,20 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
   // crawl's own fetch of the homepage (over IPv4: the name has no AAAA) stands for it.
   const home = a.pages.find((p) => p.depth === 1);
   const v4Task = startAddrs.aaaa.length || !home ? probeOnce(a.site.startUrl, { ...probeOpts, family: 4 }).then(toHomepageFetch) : Promise.resolve(fromCrawl(home, a.site.startUrl));
-  const v6Task = (async () => {
-    const out: { fetch: HomepageFetch; text?: string }[] = [];
-    // Without AAAA one probe records the failure; more would only repeat it.
-    const n = startAddrs.aaaa.length ? cfg.probes : 1;
-    for (let i = 0; i < n; i++) {
-      if (i && cfg.probeIntervalMs) await sleep(cfg.probeIntervalMs);
-      out.push(toHomepageFetch(await probeOnce(a.site.startUrl, { ...probeOpts, family: 6, keepBody: !out.some(loaded) })));
-    }
-    return out;
-  })();
+  // One after the other, `probeIntervalMs` apart; the body is kept until one probe has loaded.
+  // Without AAAA one probe records the failure; more would only repeat it.
+  const v6Probe: Promise<HomepageFetchText>[] = [];
+  for (let i = 0; i < (startAddrs.aaaa.length ? cfg.probes : 1); i++) {
+    const before = v6Probe.slice();
+    v6Probe.push(
+      (async () => {
+        const done = await Promise.all(before);
+        if (i && cfg.probeIntervalMs) await sleep(cfg.probeIntervalMs);
+        return toHomepageFetch(await probeOnce(a.site.startUrl, { ...probeOpts, family: 6, keepBody: !done.some(loaded) }));
+      })(),
+    );
+  }
+  const v6Task = Promise.all(v6Probe);
 
   const v6 = new Fetcher({ crawl: { ...config.crawl, timeoutMs }, resolver, family: 6, wantBody: () => false });
   const hosts: Ipv6Host[] = [];
@@ -130,14 +134,26 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
           hosts.push(rec);
           if (!r.aaaa.length) return;
           if (host === startHost) {
-            // The start host's check is the homepage over IPv6: a probe that loaded, if any did
+            // The start host's check is the homepage over IPv6: the first probe that got an answer
             // (one failed probe is the success rate's business, not every link's).
-            const probes = await v6Task;
-            rec.v6 = fromProbe((probes.find((x) => x.fetch.status > 0 && !x.fetch.error) ?? probes[0]).fetch, v4ByUrl.get(a.site.startUrl));
+            let answered: HomepageFetch | undefined;
+            for (const p of v6Probe) {
+              const f = (await p).fetch;
+              if (f.status > 0 && !f.error) {
+                answered = f;
+                break;
+              }
+            }
+            rec.v6 = fromProbe(answered ?? (await v6Probe[0]).fetch, v4ByUrl.get(a.site.startUrl));
             urlChecks.set(a.site.startUrl, rec.v6);
             return;
           }
           const url = preferred(host);
+          if (skipped(url)) {
+            // The crawl requested nothing on this host (e.g. external links not checked): neither do we.
+            rec.unchecked = `AAAA present; not requested over IPv6 (${v4ByUrl.get(url)!.skipReason})`;
+            return;
+          }
           rec.v6 = await check(url);
           urlChecks.set(url, rec.v6);
         }),
@@ -154,6 +170,7 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
           let c = urlChecks.get(url);
           if (!c) {
             if (!h.aaaa.length) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `no AAAA record for ${h.hostname}` };
+            else if (!h.v6 && h.unchecked) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: true, reason: h.unchecked };
             else if (!h.v6 || h.v6.status === 0) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `IPv6 connection to ${h.host} failed: ${h.v6?.error ?? 'not checked'} (not retried for this URL)` };
             else if (skipped(url)) c = { url, method: h.v6.method, status: h.v6.status, timingMs: 0, ok: h.v6.ok, reason: `not requested (${v4ByUrl.get(url)!.skipReason}); judged by the host check of ${h.host}${h.v6.reason ? `: ${h.v6.reason}` : ''}` };
             else c = await hostLimit(() => check(url));
@@ -217,8 +234,10 @@ function judge(url: string, method: 'GET' | 'HEAD', status: number, error: strin
   return { ...c, reason: `HTTP ${status} over IPv6 but HTTP ${v4.status} over IPv4` };
 }
 
+type HomepageFetchText = { fetch: HomepageFetch; text?: string };
+
 /** A probe that loaded the page (2xx/3xx, no error) with its text: the content to compare. */
-const loaded = (x: { fetch: HomepageFetch; text?: string }) => x.text !== undefined && !x.fetch.error && x.fetch.status >= 200 && x.fetch.status < 400;
+const loaded = (x: HomepageFetchText) => x.text !== undefined && !x.fetch.error && x.fetch.status >= 200 && x.fetch.status < 400;
 
 function fromProbe(f: HomepageFetch, v4: LinkTarget | undefined): V6Check {
   return judge(f.url, 'GET', f.status, f.error, f.error?.startsWith('no AAAA') ? 'ENOTFOUND' : undefined, f.finalUrl, f.loadMs, v4);

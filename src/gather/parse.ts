@@ -245,7 +245,9 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   out.anchors = [...anchors];
   out.scriptText = out.scriptText.slice(0, MAX_SCRIPT);
   out.publishedAt = publishedDate(out.meta, out.text);
-  return out;
+  // htmlparser2 hands out substrings of the document, and V8 keeps a substring's whole parent
+  // alive: without this copy every page's full HTML would stay in memory with its artifact.
+  return JSON.parse(JSON.stringify(out)) as ParsedPage;
 }
 
 /** Whitespace inside lines collapsed, blank lines dropped. */

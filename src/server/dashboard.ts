@@ -95,7 +95,8 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     return c.redirect(next, 303);
   });
 
-  for (const path of ['/tickets', '/tickets/*', '/runs', '/runs/*', '/stats', '/export/*', '/logout']) app.use(path, session);
+  // One registration (hono's '/tickets/*' also matches '/tickets': two would run it twice).
+  app.use('*', (c, next) => (/^\/(tickets|runs|stats|export|logout)(\/|$)/.test(c.req.path) ? session(c, next) : next()));
 
   app.post('/logout', (c) => {
     deleteSession(db, c.get('session')!.sid);

@@ -89,12 +89,12 @@ export function screenshotFromDataUrl(dataUrl: string, max: number): Screenshot 
   const m = /^data:(image\/(?:png|jpeg|webp));base64,([A-Za-z0-9+/=\r\n]+)$/.exec(dataUrl);
   if (!m) throw new HttpError(400, 'screenshot: expected a data URL data:image/png;base64,… (png, jpeg or webp)');
   const approx = Math.floor((m[2].length * 3) / 4);
-  if (approx > max + 3) throw new HttpError(413, `screenshot: ${(approx / 1048576).toFixed(1)} MB is over the limit of ${(max / 1048576).toFixed(1)} MB`);
+  if (approx > max + 3) throw new HttpError(413, `screenshot: ${(approx / 1048576).toFixed(2)} MB is over the limit of ${(max / 1048576).toFixed(2)} MB`);
   return screenshotFromBytes(Buffer.from(m[2], 'base64'), m[1], max);
 }
 
 export function screenshotFromBytes(bytes: Buffer, mime: string, max: number): Screenshot {
-  if (bytes.length > max) throw new HttpError(413, `screenshot: ${(bytes.length / 1048576).toFixed(1)} MB is over the limit of ${(max / 1048576).toFixed(1)} MB`);
+  if (bytes.length > max) throw new HttpError(413, `screenshot: ${(bytes.length / 1048576).toFixed(2)} MB is over the limit of ${(max / 1048576).toFixed(2)} MB`);
   const check = MAGIC[mime];
   if (!check || !check(bytes)) throw new HttpError(400, `screenshot: the data is not a ${mime.replace('image/', '').toUpperCase()} image`);
   return { mime, bytes };

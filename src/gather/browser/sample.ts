@@ -1,8 +1,9 @@
 /**
  * Which crawled pages the browser audits look at. A portal's pages share a few templates, so
  * a sample covers them: the homepage, every column page (the 二级 pages the navigation links
- * to, and list pages), the first N item pages of each column, every 办事指南 page, and any
- * URL the config names. `all` takes every crawled page instead.
+ * to, and list pages), the first N item pages of each column, every 办事指南 page, pages with a
+ * form other than the site search (咨询, 信箱: labels matter most there), and any URL the
+ * config names. `all` takes every crawled page instead.
  */
 import type { Artifacts, PageArtifact } from '../artifacts.ts';
 import type { SampleReason } from './types.ts';
@@ -35,6 +36,11 @@ function isGuide(p: PageArtifact): boolean {
   if (/办事指南|服务指南/.test(p.title) || p.headings.some((h) => /办事指南|服务指南/.test(h))) return true;
   const labels = new Set(p.labels.map((l) => l.replace(/[：:\s]/g, '')));
   return GUIDE_LABELS.filter((l) => labels.has(l)).length >= 3;
+}
+
+/** A form that is not the site search (咨询, 信箱, 征集): one page per form action. */
+function hasForm(p: PageArtifact): boolean {
+  return p.forms.some((f) => !/search|sousuo|query|jiansuo/i.test(f.action) && (f.inputs.length >= 2 || f.method.toLowerCase() === 'post'));
 }
 
 /** Lists of linked, mostly dated items outside nav and footer: the page lists a column's items. */
@@ -112,6 +118,7 @@ export function samplePages(a: Artifacts, o: SampleOptions): { pages: SampledPag
   for (const c of columns) wanted.push([c, 'column']);
 
   for (const p of pages) if (p !== home && isGuide(p)) wanted.push([p, 'guide']);
+  for (const p of pages) if (p !== home && hasForm(p)) wanted.push([p, 'form']);
 
   if (o.itemsPerColumn > 0) {
     for (const c of columns) {

@@ -5,7 +5,7 @@
  */
 
 /** Why a page is in the browser sample. */
-export type SampleReason = 'home' | 'column' | 'item' | 'guide' | 'config' | 'all';
+export type SampleReason = 'home' | 'column' | 'item' | 'guide' | 'form' | 'config' | 'all';
 
 export type AxeImpact = 'minor' | 'moderate' | 'serious' | 'critical';
 

@@ -1,0 +1,65 @@
+/**
+ * npm run bench — the audit runner against linkinator on the same generated portal, same run.
+ * Serves a 10,000-page sample portal on loopback (in this process), then runs, one after the
+ * other as child processes: (a) `zhaocuo audit` with every non-browser audit, (b) the
+ * linkinator CLI with --recurse. Prints pages/s, links/s, peak RSS of each process tree and
+ * the time ratio a/b (target ≤ 1.0, peak RSS ≤ 400 MB).
+ *   npm run bench -- --pages 2000
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSamplePortal } from '../src/sample-portal/server.ts';
+import { watchPeak } from './proc-tree.ts';
+
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' } } });
+const pages = Number(values.pages);
+const root = join(import.meta.dirname, '..');
+
+interface Measure {
+  seconds: number;
+  peakMb: number;
+  code: number | null;
+  stdout: string;
+}
+
+function measure(cmd: string, args: string[]): Promise<Measure> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = watchPeak(child.pid!);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', () => undefined);
+    child.on('close', (code) => resolve({ seconds: (performance.now() - t0) / 1000, peakMb: stop(), code, stdout }));
+  });
+}
+
+const portal = await startSamplePortal({ pages, host: '127.0.0.1' });
+const start = portal.url + '/';
+console.log(`sample portal: ${portal.manifest.htmlPageCount} pages at ${start}`);
+const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-'));
+
+// Both skip the endless calendar (a crawler trap linkinator would follow forever).
+const a = await measure(process.execPath, [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--no-db', '--out', join(dir, 'zhaocuo'), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
+const report = JSON.parse(readFileSync(join(dir, 'zhaocuo', 'report.json'), 'utf8'));
+portal.resetCounts();
+const b = await measure(process.execPath, [join(root, 'node_modules', 'linkinator', 'build', 'src', 'cli.js'), start, '--recurse', '--skip', 'calendar\\.html', '--format', 'json', '--concurrency', values.concurrency!]);
+let lk = { links: 0, pages: 0 };
+try {
+  const out = JSON.parse(b.stdout) as { links: { url: string; state: string; parent?: string }[] };
+  // linkinator reports each unique URL once; its pages are the same-origin HTML ones it scanned.
+  lk = { links: out.links.length, pages: out.links.filter((l) => l.url.startsWith(portal.url) && !/\.(pdf|docx?|xlsx?|png|gif|jpe?g|css|js|ico)(\?|$)/i.test(l.url) && l.state === 'OK').length };
+} catch { /* printed below as 0 */ }
+await portal.close();
+
+const line = (name: string, m: Measure, p: number, l: number) =>
+  `${name.padEnd(11)} ${m.seconds.toFixed(1).padStart(6)} s  ${(p / m.seconds).toFixed(0).padStart(5)} pages/s  ${(l / m.seconds).toFixed(0).padStart(6)} links/s  peak RSS ${String(m.peakMb).padStart(4)} MB  (${p} pages, ${l} links, exit ${m.code})`;
+// Links = unique link targets checked, the same count for both tools.
+console.log(line('zhaocuo', a, report.summary.pages, report.links.length));
+console.log(`  (zhaocuo crawl phase ${(report.summary.durationMs / 1000).toFixed(1)} s; the rest is start-up, audits and writing the report)`);
+console.log(line('linkinator', b, lk.pages, lk.links));
+console.log(`ratio zhaocuo/linkinator time: ${(a.seconds / b.seconds).toFixed(2)} (target ≤ 1.0); zhaocuo peak RSS ${a.peakMb} MB (target ≤ 400 MB)`);
+console.log(`zhaocuo also ran: ${report.audits.filter((x: { status: string }) => x.status === 'ran').map((x: { id: string }) => x.id).join(', ')}`);
