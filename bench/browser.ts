@@ -8,8 +8,9 @@
  *     pa11y-ci works; pa11y-ci itself cannot be installed on this machine (it pulls full
  *     puppeteer, whose install downloads Chrome), so the loop stands in for it.
  *
- * Prints pages/min and the peak RSS of the whole process tree (this process + every Chromium
- * process, summed from /proc) for each. Target on a 2-core machine: ≥ 120 pages/min and
+ * Prints pages/min and the peak memory of the whole process tree (this process + every
+ * Chromium process, from /proc): RSS summed over the processes as asked (it counts shared
+ * pages once per process, so it overstates), and PSS (shared pages divided) beside it. Target on a 2-core machine: ≥ 120 pages/min and
  * ≥ 2× the sequential rate.
  *
  *   npm run bench:browser -- [--pages 200] [--pool 3] [--no-sequential]
@@ -34,73 +35,94 @@ const N = arg('pages', 200);
 const POOL = arg('pool', Math.min(4, Math.max(2, cpus().length + 1)));
 const SEQUENTIAL = !args.includes('--no-sequential');
 
-// --- process-tree RSS from /proc -----------------------------------------------------------------
+// --- process-tree memory and CPU from /proc ---------------------------------------------------------
 
-function treeRssBytes(root: number): number {
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
+/** The process and all its descendants, walked through /proc/<pid>/task/<tid>/children. */
+function tree(root: number): number[] {
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    out.push(pid);
     try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(d), Number(after[1])); // field 4: ppid
-      rss.set(Number(d), Number(after[21]) * 4096); // field 24: rss in pages
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        if (kids) for (const k of kids.split(/\s+/)) stack.push(Number(k));
+      }
     } catch {
       /* the process ended */
     }
   }
+  return out;
+}
+
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sum of RSS over the tree (shared pages counted in every process that maps them). */
+function treeRss(pids: number[]): number {
   let sum = 0;
-  for (const [pid, bytes] of rss) {
-    for (let p: number | undefined = pid; p; p = parent.get(p)) {
-      if (p === root) {
-        sum += bytes;
-        break;
-      }
+  for (const pid of pids) sum += Number(statFields(pid)?.[21] ?? 0) * 4096; // field 24: rss pages
+  return sum;
+}
+
+/** Sum of PSS over the tree (shared pages divided among the processes): the memory really used. */
+function treePss(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) sum += Number(m[1]) * 1024;
+    } catch {
+      /* gone */
     }
   }
   return sum;
 }
 
-function cpuSeconds(root: number): number {
-  // utime + stime of the tree (live processes) plus children already reaped (cutime, cstime).
+/** CPU seconds of the tree: live processes plus the children they already reaped. */
+function treeCpu(pids: number[]): number {
   let ticks = 0;
-  const parent = new Map<number, number>();
-  const t = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(d), Number(after[1]));
-      t.set(Number(d), Number(after[11]) + Number(after[12]) + Number(after[13]) + Number(after[14]));
-    } catch {
-      /* gone */
-    }
-  }
-  for (const [pid, v] of t) {
-    for (let p: number | undefined = pid; p; p = parent.get(p)) {
-      if (p === root) {
-        ticks += v;
-        break;
-      }
-    }
+  for (const pid of pids) {
+    const f = statFields(pid);
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
   }
   return ticks / 100;
 }
 
-async function measure<T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; peakRss: number; cpu: number; result: T }> {
-  let peak = treeRssBytes(process.pid);
-  const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(process.pid))), 100);
-  const cpu0 = cpuSeconds(process.pid);
+interface Measured<T> {
+  ms: number;
+  peakRss: number;
+  peakPss: number;
+  cpu: number;
+  result: T;
+}
+
+async function measure<T>(label: string, fn: () => Promise<T>): Promise<Measured<T>> {
+  let peakRss = 0;
+  let peakPss = 0;
+  let n = 0;
+  const sample = () => {
+    const pids = tree(process.pid);
+    peakRss = Math.max(peakRss, treeRss(pids));
+    if (n++ % 5 === 0) peakPss = Math.max(peakPss, treePss(pids)); // smaps_rollup is dearer: every 0.5 s
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  const cpu0 = treeCpu(tree(process.pid));
   const t0 = performance.now();
   try {
     const result = await fn();
     const ms = performance.now() - t0;
-    peak = Math.max(peak, treeRssBytes(process.pid));
-    const cpu = cpuSeconds(process.pid) - cpu0;
+    const cpu = treeCpu(tree(process.pid)) - cpu0;
     process.stderr.write(`  ${label}: done in ${(ms / 1000).toFixed(1)} s\n`);
-    return { ms, peakRss: peak, cpu, result };
+    return { ms, peakRss, peakPss, cpu, result };
   } finally {
     clearInterval(timer);
   }
@@ -177,11 +199,13 @@ try {
     rows.push({ name: 'sequential puppeteer loop (pa11y-ci stand-in)', ...s });
   }
   console.log('');
-  console.log('| way | pages | failed | seconds | pages/min | CPU s | peak RSS (tree) |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| way | pages | failed | seconds | pages/min | CPU s | peak RSS (tree, summed) | peak PSS (tree) |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${N} | ${r.result.failed} | ${(r.ms / 1000).toFixed(1)} | ${perMin(N - r.result.failed, r.ms).toFixed(0)} | ${r.cpu.toFixed(1)} | ${mb(r.peakRss)} |`);
+    console.log(`| ${r.name} | ${N} | ${r.result.failed} | ${(r.ms / 1000).toFixed(1)} | ${perMin(N - r.result.failed, r.ms).toFixed(0)} | ${r.cpu.toFixed(1)} | ${mb(r.peakRss)} | ${mb(r.peakPss)} |`);
   }
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`(load average at the end: ${load}; other work on the machine slows both ways alike)`);
   const pool = perMin(N - p.result.failed, p.ms);
   console.log('');
   console.log(`pool: ${pool.toFixed(0)} pages/min (target ≥ 120: ${pool >= 120 ? 'met' : 'NOT met'})`);

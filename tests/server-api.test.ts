@@ -255,6 +255,14 @@ describe('the dashboard over HTTP', () => {
     expect(ok.status).toBe(200);
     expect((await json(await call('GET', `/api/tickets/${number}`, { token: tok.admin }))).body.status).toBe('处理中');
   });
+  it('the runs page links each run to its report, which opens sandboxed', async () => {
+    const runs = await (await fetch(url + '/runs', { headers: { cookie } })).text();
+    const href = /href="(\/runs\/\d+\/report)"/.exec(runs)![1];
+    const rep = await fetch(url + href, { headers: { cookie } });
+    expect(rep.status).toBe(200);
+    expect(rep.headers.get('content-security-policy')).toMatch(/sandbox/);
+    expect(await rep.text()).toMatch(/<html/);
+  });
   it('without a session the dashboard redirects to the login page', async () => {
     const r = await fetch(url + '/tickets?overdue=1', { redirect: 'manual' });
     expect(r.status).toBe(303);

@@ -26,7 +26,7 @@ export function registerTokens(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { role: Role; name: string; division?: string; db: string; config?: string; json?: boolean }) => {
       if (o.role === 'handler' && !o.division) throw new UsageError('a handler token needs --division (the 责任处室 whose tickets it works)');
-      if (o.role !== 'handler' && o.division && o.role !== 'reporter') throw new UsageError('--division is for handler tokens');
+      if (o.role !== 'handler' && o.division) throw new UsageError('--division is only for handler tokens (a reporter files for any division; an admin sees all)');
       if (o.division) {
         const { config } = await loadConfig(o.config);
         const known = knownDivisions(config);

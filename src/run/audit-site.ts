@@ -15,7 +15,7 @@ import { localToday } from '../gather/dates.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher } from '../gather/http.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
-import { gatherBrowser, type BrowserProgress } from '../gather/browser/gather.ts';
+import type { BrowserProgress } from '../gather/browser/gather.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
 import { loadAvailability } from '../probe/store.ts';
 import { buildReport } from '../report/build.ts';
@@ -96,6 +96,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (audits.some((a) => needBrowser(a) && o.config.audits[a.meta.id]?.enabled !== false)) {
       if (!o.config.browser.enabled) browserSkipped = 'browser audits off (--no-browser / browser.enabled: false)';
       else {
+        // Loaded on demand: puppeteer and Lighthouse cost memory a --no-browser run should not pay.
+        const { gatherBrowser } = await import('../gather/browser/gather.ts');
         const b = await gatherBrowser({ artifacts, browser: o.config.browser, resolver, privateDns: Boolean(o.config.dnsServer), outDir, findBrowser: o.findBrowser, onProgress: o.onBrowserProgress });
         if (b.ok) artifacts.browser = b.browser;
         else {

@@ -3,6 +3,7 @@ import type { DB } from './db.ts';
 import type { Artifacts } from '../gather/artifacts.ts';
 import type { AuditRun } from '../audit/run.ts';
 import type { Finding } from '../audit/types.ts';
+import { maskPii } from '../pii/detect.ts';
 
 export interface RunRow {
   id: number;
@@ -42,10 +43,13 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
   const insEdge = db.prepare('INSERT INTO edges (run_id, from_url, to_url, kind, text) VALUES (?,?,?,?,?)');
   const insFinding = db.prepare('INSERT INTO findings (run_id, id, audit, rule, severity, url, message, fingerprint, division, refs_json, evidence_json, deduction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
   const insData = db.prepare('INSERT OR REPLACE INTO audit_data (run_id, audit, status, data_json) VALUES (?,?,?,?)');
+  // Edges are kept only towards targets that did not work: every night's full link graph
+  // (300,000 rows for a 10,000-page portal) would grow the database without telling anyone more.
+  const notOk = new Set(artifacts.targets.filter((t) => t.state !== 'ok' || t.missingFragments?.length).map((t) => t.url));
   db.transaction(() => {
     for (const p of artifacts.pages) {
-      insPage.run(runId, p.url, p.finalUrl, p.status, p.depth, p.title, p.charset, p.timingMs, p.bytes, p.publishedAt ?? null);
-      for (const l of p.links) insEdge.run(runId, p.url, l.url, l.kind, l.text || null);
+      insPage.run(runId, p.url, p.finalUrl, p.status, p.depth, maskPii(p.title), p.charset, p.timingMs, p.bytes, p.publishedAt ?? null);
+      for (const l of p.links) if (notOk.has(l.url)) insEdge.run(runId, p.url, l.url, l.kind, l.text ? maskPii(l.text) : null);
     }
     for (const t of artifacts.targets) {
       insLink.run(runId, t.url, t.state, t.status ?? null, t.error ?? t.skipReason ?? null, t.finalUrl ?? null, t.internal ? 1 : 0, t.isPage ? 1 : 0, t.kinds.join(','), refCount.get(t.url) ?? 0);

@@ -69,6 +69,8 @@ export function enqueue(db: DB, ctx: TicketContext, t: Ticket, event: NotifyEven
     if (!w.events.includes(event)) return;
     if (w.divisions && !w.divisions.includes(t.division)) return;
     const target = webhookName(w, i);
+    // Already queued (the scans run every minute): skip before building the body.
+    if (db.prepare('SELECT 1 FROM outbox WHERE dedupe_key = ?').get(`${key}|${target}`)) return;
     const info = db
       .prepare("INSERT OR IGNORE INTO outbox (ticket_id, event, target, dedupe_key, body_json, status, attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,'pending',0,?,?)")
       .run(t.id, event, target, `${key}|${target}`, JSON.stringify(messageBody(ctx, w, t, event, note)), now, now);
