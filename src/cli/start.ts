@@ -1,5 +1,6 @@
 /**
- * `npm start` (= `zhaocuo start`): serves the bundled sample portal on loopback, audits it,
+ * `npm start` (= `zhaocuo start`): serves the bundled sample portal on loopback (IPv4 and IPv6)
+ * under its own name, hyj.example.gov.cn, answered by a DNS server on loopback, audits it,
  * prints the summary and the report path, and exits 0 — a first look without a real site.
  */
 import type { Command } from 'commander';
@@ -10,6 +11,8 @@ import { Log } from './log.ts';
 import { positiveInt } from './options.ts';
 import { summaryText } from './summary.ts';
 
+export const SAMPLE_HOST = 'hyj.example.gov.cn';
+
 export function registerStart(program: Command): void {
   program
     .command('start')
@@ -18,22 +21,43 @@ export function registerStart(program: Command): void {
     .option('--seed <n>', 'generator seed', positiveInt, 1)
     .option('-o, --out <dir>', 'report folder', 'reports/sample')
     .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+    .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, Lighthouse)')
     .option('-q, --quiet', 'print only the summary')
-    .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean }) => {
+    .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean; browser: boolean }) => {
       const log = Log.pick(opts);
       const today = localToday();
-      // Loaded on demand: only `start` needs the generator.
+      // Loaded on demand: only `start` needs the generator and the DNS server.
       const { startSamplePortal } = await import('../sample-portal/server.ts');
+      const { startDnsServer } = await import('../sample-portal/dns.ts');
       const portal = await startSamplePortal({ pages: opts.pages, seed: opts.seed, today, host: 'both' });
+      const dns = await startDnsServer({
+        [SAMPLE_HOST]: { A: ['127.0.0.1'], AAAA: ['::1'] },
+        'example.gov.cn': { NS: ['ns1.example.gov.cn'] },
+        'ns1.example.gov.cn': { A: ['127.0.0.1'], AAAA: ['::1'] },
+      });
       try {
-        log.event('portal', { url: portal.url }, `sample portal: ${portal.url} (also ${portal.urlV6})`);
+        const url = `http://${SAMPLE_HOST}:${portal.port}/`;
+        log.event('portal', { url, dns: dns.server }, `sample portal: ${url} (names from the loopback DNS server ${dns.server})`);
         const { config } = await loadConfig(undefined);
         config.today ??= today;
+        config.dnsServer ??= dns.server;
         config.site.name ??= '示例省海洋与渔业局';
-        const res = await auditSite({ startUrl: portal.url + '/', config, db: opts.db, outDir: opts.out, onProgress: log.progress });
+        if (!opts.browser) config.browser.enabled = false;
+        const res = await auditSite({
+          startUrl: url,
+          config,
+          db: opts.db,
+          outDir: opts.out,
+          onProgress: log.progress,
+          onWarning: (m) => log.event('warning', { message: m }, `zhaocuo: warning: ${m}`),
+          onBrowserProgress: (p) => {
+            if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo: browser: opening ${p.total} sampled pages` : `zhaocuo: browser: Lighthouse on ${p.total} page(s)`);
+          },
+        });
         log.clear();
         process.stdout.write(summaryText(res.report, res.files) + '\n');
       } finally {
+        await dns.close();
         await portal.close();
       }
     });
