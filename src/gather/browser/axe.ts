@@ -68,18 +68,32 @@ interface RawResults {
 }
 
 const configureScript = (locale: unknown) =>
-  `(() => { axe.configure(Object.assign({ allowedOrigins: ['<unsafe_all_origins>'], branding: { application: 'zhaocuo' } }, ${locale ? `{ locale: ${JSON.stringify(locale)} }` : '{}'})); return true; })()`;
+  `(() => { axe.configure(Object.assign({ branding: { application: 'zhaocuo' } }, ${locale ? `{ locale: ${JSON.stringify(locale)} }` : '{}'})); return true; })()`;
 
-async function inject(frame: Frame, configure: string, readyMs: number): Promise<void> {
-  const ready = await Promise.race([
-    frame.evaluate(`document.readyState !== 'loading' && !!document.documentElement`).catch(() => false),
-    new Promise<boolean>((r) => setTimeout(() => r(false), readyMs).unref()),
-  ]);
-  if (!ready) throw new Error(`frame not ready: ${frame.url()}`);
-  const has = await frame.evaluate(`typeof window.axe === 'object' && window.axe !== null && window.axe.version === ${JSON.stringify(axeCore.version)}`);
-  if (!has) await frame.evaluate(AXE_SOURCE);
-  await frame.evaluate(configure);
+/**
+ * In one round trip: axe into the frame (unless there) and the frame contexts axe wants audited
+ * below it. Null when the frame has no document yet.
+ */
+function enterScript(context: unknown, options: string): string {
+  return `(() => {
+    if (document.readyState === 'loading' || !document.documentElement) return null;
+    if (!(typeof window.axe === 'object' && window.axe !== null && window.axe.version === ${JSON.stringify(axeCore.version)})) { ${AXE_SOURCE} }
+    return axe.utils.getFrameContexts(${JSON.stringify(context)}, ${options});
+  })()`;
 }
+
+async function enter(frame: Frame, context: unknown, options: string, readyMs: number): Promise<{ frameSelector: unknown; frameContext: unknown }[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const contexts = await Promise.race([
+    frame.evaluate(enterScript(context, options)) as Promise<{ frameSelector: unknown; frameContext: unknown }[] | null>,
+    new Promise<null>((r) => (timer = setTimeout(() => r(null), readyMs))),
+  ]).finally(() => clearTimeout(timer));
+  if (!contexts) throw new Error(`frame not ready: ${frame.url()}`);
+  return contexts;
+}
+
+/** Blank pages that already have axe and the locale (they are reused for every finishRun). */
+const readyUtility = new WeakMap<Page, string>();
 
 type Partial = unknown;
 interface Counter {
@@ -88,11 +102,10 @@ interface Counter {
 }
 
 /** runPartial in `frame` and, depth first, in every frame axe finds in it; [parent, ...children]. */
-async function runPartialRecursive(frame: Frame, context: unknown, options: string, configure: string, readyMs: number, count: Counter, initiator: boolean): Promise<() => Promise<Partial[]>> {
+async function runPartialRecursive(frame: Frame, context: unknown, options: string, readyMs: number, count: Counter, initiator: boolean): Promise<() => Promise<Partial[]>> {
   try {
-    await inject(frame, configure, readyMs);
     // getFrameContexts must run before runPartial (axe's contract).
-    const frameContexts = (await frame.evaluate(`axe.utils.getFrameContexts(${JSON.stringify(context)}, ${options})`)) as { frameSelector: unknown; frameContext: unknown }[];
+    const frameContexts = await enter(frame, context, options, readyMs);
     const own = frame.evaluate(`axe.runPartial(${JSON.stringify(context)}, ${options})`) as Promise<Partial>;
     own.catch(() => undefined);
     const children: (() => Promise<Partial[]>)[] = [];
@@ -103,7 +116,7 @@ async function runPartialRecursive(frame: Frame, context: unknown, options: stri
         const el = handle.asElement();
         const childFrame = el ? await el.contentFrame() : null;
         await handle.dispose();
-        if (childFrame) child = await runPartialRecursive(childFrame, frameContext, options, configure, readyMs, count, false);
+        if (childFrame) child = await runPartialRecursive(childFrame, frameContext, options, readyMs, count, false);
       } catch {
         /* the frame went away: counted below */
       }
@@ -152,17 +165,20 @@ function normalise(r: RawResult): AxeRuleResult {
 export async function runAxe(page: Page, utility: UtilityPages, o: AxeOptions = {}): Promise<AxeSummary> {
   const tags = [...(o.tags ?? WCAG_TAGS)];
   const options = JSON.stringify({ runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'], elementRef: false, ancestry: false, xpath: false });
-  const configure = configureScript(localeJson(o.locale ?? 'zh_CN'));
+  const locale = o.locale ?? 'zh_CN';
   const count: Counter = { audited: 0, failed: 0 };
-  const partials = await (await runPartialRecursive(page.mainFrame(), { exclude: [] }, options, configure, o.frameReadyMs ?? 2000, count, true))();
+  const partials = await (await runPartialRecursive(page.mainFrame(), { exclude: [] }, options, o.frameReadyMs ?? 2000, count, true))();
 
   const blank = await utility.borrowUtilityPage();
   let raw: RawResults;
   try {
     const main = blank.mainFrame();
-    const has = await main.evaluate(`typeof window.axe === 'object' && window.axe !== null`);
-    if (!has) await main.evaluate(AXE_SOURCE);
-    await main.evaluate(configure);
+    // The report's texts (help, failure summaries) are made here, in the configured language.
+    if (readyUtility.get(blank) !== locale) {
+      await main.evaluate(`(() => { if (typeof window.axe !== 'object' || window.axe === null) { ${AXE_SOURCE} } return true; })()`);
+      await main.evaluate(configureScript(localeJson(locale)));
+      readyUtility.set(blank, locale);
+    }
     raw = (await main.evaluate(
       `(async () => { const r = await axe.finishRun(${JSON.stringify(partials)}, ${options}); const strip = (l) => l.map((x) => ({ id: x.id, impact: x.impact, tags: x.tags, help: x.help, description: x.description, helpUrl: x.helpUrl, nodes: x.nodes.map((n) => ({ target: n.target, html: n.html, impact: n.impact, failureSummary: n.failureSummary })) })); return { testEngine: r.testEngine, violations: strip(r.violations), incomplete: strip(r.incomplete), passes: r.passes.map((x) => ({ id: x.id })), inapplicable: r.inapplicable.map((x) => ({ id: x.id })) }; })()`,
     )) as RawResults;
