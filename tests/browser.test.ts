@@ -42,6 +42,7 @@ beforeAll(async () => {
     '/clean.html': doc('无问题页面', '<p>这是一个没有无障碍问题的页面。</p>'),
     '/alert.html': doc('弹窗', '<p>内容</p><script>alert("欢迎访问本网站");</script>'),
     '/hang.html': (_req, res) => void hung.push(res), // never answers
+    '/js-redirect.html': doc('跳转', '<p>跳转中</p><script>addEventListener("load", () => setTimeout(() => location.replace("/clean.html"), 50));</script>'),
     '/set-state.html': doc('写入', '<p>写入</p><script>document.cookie = "zc=1; path=/"; localStorage.setItem("zc", "1"); sessionStorage.setItem("zc", "1");</script>'),
     '/read-state.html': doc('读取', '<p id="s"></p><script>document.getElementById("s").textContent = "state:" + document.cookie + "|" + localStorage.getItem("zc") + "|" + sessionStorage.getItem("zc");</script>'),
   });
@@ -113,6 +114,13 @@ describe('resilience', () => {
     const next = await check('/clean.html');
     expect(next.page.axe!.violations).toEqual([]);
     expect(pool.stats.pageCrashes).toBe(1);
+  });
+
+  it('a script redirect while the page is read is followed, not a failure', async () => {
+    const { page } = await check('/js-redirect.html');
+    expect(page.error).toBeUndefined();
+    expect(page.axe).toBeDefined();
+    expect(page.finalUrl).toMatch(/\/(clean|js-redirect)\.html$/);
   });
 
   it('an alert on load is recorded and dismissed', async () => {

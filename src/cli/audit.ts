@@ -98,10 +98,13 @@ export function registerAudit(program: Command): void {
     .option('-o, --out <dir>', 'report folder (default: reports/<host>/run-<id>)')
     .option('--db <file>', 'SQLite database that keeps every run', 'data/zhaocuo.db')
     .option('--no-db', 'do not store the run')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severity)
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: critical, high, medium, low, info (default: failOn in the config, else high)', severity)
     .option('--only <audits>', 'run only these audits, comma-separated (e.g. links = a plain link check)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('-q, --quiet', 'print only errors and the summary')
-    .option('--log <format>', 'json: JSON lines on stderr (for cron)')
+    .option('--log <format>', 'json: JSON lines on stderr (for cron)', (v: string) => {
+      if (v !== 'json') throw new InvalidArgumentError('the only log format is json');
+      return v;
+    })
     .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, lighthouse)')
     .option('--a11y-pages <which>', 'pages the browser audits: sample (homepage, columns, items, 办事指南, config urls) or all', a11yPages)
     .option('--browser-pool <n>', 'pages open at once in the browser (default 3)', positiveInt)

@@ -16,7 +16,7 @@ const CSS = `
 header{background:#9b1c1c;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
 main{max-width:1180px;margin:0 auto;padding:20px 28px}section{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:16px 20px;margin:0 0 18px}
 h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 140px;border:1px solid #e3e6ea;border-radius:6px;padding:10px 14px}
-.card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
+.card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}.card span.sev{color:#fff}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
 .sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
 .pass{color:#15803d}.fail{color:#b91c1c}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}

@@ -49,7 +49,16 @@ export type BrowserGatherResult = { ok: true; browser: BrowserArtifacts } | { ok
 
 const SCREENSHOT_MAX_HEIGHT = 4000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** The page's script navigated (a JS or meta-refresh redirect) while we were reading it. */
+const navigatedAway = (err: unknown) => /context was destroyed|Cannot find context|detached Frame|frame got detached|Navigating frame was detached/i.test((err as Error)?.message ?? '');
+
+/** Waits for the load event, but not for ever: a resource that never finishes must not stop the checks. */
+async function waitForLoad(page: Page, maxMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([page.evaluate(WAIT_FOR_LOAD).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, maxMs)))]).finally(() => clearTimeout(timer));
+}
 
 function fileSlug(url: string): string {
   const u = new URL(url);
@@ -95,24 +104,36 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
   });
   const started = performance.now();
   const resp = await page.goto(s.navigateTo, { waitUntil: 'domcontentloaded', timeout: cfg.pageTimeoutMs });
-  // A resource that never finishes must not keep the page from being checked.
-  await Promise.race([page.evaluate(WAIT_FOR_LOAD), sleep(Math.max(1000, cfg.pageTimeoutMs / 3))]);
+  const loadWait = Math.max(1000, cfg.pageTimeoutMs / 3);
+  await waitForLoad(page, loadWait);
   const loadMs = Math.round(performance.now() - started);
   if (cfg.settleMs > 0) await sleep(cfg.settleMs);
 
-  const out: BrowserPage = { url: s.url, finalUrl: page.url(), reasons: s.reasons, loadMs };
+  const out: BrowserPage = { url: s.url, reasons: s.reasons, loadMs };
   if (resp) out.status = resp.status();
-  const rendered = await renderedText(page, s.url);
+  let rendered: RenderedPage;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rendered = await renderedText(page, s.url);
+      out.age = (await page.mainFrame().evaluate(AGE_FACTS)) as AgeFacts;
+      try {
+        out.axe = await runAxe(page, pool, { locale: cfg.axeLocale });
+      } catch (err) {
+        if (err instanceof PageTaskError || navigatedAway(err)) throw err;
+        out.axeError = (err as Error).message.slice(0, 300);
+      }
+      break;
+    } catch (err) {
+      // A script redirect replaced the document under us: check the page it went to.
+      if (attempt >= 2 || !navigatedAway(err)) throw err;
+      await sleep(100);
+      await waitForLoad(page, loadWait);
+    }
+  }
+  out.finalUrl = page.url();
   out.renderedText = rendered.text;
   out.renderedFooterText = rendered.footerText;
   out.renderedLinks = rendered.footerLinks;
-  out.age = (await page.mainFrame().evaluate(AGE_FACTS)) as AgeFacts;
-  try {
-    out.axe = await runAxe(page, pool, { locale: cfg.axeLocale });
-  } catch (err) {
-    if (err instanceof PageTaskError) throw err;
-    out.axeError = (err as Error).message.slice(0, 300);
-  }
   if (dialogs.length) out.dialogs = dialogs;
 
   if (shotDir && out.axe && out.axe.violations.length) {
