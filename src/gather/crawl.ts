@@ -178,7 +178,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       return;
     }
     const decoded = decodeBody(res.body, ct);
-    const parsed = parseHtml(decoded.text, res.finalUrl);
+    const { baseUrl: _base, ...content } = parseHtml(decoded.text, res.finalUrl);
     const page: PageArtifact = {
       url,
       finalUrl: res.finalUrl,
@@ -192,38 +192,27 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       bytes: res.bytes,
       depth,
       fromSitemap: depth === 0,
-      title: parsed.title,
-      lang: intern(parsed.lang),
-      text: parsed.text,
-      footerText: intern(parsed.footerText),
-      scriptText: parsed.scriptText,
-      headings: parsed.headings,
-      labels: parsed.labels,
-      links: parsed.links,
-      images: parsed.images,
-      forms: parsed.forms,
-      lists: parsed.lists,
-      anchors: parsed.anchors,
-      meta: parsed.meta,
-      publishedAt: parsed.publishedAt,
+      ...content,
+      lang: intern(content.lang),
+      footerText: intern(content.footerText),
     };
     if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
     t.isPage = true;
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
-    for (const img of parsed.images) {
+    for (const img of content.images) {
       img.src = intern(img.src);
       img.alt = intern(img.alt);
       img.href = intern(img.href);
     }
-    for (const list of parsed.lists) {
+    for (const list of content.lists) {
       list.selector = intern(list.selector);
       for (const item of list.items) {
         item.href = intern(item.href);
         item.text = intern(item.text);
       }
     }
-    for (const link of parsed.links) {
+    for (const link of content.links) {
       link.url = intern(link.url);
       link.text = intern(link.text);
       const same = scope.isSameSite(link.url);

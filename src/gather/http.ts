@@ -29,20 +29,12 @@ export interface Hop {
   bytes: number;
 }
 
-export interface FollowResult {
-  url: string;
+/** A URL followed through its redirects: the last hop's answer plus the way there. */
+export interface FollowResult extends Omit<Hop, 'method' | 'location'> {
   finalUrl: string;
-  status: number;
-  headers: Record<string, string>;
   redirects: string[];
   loop?: boolean;
   tooManyRedirects?: boolean;
-  body?: Buffer;
-  truncated?: boolean;
-  error?: string;
-  errorCode?: string;
-  timingMs: number;
-  bytes: number;
 }
 
 export interface FetcherOptions {

@@ -5,28 +5,18 @@
  */
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
-import type { FormInfo, ImageInfo, LinkKind, ListBlock, ListItem, OutLink } from './artifacts.ts';
+import type { LinkKind, ListItem, OutLink, PageArtifact, ImageInfo } from './artifacts.ts';
 import { firstDate, findDates } from './dates.ts';
 import { ATTACHMENT_EXT, resolveHref } from './url.ts';
 
-export interface ParsedPage {
-  title: string;
-  lang: string | null;
-  text: string;
-  footerText: string;
-  scriptText: string;
-  headings: string[];
-  labels: string[];
-  links: OutLink[];
-  images: ImageInfo[];
-  forms: FormInfo[];
-  lists: ListBlock[];
-  anchors: string[];
-  meta: Record<string, string>;
-  publishedAt?: string;
+/** What the HTML alone tells of a page: the content half of a PageArtifact. */
+export type ParsedPage = Pick<
+  PageArtifact,
+  'title' | 'lang' | 'text' | 'footerText' | 'scriptText' | 'headings' | 'labels' | 'links' | 'images' | 'forms' | 'lists' | 'anchors' | 'meta' | 'publishedAt'
+> & {
   /** <base href> or the page URL: what relative links resolve against. */
   baseUrl: string;
-}
+};
 
 const MAX_TEXT = 200_000;
 const MAX_SCRIPT = 20_000;

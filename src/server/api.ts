@@ -103,19 +103,26 @@ export function runReportFile(deps: AppDeps, id: number, file: 'index.html' | 'r
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
-export function fileTicketInput(deps: AppDeps, p: Principal, body: z.infer<typeof createBody>, source: 'manual' | 'extension'): NewTicket {
-  if (p.role === 'reporter' && body.division) throw new HttpError(403, 'a reporter token cannot choose the division; it is routed by the config');
-  if (p.role === 'reporter' && body.receivedAt) throw new HttpError(403, 'a reporter token cannot set receivedAt');
+export function fileTicketInput(deps: AppDeps, p: Principal, body: z.infer<typeof createBody> | z.infer<typeof intakeBody>, source: 'manual' | 'extension'): NewTicket {
+  const manual = source === 'manual' ? (body as z.infer<typeof createBody>) : undefined;
+  const intake = source === 'extension' ? (body as z.infer<typeof intakeBody>) : undefined;
+  if (p.role === 'reporter' && manual?.division) throw new HttpError(403, 'a reporter token cannot choose the division; it is routed by the config');
+  if (p.role === 'reporter' && manual?.receivedAt) throw new HttpError(403, 'a reporter token cannot set receivedAt');
   const max = deps.ctx.config.server.maxScreenshotBytes;
   const screenshot = body.screenshot ? screenshotFromDataUrl(body.screenshot, max) : null;
   const evidence: Record<string, unknown> = {};
   if (body.selector) evidence.selector = body.selector;
   if (body.snippet) evidence.snippet = body.snippet;
   if (body.pageTitle) evidence.pageTitle = body.pageTitle;
+  if (intake?.selectedText) evidence.selectedText = intake.selectedText;
+  if (intake?.viewport) evidence.viewport = intake.viewport;
+  if (intake?.browser) evidence.browser = intake.browser;
   return {
     source, pageUrl: body.pageUrl ?? null, category: body.category, description: body.description, evidence, column: body.column ?? null,
-    reporter: body.reporter || p.name, reporterTokenId: p.tokenId, division: body.division ?? null,
-    receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined, screenshot,
+    reporter: body.reporter || p.name, reporterTokenId: p.tokenId, division: manual?.division ?? null,
+    receivedAt: manual?.receivedAt ? new Date(manual.receivedAt) : undefined, screenshot,
+    // The extension's idempotency key, per token: a retried report finds its first ticket.
+    ...(intake?.clientKey ? { externalId: `${p.tokenId}:${intake.clientKey}` } : {}),
   };
 }
 
@@ -132,9 +139,11 @@ export function registerApi(app: Hono<Env>, deps: AppDeps): void {
   const file = (source: 'manual' | 'extension') => async (c: Context<Env>) => {
     const p = principal(c);
     const body = validate(source === 'extension' ? intakeBody : createBody, await jsonBody(c, withShot));
-    const { ticket } = createTicket(db, ctx, fileTicketInput(deps, p, body, source), actorOf(p));
+    const { ticket, created } = createTicket(db, ctx, fileTicketInput(deps, p, body, source), actorOf(p));
     c.header('Location', `/api/tickets/${encodeURIComponent(ticket.number)}`);
-    return c.json(ticketJson(ticket, ctx.now()), 201);
+    // A report sent again with its clientKey: 200 and the ticket filed the first time.
+    if (!created) c.header('Idempotent-Replayed', 'true');
+    return c.json(ticketJson(ticket, ctx.now()), created ? 201 : 200);
   };
   app.post('/api/tickets', file('manual'));
   app.post('/api/intake', file('extension'));

@@ -36,8 +36,21 @@ const ticketFields = {
   reporter: text(100).optional(),
 };
 
-/** POST /api/intake — the browser extension. */
-export const intakeBody = z.strictObject(ticketFields);
+/**
+ * POST /api/intake — the browser extension. Besides the ticket fields: `clientKey`, the
+ * report's idempotency key (the same report sent twice — a retry after a lost answer — files
+ * one ticket: the second answer is 200 with the first ticket), and what the reporter saw with
+ * (viewport, browser) and the text they had selected; those three are kept in the evidence.
+ */
+export const intakeBody = z.strictObject({
+  ...ticketFields,
+  clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'expected 8–100 characters A–Z a–z 0–9 _ -').optional(),
+  viewport: text(50).optional(),
+  browser: text(200).optional(),
+  selectedText: text(5000).optional(),
+});
+/** What the extension sends (before defaults and trimming). */
+export type IntakeInput = z.input<typeof intakeBody>;
 
 /** POST /api/tickets — filing by hand (handlers/admins may set division and the receipt time). */
 export const createBody = z.strictObject({

@@ -18,19 +18,10 @@ import { computeDue, type TicketContext } from './context.ts';
 import { enqueue } from './notify.ts';
 import { createTicket } from './service.ts';
 import { addHistory, getTicket, ticketByFingerprint, toTicket } from './store.ts';
-import { TicketError, type Category } from './model.ts';
+import { TicketError } from './model.ts';
+import { DEFAULT_AUDIT_CATEGORIES } from './audit-categories.ts';
 
-export const DEFAULT_AUDIT_CATEGORIES: Record<string, Category> = {
-  links: '内容无法访问',
-  ipv6: '内容无法访问',
-  columns: '信息不更新',
-  freshness: '信息不更新',
-  'service-guides': '信息不更新',
-  interaction: '咨询留言不回复',
-  wording: '错别字',
-  privacy: '内容不准确',
-  identity: '内容不准确',
-};
+export { DEFAULT_AUDIT_CATEGORIES };
 
 export interface SyncResult {
   runId: number;

@@ -92,6 +92,8 @@ export async function runLighthouse(url: string, o: LighthouseOptions): Promise<
           hostname: '127.0.0.1',
           output: 'json',
           logLevel: 'error',
+          // Audit titles and values in Chinese, like the rest of the report.
+          locale: 'zh',
           onlyCategories: o.categories ?? LH_CATEGORIES,
           maxWaitForLoad: Math.min(o.timeoutMs, 45_000),
         },

@@ -1,0 +1,114 @@
+/**
+ * What every section of the site report shares: the style sheet, severity and rule-source
+ * labels, the rule-reference line, the "责任处室" line and the findings table with its
+ * evidence cell. Every string from the site goes through the `html` tag (escaped, masked).
+ */
+import { html, link, type Raw } from '../escape.ts';
+import { SEVERITIES, type RuleRef, type Severity } from '../../audit/types.ts';
+import type { Report } from '../schema.ts';
+import SEED_TASKS from '../../../audits/rules/seed-tasks.json' with { type: 'json' };
+
+export const SEVERITY_ZH: Record<Severity, string> = { critical: '否决', high: '严重', medium: '一般', low: '轻微', info: '提示' };
+export const SOURCE_ZH: Record<RuleRef['source'], string> = { guideline: '发展指引', inspection: '检查指标', regulation: '条例', seed: '任务分解表', standard: '标准' };
+
+export type Finding = Report['findings'][number];
+export type AuditEntry = Report['audits'][number];
+
+/** CJK fonts first: the PDF is printed by the same Chromium with the fonts installed on the machine. */
+export const FONT_STACK = `"Microsoft YaHei","PingFang SC","WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC",sans-serif`;
+
+export const CSS = `
+*{box-sizing:border-box}body{font-family:${FONT_STACK};margin:0;color:#1f2328;background:#f6f7f9;line-height:1.55;font-size:14px}
+header{background:#9b1c1c;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
+main{max-width:1180px;margin:0 auto;padding:20px 28px}section{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:16px 20px;margin:0 0 18px}
+nav.toc{font-size:13px;margin:0 0 14px;color:#57606a}nav.toc a{color:#1d4ed8;text-decoration:none;margin-right:10px;white-space:nowrap}
+h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 140px;border:1px solid #e3e6ea;border-radius:6px;padding:10px 14px}
+.card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{text-align:right;white-space:nowrap}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
+.sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
+.pass{color:#15803d}.fail{color:#b91c1c}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}
+.verdict{font-size:28px;font-weight:bold;margin:0 0 6px}.verdict span{font-size:22px}.who{font-size:13px;margin:4px 0 10px}.who b{font-weight:normal;background:#eef2ff;border-radius:4px;padding:0 6px;margin-right:4px}
+.state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;border:1px solid currentColor}
+.st-met{color:#15803d}.st-not-met{color:#b91c1c}.st-not-checkable{color:#9a3412}.st-manual{color:#6b7280}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}.chart{border:1px solid #e3e6ea;border-radius:6px;padding:6px 8px 2px;break-inside:avoid}
+.chart svg{display:block;width:100%;height:auto}.chart p{margin:0;font-size:12px;color:#57606a}
+.delta{display:grid;grid-template-columns:1fr 1fr;gap:16px}.delta ul{margin:4px 0;padding-left:18px;font-size:13px}.delta li{margin:2px 0;word-break:break-all}
+@media (max-width:760px){.delta{grid-template-columns:1fr}}
+@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}section{border:none;padding:8px 0;margin:0 0 10px}header{background:#fff;color:#000;border-bottom:2px solid #9b1c1c;padding:8px 0}
+nav.toc{display:none}table{page-break-inside:auto}tr{break-inside:avoid}h2,h3{break-after:avoid}.charts{grid-template-columns:1fr 1fr}.card{padding:6px 10px}.card b{font-size:18px}}
+@page{size:A4;margin:14mm 12mm}
+`;
+
+export function refsLine(refs: RuleRef[]): Raw {
+  return html`<div class="refs">${refs.map((r, i) => html`${i ? '；' : ''}${SOURCE_ZH[r.source]}：${r.doc}${r.item ? ` · ${r.source === 'seed' ? '任务' : ''}${r.item}` : ''}${r.unconfirmed ? html`<span class="u">（权重未经官方文本确认）</span>` : ''}`)}</div>`;
+}
+
+const SEED = (SEED_TASKS as { tasks: Record<string, { title: string; lead: string[] }> }).tasks;
+
+/**
+ * Who answers for a section: the divisions its findings were routed to (with counts), or, with
+ * no findings, the lead units of the seed tasks the audit cites.
+ */
+export function divisionsLine(findings: Finding[], refs: RuleRef[]): Raw {
+  const counts = new Map<string, number>();
+  for (const f of findings) if (f.division) counts.set(f.division, (counts.get(f.division) ?? 0) + 1);
+  if (counts.size) {
+    const list = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh'));
+    return html`<p class="who">责任处室：${list.map(([d, n]) => html`<b>${d}</b>${n} 个问题　`)}</p>`;
+  }
+  const leads = [...new Set(refs.filter((r) => r.source === 'seed' && r.item && SEED[r.item]).flatMap((r) => SEED[r.item!].lead))];
+  return leads.length ? html`<p class="who">牵头单位（任务分解表）：${leads.map((d) => html`<b>${d}</b>`)}</p>` : html``;
+}
+
+/** A file written beside the report (screenshots/…, lighthouse/…): a relative path, nothing else. */
+export function localFile(path: string): boolean {
+  return /^[\w-]+\/[\w.-]+$/.test(path) && !path.includes('..');
+}
+
+export function evidenceCell(e: Record<string, unknown>): Raw {
+  const rows: Raw[] = [];
+  if (typeof e.target === 'string') rows.push(html`<div>目标：${link(e.target)}${e.status ? ` · HTTP ${e.status}` : ''}${e.error ? ` · ${e.error}` : ''}</div>`);
+  if (typeof e.anchorText === 'string' && e.anchorText) rows.push(html`<div>链接文字：${e.anchorText}</div>`);
+  if (typeof e.snippet === 'string') rows.push(html`<div>片段：<code>${e.snippet}</code></div>`);
+  if (typeof e.selector === 'string') rows.push(html`<div>位置：<code>${e.selector}</code></div>`);
+  if (typeof e.value === 'string') rows.push(html`<div>值：${e.value}</div>`);
+  if (Array.isArray(e.redirects)) rows.push(html`<div>重定向：${(e.redirects as string[]).join(' → ')}</div>`);
+  if (Array.isArray(e.pages) && e.pages.length) {
+    const pages = e.pages as string[];
+    rows.push(html`<details><summary>引用页面 ${e.pageCount ?? pages.length} 个</summary>${pages.map((p) => html`<div>${link(p)}</div>`)}</details>`);
+  }
+  // Browser audits (issue 5): axe help, elements, screenshots and raw files beside the report.
+  if (typeof e.help === 'string' && typeof e.helpUrl === 'string') rows.push(html`<div>说明：${link(e.helpUrl, e.help)}${Array.isArray(e.wcag) && e.wcag.length ? ` · WCAG ${(e.wcag as string[]).join('、')}` : ''}</div>`);
+  if (Array.isArray(e.nodes) && e.nodes.length > 1) rows.push(html`<details><summary>元素 ${e.nodeCount ?? e.nodes.length} 处</summary>${(e.nodes as { selector?: string; html?: string }[]).map((n) => html`<div><code>${n.selector ?? ''}</code> <code>${n.html ?? ''}</code></div>`)}</details>`);
+  const files = reportFiles(e);
+  if (files.length) rows.push(html`<div>${files.map((f, i) => html`${i ? ' · ' : ''}<a href="${f.path}">${f.label}</a>`)}</div>`);
+  return html`${rows}`;
+}
+
+/** Files a finding's evidence names beside the report (screenshots, Lighthouse JSON). */
+export function reportFiles(e: Record<string, unknown>): { label: string; path: string }[] {
+  return [
+    ...(Array.isArray(e.screenshots) ? (e.screenshots as { page?: string; file?: string }[]).map((x) => ({ label: '截图', path: x.file })) : []),
+    ...(Array.isArray(e.files) ? (e.files as { label?: string; path?: string }[]).map((x) => ({ label: x.label ?? x.path, path: x.path })) : []),
+  ].filter((f): f is { label: string; path: string } => typeof f.path === 'string' && localFile(f.path));
+}
+
+export function findingsTable(list: Finding[]): Raw {
+  return html`<table><tr><th>级别</th><th>问题</th><th>页面</th><th>证据</th><th>责任处室</th></tr>
+  ${list.map((f) => html`<tr><td><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${f.rule}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url">${link(f.url)}</td><td class="url">${evidenceCell(f.evidence)}</td><td>${f.division ?? ''}</td></tr>`)}
+  </table>`;
+}
+
+export function severityCounts(list: Finding[]): Raw {
+  const n = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of list) n[f.severity]++;
+  return html`${SEVERITIES.filter((s) => n[s]).map((s) => html`<span class="sev sev-${s}">${SEVERITY_ZH[s]} ${n[s]}</span> `)}`;
+}
+
+export const pct = (n: number | null | undefined, digits = 1) => (n === null || n === undefined || !Number.isFinite(n) ? '—' : `${(n * 100).toFixed(digits)}%`);
+
+/** The data an audit returned in this report, typed by the caller (every field optional). */
+export function auditData<T>(r: Report, id: string): T | undefined {
+  const a = r.audits.find((x) => x.id === id && x.status === 'ran');
+  return a?.data as T | undefined;
+}

@@ -1,0 +1,28 @@
+/** What the pages say: personal data left unmasked (task 35) and wording (严重表述错误, outdated names, typos). */
+import { html, type Raw } from '../escape.ts';
+import type { PrivacyData } from '../../../audits/privacy.ts';
+import type { WordingData } from '../../../audits/wording.ts';
+import { PII_KIND_ZH, type PiiKind } from '../../pii/detect.ts';
+
+export function privacySummary(data: unknown): Raw {
+  const d = data as Partial<PrivacyData> | undefined;
+  if (!d) return html``;
+  const values = Object.entries(d.values ?? {}) as [PiiKind, number][];
+  return html`<div class="cards">
+<div class="card"><b>${d.pagesScanned ?? 0}</b><span>扫描页面</span></div>
+<div class="card"><b class="${d.pagesWithPii ? 'fail' : 'pass'}">${d.pagesWithPii ?? 0}</b><span>含未脱敏个人信息的页面</span></div>
+${values.map(([k, n]) => html`<div class="card"><b class="${n ? 'fail' : 'pass'}">${n}</b><span>${PII_KIND_ZH[k] ?? k}（不同号码）</span></div>`)}
+</div><p class="muted">报告、工单和导出文件中只出现脱敏后的号码。</p>`;
+}
+
+const WORDING_ZH: Record<string, string> = { serious: '严重表述错误', outdated: '过时名称', typo: '错别字' };
+
+export function wordingSummary(data: unknown): Raw {
+  const d = data as Partial<WordingData> | undefined;
+  if (!d) return html``;
+  const kinds = Object.keys(WORDING_ZH);
+  return html`<div class="cards">
+<div class="card"><b>${d.pagesScanned ?? 0}</b><span>扫描页面（词典 ${d.entries ?? 0} 条）</span></div>
+${kinds.map((k) => html`<div class="card"><b class="${(d.findings as Record<string, number> | undefined)?.[k] ? 'fail' : 'pass'}">${(d.findings as Record<string, number> | undefined)?.[k] ?? 0}</b><span>${WORDING_ZH[k]}（出现 ${(d.hits as Record<string, number> | undefined)?.[k] ?? 0} 处）</span></div>`)}
+</div>`;
+}
