@@ -42,7 +42,10 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
     return { text: new TextDecoder('utf-8').decode(body.subarray(3)), charset: 'utf-8', source: 'bom' };
   }
   const fromHeader = normalise(charsetFromContentType(contentType));
-  if (fromHeader) return { text: new TextDecoder(fromHeader).decode(body), charset: labelOf(fromHeader), source: 'header' };
+  // Legacy portals often serve GBK pages behind a server-wide "charset=utf-8" header; when the
+  // bytes are not UTF-8, the page's own declaration (or sniffing) decides instead.
+  const headerLies = fromHeader === 'utf-8' && !isUtf8(body);
+  if (fromHeader && !headerLies) return { text: new TextDecoder(fromHeader).decode(body), charset: labelOf(fromHeader), source: 'header' };
   // The meta tag is ASCII in every encoding we meet, so latin1 is safe for finding it.
   const head = body.subarray(0, 4096).toString('latin1');
   const fromMeta = normalise(metaCharset(head));
@@ -51,6 +54,15 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), charset: 'utf-8', source: 'sniff' };
   } catch {
     return { text: new TextDecoder('gb18030').decode(body), charset: 'gb18030', source: 'sniff' };
+  }
+}
+
+function isUtf8(body: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
   }
 }
 
