@@ -10,6 +10,8 @@ import { registerStart } from './start.ts';
 import { registerServe } from './serve.ts';
 import { registerTickets } from './tickets.ts';
 import { registerTokens } from './tokens.ts';
+import { registerReport } from './report.ts';
+import { registerAnnual } from './annual.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhaocuo')
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTickets(program);
   registerTokens(program);
+  registerReport(program);
+  registerAnnual(program);
   return program;
 }
 

@@ -69,6 +69,7 @@ export function buildReport(i: BuildInput): Report {
       title: maskPii(p.title),
       charset: p.charset,
       ...(p.fromSitemap ? { fromSitemap: true } : {}),
+      ...(p.publishedAt ? { publishedAt: p.publishedAt } : {}),
     })),
     links: a.targets.map((t) => ({
       url: t.url,

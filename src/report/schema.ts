@@ -43,6 +43,8 @@ export const reportSchema = z.object({
     title: z.string(),
     charset: z.string(),
     fromSitemap: z.boolean().optional(),
+    /** The page's publish date (YYYY-MM-DD) when it shows one. */
+    publishedAt: z.string().optional(),
   })),
   links: z.array(z.object({
     url: z.string(),

@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import { renderHtml } from './html.ts';
+import { renderHtml, type ReportExtras } from './html.ts';
 import type { Report } from './schema.ts';
 
 /** Fails early (before a long crawl) when the out dir cannot be written. */
@@ -31,12 +31,16 @@ export function ensureWritableDir(dir: string): string {
   return abs;
 }
 
-export function writeReport(dir: string, report: Report): { json: string; html: string } {
+/**
+ * `extras` (the runs before and the site's tickets, from the store) add the trends and the
+ * 找错 on-time rate; without them the report says where to get them (`zhaocuo report`).
+ */
+export function writeReport(dir: string, report: Report, extras: ReportExtras = {}): { json: string; html: string } {
   const abs = ensureWritableDir(dir);
   const json = join(abs, 'report.json');
   const htmlPath = join(abs, 'index.html');
   const tag = `.tmp-${process.pid}`;
-  writeFileSync(htmlPath + tag, renderHtml(report));
+  writeFileSync(htmlPath + tag, renderHtml(report, extras));
   writeFileSync(json + tag, JSON.stringify(report, null, 1));
   // report.json is renamed last: when it is there, the report is complete.
   renameSync(htmlPath + tag, htmlPath);

@@ -67,30 +67,37 @@ interface RawResults {
   inapplicable: RawResult[];
 }
 
-const configureScript = (locale: unknown) =>
-  `(() => { axe.configure(Object.assign({ branding: { application: 'zhaocuo' } }, ${locale ? `{ locale: ${JSON.stringify(locale)} }` : '{}'})); return true; })()`;
+const configureScript = (locale: string) => {
+  const json = localeJson(locale);
+  return `(() => { axe.configure(Object.assign({ branding: { application: 'zhaocuo' } }, ${json ? `{ locale: ${JSON.stringify(json)} }` : '{}'})); axe.__zcLocale = ${JSON.stringify(locale)}; return true; })()`;
+};
+
+type FrameContexts = { frameSelector: unknown; frameContext: unknown }[];
 
 /**
  * In one round trip: axe into the frame (unless there) and the frame contexts axe wants audited
- * below it. Null when the frame has no document yet.
+ * below it, and the language axe's texts are in. Null when the frame has no document yet.
  */
 function enterScript(context: unknown, options: string): string {
   return `(() => {
     if (document.readyState === 'loading' || !document.documentElement) return null;
     if (!(typeof window.axe === 'object' && window.axe !== null && window.axe.version === ${JSON.stringify(axeCore.version)})) { ${AXE_SOURCE} }
-    return axe.utils.getFrameContexts(${JSON.stringify(context)}, ${options});
+    return { contexts: axe.utils.getFrameContexts(${JSON.stringify(context)}, ${options}), locale: axe.__zcLocale || null };
   })()`;
 }
 
-async function enter(frame: Frame, context: unknown, options: string, readyMs: number): Promise<{ frameSelector: unknown; frameContext: unknown }[]> {
+async function enter(frame: Frame, context: unknown, options: string, readyMs: number): Promise<{ contexts: FrameContexts; locale: string | null }> {
   let timer: NodeJS.Timeout | undefined;
-  const contexts = await Promise.race([
-    frame.evaluate(enterScript(context, options)) as Promise<{ frameSelector: unknown; frameContext: unknown }[] | null>,
-    new Promise<null>((r) => (timer = setTimeout(() => r(null), readyMs))),
+  const r = await Promise.race([
+    frame.evaluate(enterScript(context, options)) as Promise<{ contexts: FrameContexts; locale: string | null } | null>,
+    new Promise<null>((res) => (timer = setTimeout(() => res(null), readyMs))),
   ]).finally(() => clearTimeout(timer));
-  if (!contexts) throw new Error(`frame not ready: ${frame.url()}`);
-  return contexts;
+  if (!r) throw new Error(`frame not ready: ${frame.url()}`);
+  return r;
 }
+
+/** Keeps what the report needs of axe's results (in the page: less to send back). */
+const STRIP = `(r) => { const strip = (l) => l.map((x) => ({ id: x.id, impact: x.impact, tags: x.tags, help: x.help, description: x.description, helpUrl: x.helpUrl, nodes: x.nodes.map((n) => ({ target: n.target, html: n.html, impact: n.impact, failureSummary: n.failureSummary })) })); return { testEngine: r.testEngine, violations: strip(r.violations), incomplete: strip(r.incomplete), passes: r.passes.map((x) => ({ id: x.id })), inapplicable: r.inapplicable.map((x) => ({ id: x.id })) }; }`;
 
 /** Blank pages that already have axe and the locale (they are reused for every finishRun). */
 const readyUtility = new WeakMap<Page, string>();
@@ -102,10 +109,10 @@ interface Counter {
 }
 
 /** runPartial in `frame` and, depth first, in every frame axe finds in it; [parent, ...children]. */
-async function runPartialRecursive(frame: Frame, context: unknown, options: string, readyMs: number, count: Counter, initiator: boolean): Promise<() => Promise<Partial[]>> {
+async function runPartialRecursive(frame: Frame, context: unknown, options: string, readyMs: number, count: Counter, initiator: boolean, known?: FrameContexts): Promise<() => Promise<Partial[]>> {
   try {
     // getFrameContexts must run before runPartial (axe's contract).
-    const frameContexts = await enter(frame, context, options, readyMs);
+    const frameContexts = known ?? (await enter(frame, context, options, readyMs)).contexts;
     const own = frame.evaluate(`axe.runPartial(${JSON.stringify(context)}, ${options})`) as Promise<Partial>;
     own.catch(() => undefined);
     const children: (() => Promise<Partial[]>)[] = [];
@@ -166,24 +173,33 @@ export async function runAxe(page: Page, utility: UtilityPages, o: AxeOptions = 
   const tags = [...(o.tags ?? WCAG_TAGS)];
   const options = JSON.stringify({ runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'], elementRef: false, ancestry: false, xpath: false });
   const locale = o.locale ?? 'zh_CN';
+  const readyMs = o.frameReadyMs ?? 2000;
   const count: Counter = { audited: 0, failed: 0 };
-  const partials = await (await runPartialRecursive(page.mainFrame(), { exclude: [] }, options, o.frameReadyMs ?? 2000, count, true))();
-
-  const blank = await utility.borrowUtilityPage();
+  const top = page.mainFrame();
+  const context = { exclude: [] };
+  const first = await enter(top, context, options, readyMs);
   let raw: RawResults;
-  try {
-    const main = blank.mainFrame();
-    // The report's texts (help, failure summaries) are made here, in the configured language.
-    if (readyUtility.get(blank) !== locale) {
-      await main.evaluate(`(() => { if (typeof window.axe !== 'object' || window.axe === null) { ${AXE_SOURCE} } return true; })()`);
-      await main.evaluate(configureScript(localeJson(locale)));
-      readyUtility.set(blank, locale);
+
+  if (first.contexts.length === 0) {
+    // No frames: one axe.run in the page, no partial results to carry to a finishing page.
+    if (first.locale !== locale) await top.evaluate(configureScript(locale));
+    raw = (await top.evaluate(`axe.run(${JSON.stringify(context)}, Object.assign(${options}, { iframes: false })).then(${STRIP})`)) as RawResults;
+    count.audited = 1;
+  } else {
+    const partials = await (await runPartialRecursive(top, context, options, readyMs, count, true, first.contexts))();
+    const blank = await utility.borrowUtilityPage();
+    try {
+      const main = blank.mainFrame();
+      // The report's texts (help, failure summaries) are made here, in the configured language.
+      if (readyUtility.get(blank) !== locale) {
+        await main.evaluate(`(() => { if (typeof window.axe !== 'object' || window.axe === null) { ${AXE_SOURCE} } return true; })()`);
+        await main.evaluate(configureScript(locale));
+        readyUtility.set(blank, locale);
+      }
+      raw = (await main.evaluate(`axe.finishRun(${JSON.stringify(partials)}, ${options}).then(${STRIP})`)) as RawResults;
+    } finally {
+      utility.giveBack(blank);
     }
-    raw = (await main.evaluate(
-      `(async () => { const r = await axe.finishRun(${JSON.stringify(partials)}, ${options}); const strip = (l) => l.map((x) => ({ id: x.id, impact: x.impact, tags: x.tags, help: x.help, description: x.description, helpUrl: x.helpUrl, nodes: x.nodes.map((n) => ({ target: n.target, html: n.html, impact: n.impact, failureSummary: n.failureSummary })) })); return { testEngine: r.testEngine, violations: strip(r.violations), incomplete: strip(r.incomplete), passes: r.passes.map((x) => ({ id: x.id })), inapplicable: r.inapplicable.map((x) => ({ id: x.id })) }; })()`,
-    )) as RawResults;
-  } finally {
-    utility.giveBack(blank);
   }
   return {
     version: raw.testEngine?.version ?? axeCore.version,

@@ -373,6 +373,7 @@ function dismissDialog(d: Dialog): void {
  * of. The HTTP cache stays (a template's CSS and scripts load once per slot).
  */
 async function resetState(page: Page, cdp: CDPSession): Promise<void> {
+  if (process.env.ZC_NORESET) return;
   const origins = new Set<string>();
   for (const f of page.frames()) {
     try {

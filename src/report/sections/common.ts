@@ -17,21 +17,22 @@ export type AuditEntry = Report['audits'][number];
 /** CJK fonts first: the PDF is printed by the same Chromium with the fonts installed on the machine. */
 export const FONT_STACK = `"Microsoft YaHei","PingFang SC","WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC",sans-serif`;
 
+/** Trusted, constant: interpolate as Raw (escaping would turn its quotes into entities and break it). */
 export const CSS = `
 *{box-sizing:border-box}body{font-family:${FONT_STACK};margin:0;color:#1f2328;background:#f6f7f9;line-height:1.55;font-size:14px}
 header{background:#9b1c1c;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
 main{max-width:1180px;margin:0 auto;padding:20px 28px}section{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:16px 20px;margin:0 0 18px}
 nav.toc{font-size:13px;margin:0 0 14px;color:#57606a}nav.toc a{color:#1d4ed8;text-decoration:none;margin-right:10px;white-space:nowrap}
 h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 140px;border:1px solid #e3e6ea;border-radius:6px;padding:10px 14px}
-.card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{text-align:right;white-space:nowrap}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
+.card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}.card span.sev{color:#fff}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{text-align:right;white-space:nowrap}.nw{white-space:nowrap}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
 .sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
 .pass{color:#15803d}.fail{color:#b91c1c}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}
 .verdict{font-size:28px;font-weight:bold;margin:0 0 6px}.verdict span{font-size:22px}.who{font-size:13px;margin:4px 0 10px}.who b{font-weight:normal;background:#eef2ff;border-radius:4px;padding:0 6px;margin-right:4px}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;border:1px solid currentColor}
-.st-met{color:#15803d}.st-not-met{color:#b91c1c}.st-not-checkable{color:#9a3412}.st-manual{color:#6b7280}
+.tasks td{word-break:break-word}.tasks td:last-child{word-break:break-all}.st-met{color:#15803d}.st-not-met{color:#b91c1c}.st-not-checkable{color:#9a3412}.st-manual{color:#6b7280}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}.chart{border:1px solid #e3e6ea;border-radius:6px;padding:6px 8px 2px;break-inside:avoid}
-.chart svg{display:block;width:100%;height:auto}.chart p{margin:0;font-size:12px;color:#57606a}
+.chart svg{display:block;width:100%;height:auto}.chart p{margin:0;font-size:12px;color:#57606a}.chart.empty{min-height:120px}.chart.empty b{display:block;font-size:13px;margin:4px 0 30px;color:#1f2328}
 .delta{display:grid;grid-template-columns:1fr 1fr;gap:16px}.delta ul{margin:4px 0;padding-left:18px;font-size:13px}.delta li{margin:2px 0;word-break:break-all}
 @media (max-width:760px){.delta{grid-template-columns:1fr}}
 @media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}section{border:none;padding:8px 0;margin:0 0 10px}header{background:#fff;color:#000;border-bottom:2px solid #9b1c1c;padding:8px 0}

@@ -1,7 +1,7 @@
 /** 检查结论: 合格/不合格, every veto item with its evidence, the score and its deductions (audits/verdict.ts). */
 import { html, type Raw } from '../escape.ts';
 import type { Report } from '../schema.ts';
-import { auditData, refsLine } from './common.ts';
+import { auditData, findingsTable, refsLine, type Finding } from './common.ts';
 
 /** `audits[id=verdict].data` as audits/verdict.ts returns it (VerdictData); every field optional for older reports. */
 export interface VerdictView {
@@ -16,14 +16,16 @@ export interface VerdictView {
   reasons?: string[];
 }
 
+const titleOf = (r: Report, id: string) => r.audits.find((a) => a.id === id)?.title.zh ?? id;
+
 function vetoState(x: NonNullable<VerdictView['vetoes']>[number]): Raw {
-  if (x.hit) return html`<td class="fail">触发</td>`;
-  if (x.notApplicable) return html`<td class="muted">不适用</td>`;
-  if (x.evaluated === false) return html`<td class="u">未评估</td>`;
-  return html`<td class="pass">未触发</td>`;
+  if (x.hit) return html`<td class="fail nw">触发</td>`;
+  if (x.notApplicable) return html`<td class="muted nw">不适用</td>`;
+  if (x.evaluated === false) return html`<td class="u nw">未评估</td>`;
+  return html`<td class="pass nw">未触发</td>`;
 }
 
-export function verdictSection(r: Report): Raw {
+export function verdictSection(r: Report, findings: Finding[] = []): Raw {
   const v = auditData<VerdictView>(r, 'verdict');
   const linksData = auditData<{ homepageBroken?: number; otherBroken?: number; deduction?: { total: number } }>(r, 'links');
   if (!v) {
@@ -42,8 +44,9 @@ export function verdictSection(r: Report): Raw {
     ${v.provisional && unevaluated.length ? html`<p class="u">以下单项否决指标本次未评估，结论仅基于已评估的指标：${unevaluated.map((x) => x.item).join('、')}</p>` : ''}
     ${meta ? refsLine(meta.refs) : ''}
     <h3>单项否决指标</h3><table><tr><th>指标</th><th>结果</th><th>依据</th><th>审计项</th></tr>
-    ${vetoes.map((x) => html`<tr><td>${x.item}</td>${vetoState(x)}<td>${x.evidence ?? ''}</td><td class="muted">${(x.sources ?? []).join('、')}</td></tr>`)}</table>
+    ${vetoes.map((x) => html`<tr><td>${x.item}</td>${vetoState(x)}<td>${x.evidence ?? ''}</td><td class="muted">${(x.sources ?? []).map((id) => titleOf(r, id)).join('、')}</td></tr>`)}</table>
     <h3>扣分</h3>${deductions.length ? html`<table><tr><th>指标</th><th class="num">扣分（计入）</th><th class="num">扣分（原始）</th><th class="num">上限（权重）</th><th>审计项</th></tr>
-    ${deductions.map((d) => html`<tr><td>${d.item}${d.unconfirmed ? html` <span class="u">[权重待确认]</span>` : ''}${d.excluded ? html` <span class="muted">（不适用，不计）</span>` : ''}</td><td class="num">${d.points}</td><td class="num">${d.raw ?? d.points}</td><td class="num">${d.cap ?? ''}</td><td class="muted">${(d.sources ?? []).join('、')}</td></tr>`)}</table>` : html`<p class="muted">没有审计项报告扣分。</p>`}
-    ${v.unconfirmedNote ? html`<p class="u">${v.unconfirmedNote}</p>` : ''}</section>`;
+    ${deductions.map((d) => html`<tr><td>${d.item}${d.unconfirmed ? html` <span class="u">[权重待确认]</span>` : ''}${d.excluded ? html` <span class="muted">（不适用，不计）</span>` : ''}</td><td class="num">${d.points}</td><td class="num">${d.raw ?? d.points}</td><td class="num">${d.cap ?? ''}</td><td class="muted">${(d.sources ?? []).map((id) => titleOf(r, id)).join('、')}</td></tr>`)}</table>` : html`<p class="muted">没有审计项报告扣分。</p>`}
+    ${v.unconfirmedNote ? html`<p class="u">${v.unconfirmedNote}</p>` : ''}
+    ${findings.length ? html`<h3>否决与得分问题</h3>${findingsTable(findings)}` : ''}</section>`;
 }

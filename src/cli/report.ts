@@ -1,0 +1,60 @@
+/** `zhaocuo report`: the site report of a stored run (HTML, PDF, xlsx, CSV, JSON) with the trends over the runs before it. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.ts';
+import { openDb } from '../store/db.ts';
+import { getRun } from '../store/runs.ts';
+import { REPORT_FORMATS, parseFormats, pickRun, writeSiteReport } from '../report/site.ts';
+import { TASK_STATE_ZH, taskCounts } from '../report/tasks.ts';
+import { positiveInt } from './options.ts';
+
+interface ReportFlags {
+  site?: string;
+  run?: number;
+  last: number;
+  format: string;
+  out?: string;
+  db: string;
+  config?: string;
+  json?: boolean;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write the site report of a stored run: verdict, trends over the last runs, task matrix, every audit; as HTML, PDF, xlsx, CSV, JSON')
+    .option('--site <origin>', 'the site (its newest complete run), e.g. https://hyj.example.gov.cn')
+    .option('--run <id>', 'this run (default: the newest complete run of --site)', positiveInt)
+    .option('--last <n>', 'runs in the trends (this one and the ones before it)', positiveInt, 10)
+    .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, 'html,xlsx')
+    .option('-o, --out <dir>', 'folder for the files (default: reports/<host>/report-<run>)')
+    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+    .option('-c, --config <file>', 'site config (ticket time zone and calendar)')
+    .option('--json', 'print the written files and figures as JSON')
+    .action(async (o: ReportFlags) => {
+      const formats = parseFormats(o.format);
+      const { config } = await loadConfig(o.config);
+      const db = openDb(o.db);
+      try {
+        const runId = pickRun(db, { run: o.run, site: o.site });
+        const run = getRun(db, runId)!;
+        const out = o.out ?? join('reports', new URL(run.startUrl).host.replace(/[:\[\]]/g, '_'), `report-${runId}`);
+        const r = await writeSiteReport(db, { runId, last: o.last, outDir: out, formats, timezone: config.tickets.timezone });
+        const v = r.report.audits.find((a) => a.id === 'verdict')?.data as { verdict?: string; score?: number } | undefined;
+        const n = taskCounts(r.tasks);
+        if (o.json) {
+          return void process.stdout.write(JSON.stringify({ runId, files: r.files, verdict: v?.verdict ?? null, score: v?.score ?? null, newSince: r.trends.newSince.length, fixedSince: r.trends.fixedSince.length, tasks: n }, null, 1) + '\n');
+        }
+        const lines = [
+          `zhaocuo report — ${r.report.site.name ?? r.report.site.host} run #${runId} (${run.today})${v?.verdict ? `: ${v.verdict} ${v.score} 分` : ''}`,
+          `  trends over ${r.trends.points.length} run(s); since run #${r.trends.previousRunId ?? '—'}: ${r.trends.newSince.length} new, ${r.trends.fixedSince.length} fixed`,
+          `  tasks: ${TASK_STATE_ZH.met} ${n.met} · ${TASK_STATE_ZH['not-met']} ${n['not-met']} · ${TASK_STATE_ZH['not-checkable']} ${n['not-checkable']} · ${TASK_STATE_ZH.manual} ${n.manual}`,
+          ...Object.values(r.files).map((f) => `  ${f}`),
+        ];
+        if (r.refused?.length) lines.push(`  warning: the page tried ${r.refused.length} request(s) while printing; they were refused`);
+        process.stdout.write(lines.join('\n') + '\n');
+      } finally {
+        db.close();
+      }
+    });
+}

@@ -1,0 +1,51 @@
+/** The page check's results in the panel: grouped by check, worst first, each with "file it" and "show". */
+import { severityLabel, strings, type Lang } from '../i18n.ts';
+import type { CheckItem } from '../page-check.ts';
+import { h } from './dom.ts';
+
+export interface CheckListOptions {
+  doc: Document;
+  lang: Lang;
+  items: CheckItem[];
+  /** Links verified and those whose status could not be read (no permission). */
+  linkStats?: { checked: number; skipped: number };
+  onFile: (item: CheckItem) => void;
+  onLocate: (item: CheckItem) => void;
+  onClose: () => void;
+}
+
+const GROUPS = ['accessibility', 'identity', 'privacy', 'links'] as const;
+const GROUP_KEY: Record<string, string> = { accessibility: 'axe', identity: 'identity', privacy: 'privacy', links: 'links' };
+
+export function renderCheckList(root: HTMLElement, o: CheckListOptions): void {
+  const { doc, lang } = o;
+  const t = strings(lang);
+  root.appendChild(
+    h(doc, 'div', { class: 'head' }, h(doc, 'h2', { style: 'margin:0' }, t.check), h(doc, 'button', { type: 'button', class: 'link', 'data-zc': 'close', onclick: () => o.onClose() }, t.close)),
+  );
+  root.appendChild(h(doc, 'p', { 'data-zc': 'check-summary', 'data-count': o.items.length }, t.checkDone(o.items.length)));
+  if (o.linkStats) root.appendChild(h(doc, 'p', { class: 'muted' }, t.linksChecked(o.linkStats.checked, o.linkStats.skipped)));
+  for (const g of GROUPS) {
+    const items = o.items.filter((i) => i.audit === g);
+    const section = h(doc, 'section', { 'data-zc': `group-${g}`, 'data-count': items.length }, h(doc, 'h3', {}, `${t.sources[GROUP_KEY[g]]}`, h(doc, 'span', { class: 'count' }, String(items.length))));
+    for (const it of items) {
+      section.appendChild(
+        h(
+          doc,
+          'div',
+          { class: 'item', 'data-zc': 'item', 'data-audit': it.audit, 'data-rule': it.rule, 'data-id': it.id },
+          h(doc, 'div', {}, h(doc, 'span', { class: `sev ${it.severity}` }, severityLabel(it.severity, lang)), h(doc, 'code', {}, it.rule)),
+          h(doc, 'div', { class: 'msg' }, it.message),
+          h(
+            doc,
+            'div',
+            { class: 'row' },
+            h(doc, 'button', { type: 'button', class: 'primary', 'data-zc': 'file', onclick: () => o.onFile(it) }, t.fileIt),
+            it.locate.kind !== 'none' ? h(doc, 'button', { type: 'button', 'data-zc': 'locate', onclick: () => o.onLocate(it) }, t.locate) : null,
+          ),
+        ),
+      );
+    }
+    root.appendChild(section);
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * 政府网站工作年度报表 (standards §8; 国办函〔2018〕12号), one form per site and year, prefilled
+ * from what the store knows; every field it cannot know is left blank for the webmaster (and
+ * marked 待填写). Filled in:
+ *  - header: name, homepage, sponsor, site type, 网站标识码, ICP and 公安 filing numbers, as the
+ *    identity audit read them from the page footers;
+ *  - 信息发布 / 解读回应: pages published in the year (their publish dates, over every stored
+ *    run), by the column they sit under (the columns audit's column URLs) and its kind;
+ *  - 互动交流: 找错 tickets reported by people (national platform import, extension, manual)
+ *    received and closed in the year and their mean handling time (calendar days);
+ *  - 安全防护: audit runs in the year, distinct problems they found, and those found fixed (gone
+ *    from a later run of the year that ran their audit and fetched their page again);
+ *  - 办事服务, 创新发展: 办事指南 found, accessibility and IPv6 as the last run of the year saw them.
+ * The field list is not confirmed against the official form [u]: the report says so.
+ */
+import type { ColumnRecord, ColumnsData } from '../../audits/columns.ts';
+import type { IdentityData } from '../../audits/identity.ts';
+import type { Ipv6Data } from '../../audits/ipv6.ts';
+import type { AccessibilityData } from '../../audits/accessibility.ts';
+import type { ServiceGuidesData } from '../../audits/service-guides.ts';
+import type { InteractionData } from '../../audits/interaction.ts';
+import COLUMN_RULES from '../../audits/rules/columns.json' with { type: 'json' };
+import { UsageError } from '../config/errors.ts';
+import { maskDeep, maskPii } from '../pii/detect.ts';
+import type { DB } from '../store/db.ts';
+import { SOURCE_ZH as TICKET_SOURCE_ZH, type Source } from '../tickets/model.ts';
+import { fromLocal } from '../tickets/zoned.ts';
+
+export interface AnnualField {
+  label: string;
+  /** null: left for the webmaster (待填写). */
+  value: string | number | null;
+  /** Where a prefilled value comes from, in words. */
+  source?: string;
+  /** A row this tool adds (not a field of the form). */
+  extra?: boolean;
+}
+
+export interface AnnualBlock {
+  id: string;
+  title: string;
+  fields: AnnualField[];
+}
+
+export interface UpdateCount {
+  kind: string;
+  label: string;
+  count: number;
+}
+
+export interface AnnualForm {
+  year: number;
+  origin: string;
+  name: string | null;
+  /** Complete runs whose date falls in the year. */
+  runs: number[];
+  /** The run the snapshot fields (identity, IPv6, accessibility …) come from. */
+  snapshotRunId: number | null;
+  snapshotDate: string | null;
+  blocks: AnnualBlock[];
+  updates: UpdateCount[];
+  generatedAt: string;
+}
+
+const KIND_LABEL: Record<string, string> = { dynamic: '动态/要闻类', notice: '通知公告类', policy: '政策文件类', personnel: '人事类', plan: '规划计划类', other: '其他栏目', none: '未归入栏目' };
+const REG_ENTRIES = new Set((COLUMN_RULES.columns as { name: string; regulation?: string }[]).filter((c) => c.regulation).map((c) => c.name));
+const OVERVIEW_ENTRIES = new Set(['机构职能', '负责人信息']);
+const INTERPRET = /解读/;
+const PRODUCT = /图解|图表|一图读懂|一图看懂|视频|动漫|漫画|H5|音频|长图|数说/i;
+/** Column list pages (index.html, index_2.html, a directory) are not items. */
+const LIST_PAGE = /\/(?:index(?:_\d+)?\.(?:s?html?|jsp|php|aspx?))?(?:\?.*)?$/i;
+const PEOPLE: Source[] = ['import', 'extension', 'manual'];
+
+function dirOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname.replace(/[^/]*$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** The data of an audit in the last complete run (dated on or before the year's end) that ran it. */
+function lastData<T>(db: DB, siteId: number, audit: string, until: string): { runId: number; today: string; data: T } | undefined {
+  const row = db
+    .prepare(
+      `SELECT r.id, r.today, a.data_json FROM runs r JOIN audit_data a ON a.run_id = r.id
+       WHERE r.site_id = ? AND r.status = 'complete' AND r.today <= ? AND a.audit = ? AND a.status = 'ran' AND a.data_json IS NOT NULL ORDER BY r.id DESC LIMIT 1`,
+    )
+    .get(siteId, until, audit) as { id: number; today: string; data_json: string } | undefined;
+  return row ? { runId: row.id, today: row.today, data: maskDeep(JSON.parse(row.data_json)) as T } : undefined;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const pct = (n: number | undefined) => (n === undefined ? '—' : `${(n * 100).toFixed(1)}%`);
+
+export interface AnnualOptions {
+  year: number;
+  /** An origin (or part of one); default: every site in the store. */
+  site?: string;
+  /** Ticket times are counted in this zone's calendar year. */
+  timezone: string;
+  now?: Date;
+}
+
+export function annualForms(db: DB, o: AnnualOptions): AnnualForm[] {
+  const sites = (o.site
+    ? db.prepare('SELECT id, origin, name FROM sites WHERE origin = ? OR origin LIKE ? ORDER BY origin').all(o.site, `%${o.site}%`)
+    : db.prepare('SELECT id, origin, name FROM sites ORDER BY origin').all()) as { id: number; origin: string; name: string | null }[];
+  const exact = sites.filter((s) => s.origin === o.site);
+  const chosen = exact.length ? exact : sites;
+  if (!chosen.length) throw new UsageError(o.site ? `no site ${o.site} in the database (zhaocuo runs lists the runs)` : 'the database has no sites yet: zhaocuo audit <url> first');
+  return chosen.map((s) => annualForm(db, s, o));
+}
+
+function annualForm(db: DB, site: { id: number; origin: string; name: string | null }, o: AnnualOptions): AnnualForm {
+  const y = String(o.year);
+  const start = `${y}-01-01`;
+  const end = `${y}-12-31`;
+  const runs = (db.prepare("SELECT id, start_url FROM runs WHERE site_id = ? AND status = 'complete' AND today >= ? AND today <= ? ORDER BY id").all(site.id, start, end) as { id: number; start_url: string }[]);
+  const lastRun = db.prepare("SELECT id, today, start_url FROM runs WHERE site_id = ? AND status = 'complete' AND today <= ? ORDER BY id DESC LIMIT 1").get(site.id, end) as { id: number; today: string; start_url: string } | undefined;
+
+  const identity = lastData<IdentityData>(db, site.id, 'identity', end);
+  const columns = lastData<ColumnsData>(db, site.id, 'columns', end);
+  const ipv6 = lastData<Ipv6Data>(db, site.id, 'ipv6', end);
+  const a11y = lastData<AccessibilityData>(db, site.id, 'accessibility', end);
+  const guides = lastData<ServiceGuidesData>(db, site.id, 'service-guides', end);
+  const interaction = lastData<InteractionData>(db, site.id, 'interaction', end);
+  const marker = (id: string) => identity?.data.markers.find((m) => m.marker === id && m.value && m.state !== 'missing')?.value ?? null;
+  const idSource = identity ? `网站标识审计（运行 #${identity.runId}，${identity.today}）` : undefined;
+
+  // --- 信息发布: pages published in the year, by the column they sit under -----------------
+  const cols = (columns?.data.columns ?? []).filter((c): c is ColumnRecord & { url: string } => Boolean(c.url) && c.state !== 'missing');
+  const byDir = cols.map((c) => ({ c, dir: dirOf(c.url) })).filter((x) => x.dir.startsWith(site.origin)).sort((a, b) => b.dir.length - a.dir.length);
+  const pages = db
+    .prepare(
+      `SELECT p.url, max(p.title) AS title FROM pages p JOIN runs r ON r.id = p.run_id
+       WHERE r.site_id = ? AND r.status = 'complete' AND p.published_at >= ? AND p.published_at <= ? AND p.status BETWEEN 200 AND 299 GROUP BY p.url`,
+    )
+    .all(site.id, start, end) as { url: string; title: string | null }[];
+  const items = pages.filter((p) => !LIST_PAGE.test(p.url));
+  const colOf = (url: string) => byDir.find((x) => url.startsWith(x.dir) && url !== x.c.url)?.c;
+  const kinds = new Map<string, number>(Object.keys(KIND_LABEL).map((k) => [k, 0]));
+  let overview = 0;
+  let dynamic = 0;
+  let catalog = 0;
+  let interpret = 0;
+  let products = 0;
+  for (const p of items) {
+    const c = colOf(p.url);
+    kinds.set(c ? c.kind : 'none', (kinds.get(c ? c.kind : 'none') ?? 0) + 1);
+    if (!c) continue;
+    const names = [c.name, ...c.entries];
+    if (names.some((n) => OVERVIEW_ENTRIES.has(n))) overview++;
+    else if (c.kind === 'dynamic' || c.kind === 'notice') dynamic++;
+    else if (c.kind === 'policy' || c.kind === 'personnel' || c.kind === 'plan' || names.some((n) => REG_ENTRIES.has(n))) catalog++;
+    if (names.some((n) => INTERPRET.test(n))) {
+      interpret++;
+      if (PRODUCT.test(p.title ?? '')) products++;
+    }
+  }
+  const pubSource = columns ? `${y} 年发布的页面（按发布日期，全部已存运行），按所在栏目（运行 #${columns.runId} 的栏目）归类` : undefined;
+
+  // --- 互动交流: 找错 tickets -----------------------------------------------------------------
+  const from = fromLocal(start, '00:00', o.timezone).toISOString();
+  const to = fromLocal(`${o.year + 1}-01-01`, '00:00', o.timezone).toISOString();
+  const received = db.prepare('SELECT source, count(*) AS n FROM tickets WHERE site_id = ? AND received_at >= ? AND received_at < ? GROUP BY source').all(site.id, from, to) as { source: Source; n: number }[];
+  const closed = db.prepare('SELECT source, received_at, closed_at, due_at FROM tickets WHERE site_id = ? AND closed_at >= ? AND closed_at < ?').all(site.id, from, to) as { source: Source; received_at: string; closed_at: string; due_at: string | null }[];
+  const people = (s: Source) => PEOPLE.includes(s);
+  const receivedPeople = received.filter((r) => people(r.source)).reduce((s, r) => s + r.n, 0);
+  const receivedAudit = received.filter((r) => !people(r.source)).reduce((s, r) => s + r.n, 0);
+  const closedPeople = closed.filter((t) => people(t.source));
+  const days = closedPeople.map((t) => (Date.parse(t.closed_at) - Date.parse(t.received_at)) / 86_400_000);
+  const meanDays = days.length ? round1(days.reduce((s, d) => s + d, 0) / days.length) : null;
+  const onTime = closedPeople.filter((t) => t.due_at && t.closed_at <= t.due_at).length;
+  const bySource = received.filter((r) => people(r.source)).map((r) => `${TICKET_SOURCE_ZH[r.source]} ${r.n}`).join('，');
+  const ticketSource = `找错工单（${bySource || '无'}；不含自动检查工单 ${receivedAudit} 件）`;
+
+  // --- 安全防护: audit runs, problems found and fixed ------------------------------------------
+  const runIds = runs.map((r) => r.id);
+  let found = 0;
+  let fixed = 0;
+  if (runIds.length) {
+    const rows = db.prepare(`SELECT fingerprint, audit, url, max(run_id) AS last FROM findings WHERE run_id IN (${runIds.map(() => '?').join(',')}) GROUP BY fingerprint`).all(...runIds) as { fingerprint: string; audit: string; url: string; last: number }[];
+    found = rows.length;
+    const ranLater = db.prepare(`SELECT max(run_id) AS id FROM audit_data WHERE audit = ? AND status = 'ran' AND run_id IN (${runIds.map(() => '?').join(',')})`);
+    const fetched = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
+    const lastRan = new Map<string, number | null>();
+    for (const f of rows) {
+      if (!lastRan.has(f.audit)) lastRan.set(f.audit, (ranLater.get(f.audit, ...runIds) as { id: number | null }).id);
+      const later = lastRan.get(f.audit);
+      if (later && later > f.last && (fetched.get(later, f.url, f.url) as { c: number }).c) fixed++;
+    }
+  }
+  const secSource = `${y} 年完成的检查运行（运行 #${runIds[0] ?? '—'}–#${runIds.at(-1) ?? '—'}）`;
+
+  // --- 创新发展: accessibility and IPv6 as last seen ------------------------------------------
+  const a11yText = a11y ? `已检测：${a11y.data.pagesAudited} 个页面，未通过规则 ${a11y.data.rules} 条、元素 ${a11y.data.nodes} 处（WCAG 2.1 AA）` : null;
+  const v6 = ipv6?.data;
+  const ipv6Text = v6 ? `AAAA ${v6.aaaa ? '有' : '无'}；首页 IPv6 ${v6.homepageV6.ok ? '可访问' : '不可用'}；二级链接 ${pct(v6.level2Rate)}，三级链接 ${pct(v6.level3Rate)}` : null;
+  const domainKind = identity?.data.domain.kind;
+
+  const F = (label: string, value: string | number | null, source?: string, extra = false): AnnualField => ({ label, value, ...(value !== null && source ? { source } : {}), ...(extra ? { extra } : {}) });
+  const blocks: AnnualBlock[] = [
+    {
+      id: 'header', title: '网站基本信息', fields: [
+        F('网站名称', site.name ?? marker('sponsor'), site.name ? '站点配置' : idSource),
+        F('首页网址', lastRun?.start_url ?? site.origin, '检查运行'),
+        F('主办单位', marker('sponsor'), idSource),
+        F('网站类型', domainKind === 'gov-portal' ? '政府门户网站' : domainKind === 'gov-department' ? '部门网站' : null, '按域名判断'),
+        F('网站标识码', marker('siteCode'), idSource),
+        F('ICP备案编号', marker('icp'), idSource),
+        F('公安机关备案号', marker('police'), idSource),
+        F('独立用户访问总量（单位：个）', null),
+        F('网站总访问量（单位：次）', null),
+      ],
+    },
+    {
+      id: 'publish', title: '信息发布', fields: [
+        F('总数（条）', columns ? items.length : null, pubSource),
+        F('概况类信息更新量（条）', columns ? overview : null, pubSource),
+        F('政务动态信息更新量（条）', columns ? dynamic : null, pubSource),
+        F('信息公开目录信息更新量（条）', columns ? catalog : null, pubSource),
+      ],
+    },
+    { id: 'topics', title: '专栏专题', fields: [F('维护数量（个）', null), F('新开设数量（个）', null)] },
+    {
+      id: 'interpret', title: '解读回应', fields: [
+        F('解读信息发布总数（条）', columns ? interpret : null, pubSource),
+        F('其中：解读材料数量（条）', columns ? interpret - products : null, `${pubSource ?? ''}；不含图解、视频等解读产品`),
+        F('解读产品数量（个）', columns ? products : null, '解读栏目中标题含图解、图表、视频、动漫、H5 等的信息'),
+        F('媒体评论文章数量（篇）', null),
+        F('回应公众关注热点或重大舆情数量（次）', null),
+      ],
+    },
+    {
+      id: 'services', title: '办事服务', fields: [
+        F('是否发布服务事项目录', null),
+        F('注册用户数（个）', null),
+        F('政务服务事项数量（项）', null),
+        F('可全程在线办理政务服务事项数量（项）', null),
+        F('办件量（件）', null),
+        F('办事指南（本工具检测到，个）', guides ? guides.data.total : null, guides ? `办事指南审计（运行 #${guides.runId}）：要素齐全 ${guides.data.complete} 个，缺少要素 ${guides.data.incomplete} 个` : undefined, true),
+      ],
+    },
+    {
+      id: 'interaction', title: '互动交流', fields: [
+        F('是否使用统一平台', null),
+        F('收到留言数量（条）', receivedPeople, ticketSource),
+        F('办结留言数量（条）', closedPeople.length, ticketSource),
+        F('平均办理时间（天）', meanDays, '找错工单从受理到办结的自然日平均值'),
+        F('公开答复数量（条）', null),
+        F('其中：2 个工作日内按时办结（条）', closedPeople.length ? onTime : null, '任务 20：2 个工作日内处理答复', true),
+        F('网站留言（本工具检测到，条）', interaction ? interaction.data.total : null, interaction ? `互动交流审计（运行 #${interaction.runId}）：已答复 ${interaction.data.answered} 条，平均答复 ${interaction.data.meanReplyDays ?? '—'} 天` : undefined, true),
+        F('征集调查期数（期）', null),
+        F('在线访谈期数（期）', null),
+        F('智能问答（是否提供）', null),
+      ],
+    },
+    {
+      id: 'security', title: '安全防护', fields: [
+        F('安全检测评估次数（次）', runIds.length, secSource),
+        F('发现问题数量（个）', runIds.length ? found : null, `${secSource}发现的不同问题（按问题指纹去重）`),
+        F('问题整改数量（个）', runIds.length ? fixed : null, `${secSource}中，后一次运行复查（审计项已运行、页面已抓取）未再发现的问题`),
+        F('是否建立安全监测预警机制', null),
+        F('是否开展应急演练', null),
+        F('是否明确网站安全责任人', null),
+      ],
+    },
+    {
+      id: 'media', title: '移动新媒体', fields: [
+        F('是否有移动新媒体', null), F('微博（名称、信息发布量、关注量）', null), F('微信（名称、信息发布量、订阅数）', null), F('其他（客户端等）', null),
+      ],
+    },
+    {
+      id: 'innovation', title: '创新发展', fields: [
+        F('搜索即服务', null),
+        F('多语言版本', null),
+        F('无障碍浏览', a11yText, a11y ? `无障碍审计（运行 #${a11y.runId}，${a11y.today}）` : undefined),
+        F('千人千网', null),
+        F('IPv6 支持（本工具检测）', ipv6Text, ipv6 ? `IPv6 审计（运行 #${ipv6.runId}，${ipv6.today}）；阈值未经官方文本确认` : undefined, true),
+      ],
+    },
+  ];
+  // Every value quoted from the site (identity markers, titles) stays masked.
+  for (const b of blocks) for (const f of b.fields) if (typeof f.value === 'string') f.value = maskPii(f.value);
+
+  return {
+    year: o.year,
+    origin: site.origin,
+    name: site.name,
+    runs: runIds,
+    snapshotRunId: lastRun?.id ?? null,
+    snapshotDate: lastRun?.today ?? null,
+    blocks,
+    updates: [...kinds].map(([kind, count]) => ({ kind, label: KIND_LABEL[kind], count })),
+    generatedAt: (o.now ?? new Date()).toISOString(),
+  };
+}
+
+export function isBlank(f: AnnualField): boolean {
+  return f.value === null || f.value === '';
+}

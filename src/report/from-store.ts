@@ -1,0 +1,100 @@
+/**
+ * report.json rebuilt from the store: a stored run's pages, links, findings and audit data
+ * make the same Report the run wrote (the site report and `zhaocuo report` render the same
+ * data). What the store does not keep is left out: why an audit was skipped, the sitemap flag
+ * of a page, the redirect hops of a link, the referrers of a link that worked.
+ */
+import { ALL_AUDITS } from '../../audits/index.ts';
+import { SEVERITIES, type Severity } from '../audit/types.ts';
+import { UsageError } from '../config/errors.ts';
+import { maskDeep } from '../pii/detect.ts';
+import type { DB } from '../store/db.ts';
+import { getRun, runFindings, type RunRow } from '../store/runs.ts';
+import { VERSION } from './build.ts';
+import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
+
+export function completeRunOrThrow(db: DB, runId: number): RunRow {
+  const run = getRun(db, runId);
+  if (!run) throw new UsageError(`no run #${runId} in the database (zhaocuo runs lists them)`);
+  if (run.status !== 'complete') throw new UsageError(`run #${runId} is ${run.status}${run.error ? ` (${run.error})` : ''}: only complete runs have a report`);
+  return run;
+}
+
+export function reportFromStore(db: DB, runId: number): Report {
+  const run = completeRunOrThrow(db, runId);
+  const site = db.prepare('SELECT name FROM sites WHERE id = ?').get(run.siteId) as { name: string | null };
+  const u = new URL(run.startUrl);
+
+  const pages = (db.prepare('SELECT url, final_url, status, depth, title, charset, published_at FROM pages WHERE run_id = ? ORDER BY depth IS NULL, depth, url').all(runId) as Record<string, unknown>[]).map((p) => ({
+    url: String(p.url),
+    ...(p.final_url && p.final_url !== p.url ? { finalUrl: String(p.final_url) } : {}),
+    status: Number(p.status ?? 0),
+    depth: p.depth === null ? null : Number(p.depth),
+    title: String(p.title ?? ''),
+    charset: String(p.charset ?? ''),
+    ...(p.published_at ? { publishedAt: String(p.published_at) } : {}),
+  }));
+
+  const edges = db.prepare('SELECT DISTINCT from_url FROM edges WHERE run_id = ? AND to_url = ? LIMIT 20');
+  const links = (db.prepare('SELECT url, state, status, error, final_url, internal, kinds, referrers FROM links WHERE run_id = ?').all(runId) as Record<string, unknown>[]).map((l) => ({
+    url: String(l.url),
+    from: l.state === 'ok' ? [] : (edges.all(runId, l.url) as { from_url: string }[]).map((e) => e.from_url),
+    fromCount: Number(l.referrers ?? 0),
+    status: l.status === null ? null : Number(l.status),
+    state: l.state as 'ok' | 'broken' | 'blocked' | 'skipped',
+    ...(l.error ? { error: String(l.error) } : {}),
+    internal: Boolean(l.internal),
+    kinds: l.kinds ? String(l.kinds).split(',').filter(Boolean) : [],
+    ...(l.final_url ? { finalUrl: String(l.final_url) } : {}),
+  }));
+
+  const findings = runFindings(db, runId);
+  const perAudit = new Map<string, number>();
+  for (const f of findings) perAudit.set(f.audit, (perAudit.get(f.audit) ?? 0) + 1);
+  const meta = new Map(ALL_AUDITS.map((a) => [a.meta.id, a.meta]));
+  const rows = db.prepare('SELECT audit, status, data_json FROM audit_data WHERE run_id = ? ORDER BY rowid').all(runId) as { audit: string; status: 'ran' | 'skipped' | 'failed'; data_json: string | null }[];
+  const audits = rows.map((a) => {
+    const m = meta.get(a.audit);
+    const data = a.data_json ? maskDeep(JSON.parse(a.data_json) as unknown) : undefined;
+    return {
+      id: a.audit,
+      title: m?.title ?? { zh: a.audit, en: a.audit },
+      status: a.status,
+      findings: perAudit.get(a.audit) ?? 0,
+      refs: m?.refs ?? [],
+      ...(data !== undefined ? { data } : {}),
+    };
+  });
+  const ipv6 = audits.find((a) => a.id === 'ipv6' && a.status === 'ran')?.data;
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'zhaocuo', version: VERSION },
+    site: { url: run.startUrl, origin: run.origin, host: u.host, ...(site?.name ? { name: site.name } : {}) },
+    run: { id: run.id, today: run.today },
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt ?? run.startedAt,
+    summary: (run.summary as Report['summary'] | null) ?? summaryOf(pages, links, findings),
+    pages,
+    links,
+    findings,
+    audits,
+    ...(ipv6 !== undefined ? { ipv6 } : {}),
+  };
+}
+
+/** For a run stored without its summary: the figures from its rows. */
+function summaryOf(pages: Report['pages'], links: Report['links'], findings: Report['findings']): Report['summary'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) bySeverity[f.severity]++;
+  const pagesByDepth: Record<string, number> = {};
+  for (const p of pages) {
+    const k = p.depth === null ? 'orphan' : String(p.depth);
+    pagesByDepth[k] = (pagesByDepth[k] ?? 0) + 1;
+  }
+  const count = (s: string) => links.filter((l) => l.state === s).length;
+  return {
+    pages: pages.length, links: links.length, broken: count('broken'), blocked: count('blocked'), skipped: count('skipped'),
+    requests: 0, durationMs: 0, pagesByDepth, findings: bySeverity, findingsTotal: findings.length,
+  };
+}

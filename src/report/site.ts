@@ -1,0 +1,145 @@
+/**
+ * The site report of a stored run, in every format (`zhaocuo report`): index.html (the same
+ * renderer as the audit run's report, plus the trends and the 找错 on-time rate only the store
+ * has), report.pdf (the same page printed by Chromium), report.xlsx (findings, tickets, fixed,
+ * trends, tasks), findings.csv + tickets.csv, report.json (rebuilt from the store).
+ */
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../config/errors.ts';
+import type { DB } from '../store/db.ts';
+import { ticketsCsv } from '../tickets/export.ts';
+import { listTickets } from '../tickets/store.ts';
+import type { BrowserFinder } from '../gather/browser/find.ts';
+import { completeRunOrThrow, reportFromStore } from './from-store.ts';
+import { renderHtml } from './html.ts';
+import type { Report } from './schema.ts';
+import { localFile, reportFiles } from './sections/common.ts';
+import { taskMatrix, type TaskRow, type TicketFigures } from './tasks.ts';
+import { ticketFigures, trendsFromStore, type Trends } from './trends.ts';
+import { ensureWritableDir } from './write.ts';
+import { findingExportRows, findingsCsv, reportXlsx } from './xlsx.ts';
+
+export const REPORT_FORMATS = ['html', 'pdf', 'xlsx', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function parseFormats(v: string, allowed: readonly string[] = REPORT_FORMATS): string[] {
+  const list = v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const bad = list.filter((x) => !allowed.includes(x));
+  if (bad.length || !list.length) throw new UsageError(`--format: unknown ${bad.join(', ') || '(empty)'} (one or more of ${allowed.join(',')})`);
+  return [...new Set(list)];
+}
+
+/** The run a report is for: --run, or the newest complete run of --site. */
+export function pickRun(db: DB, o: { run?: number; site?: string }): number {
+  if (o.run !== undefined) return completeRunOrThrow(db, o.run).id;
+  if (!o.site) throw new UsageError('name the run (--run <id>) or the site (--site <origin>); zhaocuo runs lists them');
+  const sites = db.prepare('SELECT id, origin FROM sites WHERE origin = ? OR origin LIKE ? ORDER BY origin').all(o.site, `%${o.site}%`) as { id: number; origin: string }[];
+  const exact = sites.find((s) => s.origin === o.site || s.origin === o.site!.replace(/\/+$/, ''));
+  if (!exact && sites.length > 1) throw new UsageError(`--site ${o.site} matches ${sites.length} sites (${sites.map((s) => s.origin).join(', ')}); give the full origin`);
+  const site = exact ?? sites[0];
+  if (!site) throw new UsageError(`no site ${o.site} in the database (zhaocuo runs lists the runs)`);
+  const row = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1").get(site.id) as { id: number } | undefined;
+  if (!row) throw new UsageError(`${site.origin} has no complete run yet`);
+  return row.id;
+}
+
+export interface SiteReportOptions {
+  runId: number;
+  /** Runs in the trends (this one and the ones before). */
+  last: number;
+  outDir: string;
+  formats: readonly string[];
+  timezone: string;
+  now?: Date;
+  findBrowser?: BrowserFinder;
+  /** Where the run's own report lies (screenshots, Lighthouse JSON are copied from there); default: the run's report_dir. */
+  assetsFrom?: string | null;
+}
+
+export interface SiteReport {
+  report: Report;
+  trends: Trends;
+  tickets: TicketFigures;
+  tasks: TaskRow[];
+  files: Partial<Record<'html' | 'pdf' | 'xlsx' | 'json' | 'findingsCsv' | 'ticketsCsv', string>>;
+  /** Requests the page tried while printing (none for a self-contained report). */
+  refused?: string[];
+}
+
+/** Everything the site report shows, from the store. */
+export function siteReportData(db: DB, runId: number, last: number, now = new Date()): Omit<SiteReport, 'files'> {
+  const report = reportFromStore(db, runId);
+  const trends = trendsFromStore(db, { runId, last });
+  const tickets = ticketFigures(db, trends.siteId, now);
+  return { report, trends, tickets, tasks: taskMatrix(report, tickets) };
+}
+
+function atomicWrite(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Copies the files the report links to (screenshots/…, lighthouse/…) from the run's report folder. */
+function copyAssets(report: Report, from: string | null | undefined, to: string): void {
+  if (!from || resolve(from) === resolve(to)) return;
+  const paths = new Set<string>();
+  for (const f of report.findings) for (const x of reportFiles(f.evidence)) paths.add(x.path);
+  for (const a of report.audits) {
+    const d = a.data as { pages?: { screenshot?: string }[]; runs?: { report?: string }[] } | undefined;
+    for (const p of d?.pages ?? []) if (typeof p.screenshot === 'string') paths.add(p.screenshot);
+    for (const r of d?.runs ?? []) if (typeof r.report === 'string') paths.add(r.report);
+  }
+  for (const p of paths) {
+    if (!localFile(p)) continue;
+    const src = join(resolve(from), p);
+    if (!existsSync(src)) continue;
+    const dst = join(to, p);
+    mkdirSync(dirname(dst), { recursive: true });
+    copyFileSync(src, dst);
+  }
+}
+
+export async function writeSiteReport(db: DB, o: SiteReportOptions): Promise<SiteReport> {
+  const out = ensureWritableDir(o.outDir);
+  const now = o.now ?? new Date();
+  const data = siteReportData(db, o.runId, o.last, now);
+  const files: SiteReport['files'] = {};
+  const want = new Set(o.formats);
+  let refused: string[] | undefined;
+
+  if (want.has('html') || want.has('pdf')) {
+    files.html = join(out, 'index.html');
+    atomicWrite(files.html, renderHtml(data.report, { trends: data.trends, tickets: data.tickets, generatedAt: now.toISOString() }));
+    const run = completeRunOrThrow(db, o.runId);
+    copyAssets(data.report, o.assetsFrom === undefined ? run.reportDir : o.assetsFrom, out);
+  }
+  if (want.has('pdf')) {
+    files.pdf = join(out, 'report.pdf');
+    // Loaded on demand: puppeteer is only needed for the PDF.
+    const { htmlFileToPdf } = await import('./pdf.ts');
+    const r = await htmlFileToPdf(files.html!, files.pdf + `.tmp-${process.pid}`, { findBrowser: o.findBrowser, footer: `找错 检查报告 · ${data.report.site.host} · 运行 #${o.runId}` });
+    renameSync(files.pdf + `.tmp-${process.pid}`, files.pdf);
+    refused = r.refused;
+  }
+  if (want.has('xlsx') || want.has('csv')) {
+    const rows = findingExportRows(db, o.runId, { timezone: o.timezone, trends: data.trends });
+    const tickets = listTickets(db, { site: data.report.site.origin, limit: 10000 }, { now, timezone: o.timezone }).items.filter((t) => t.site === data.report.site.origin);
+    if (want.has('xlsx')) {
+      files.xlsx = join(out, 'report.xlsx');
+      atomicWrite(files.xlsx, await reportXlsx({ findings: rows, tickets, timezone: o.timezone, now, trends: data.trends, tasks: data.tasks }));
+    }
+    if (want.has('csv')) {
+      files.findingsCsv = join(out, 'findings.csv');
+      files.ticketsCsv = join(out, 'tickets.csv');
+      atomicWrite(files.findingsCsv, findingsCsv(rows));
+      atomicWrite(files.ticketsCsv, ticketsCsv(tickets, o.timezone, now));
+    }
+  }
+  if (want.has('json')) {
+    files.json = join(out, 'report.json');
+    atomicWrite(files.json, JSON.stringify(data.report, null, 1));
+  }
+  return { ...data, files, ...(refused ? { refused } : {}) };
+}

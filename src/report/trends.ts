@@ -1,0 +1,181 @@
+/**
+ * Trends over a site's last N complete runs, from the store: broken links, stale and blank
+ * columns, accessibility problems, IPv6 二级/三级 rates, the inspection score and the 找错
+ * on-time rate; and what changed since the run before (by finding fingerprint): new findings,
+ * and fixed ones — a finding counts as fixed only when the later run ran its audit and fetched
+ * its page again, so a partial crawl never shows a fix (the rule ticket verification uses).
+ */
+import type { Severity } from '../audit/types.ts';
+import { maskPii } from '../pii/detect.ts';
+import type { DB } from '../store/db.ts';
+import type { RunRow } from '../store/runs.ts';
+import { completeRunOrThrow } from './from-store.ts';
+import type { TicketFigures } from './tasks.ts';
+
+export interface TrendPoint {
+  runId: number;
+  /** The date the run judged by (config today). */
+  today: string;
+  startedAt: string;
+  finishedAt: string | null;
+  pages: number;
+  /** Link targets found broken (the links table). */
+  broken: number;
+  findings: number;
+  /** null when the audit did not run. */
+  stale: number | null;
+  blank: number | null;
+  missingColumns: number | null;
+  /** Accessibility findings (not counting "needs review"). */
+  a11y: number | null;
+  ipv6Level2: number | null;
+  ipv6Level3: number | null;
+  score: number | null;
+  verdict: string | null;
+  /** 找错 tickets of the site as of the run's end. */
+  tickets: TicketFigures;
+}
+
+export interface DeltaItem {
+  fingerprint: string;
+  audit: string;
+  rule: string;
+  severity: Severity;
+  url: string;
+  message: string;
+  division: string | null;
+}
+
+export interface Trends {
+  origin: string;
+  siteId: number;
+  /** Oldest first; the last one is the report's run. */
+  points: TrendPoint[];
+  runId: number;
+  previousRunId: number | null;
+  /** Findings of this run whose fingerprint the previous run (which ran that audit) did not have. */
+  newSince: DeltaItem[];
+  /** Findings of the previous run not found again by this run (audit ran, page fetched again). */
+  fixedSince: DeltaItem[];
+  /** Findings of the previous run gone from this run but not re-checked (audit not run, page not fetched). */
+  notRechecked: number;
+  /** Findings in both runs. */
+  persisting: number;
+}
+
+type Json = Record<string, unknown>;
+
+function auditRows(db: DB, runId: number): Map<string, { status: string; data: Json | null }> {
+  const rows = db.prepare('SELECT audit, status, data_json FROM audit_data WHERE run_id = ?').all(runId) as { audit: string; status: string; data_json: string | null }[];
+  return new Map(rows.map((r) => [r.audit, { status: r.status, data: r.data_json ? (JSON.parse(r.data_json) as Json) : null }]));
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * The site's 找错 tickets as the on-time rule counts them at an instant (src/tickets/stats.ts):
+ * closed by then — on time when closed by the deadline; still open past the deadline — late;
+ * otherwise pending. Tickets received after the instant do not exist yet.
+ */
+export function ticketFigures(db: DB, siteId: number, at: Date = new Date()): TicketFigures {
+  const t = at.toISOString();
+  const rows = db.prepare('SELECT due_at, closed_at FROM tickets WHERE site_id = ? AND received_at <= ?').all(siteId, t) as { due_at: string | null; closed_at: string | null }[];
+  const f: TicketFigures = { total: rows.length, counted: 0, onTime: 0, late: 0, overdueOpen: 0, pending: 0, rate: null };
+  for (const r of rows) {
+    if (!r.due_at) continue;
+    if (r.closed_at && r.closed_at <= t) {
+      f.counted++;
+      if (r.closed_at <= r.due_at) f.onTime++;
+      else f.late++;
+    } else if (r.due_at < t) {
+      f.counted++;
+      f.late++;
+      f.overdueOpen++;
+    } else f.pending++;
+  }
+  f.rate = f.counted ? f.onTime / f.counted : null;
+  return f;
+}
+
+function point(db: DB, run: RunRow): TrendPoint {
+  const audits = auditRows(db, run.id);
+  const ranData = (id: string) => {
+    const a = audits.get(id);
+    return a && a.status === 'ran' ? (a.data ?? {}) : null;
+  };
+  const columns = ranData('columns') as { counts?: Json } | null;
+  const ipv6 = ranData('ipv6');
+  const verdict = ranData('verdict');
+  const count = (sql: string) => (db.prepare(sql).get(run.id) as { n: number }).n;
+  const end = new Date(run.finishedAt ?? run.startedAt);
+  return {
+    runId: run.id,
+    today: run.today,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    pages: count('SELECT count(*) AS n FROM pages WHERE run_id = ?'),
+    broken: count("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'"),
+    findings: count('SELECT count(*) AS n FROM findings WHERE run_id = ?'),
+    stale: columns ? num(columns.counts?.stale) : null,
+    blank: columns ? num(columns.counts?.blank) : null,
+    missingColumns: columns ? num(columns.counts?.missing) : null,
+    a11y: ranData('accessibility') ? count("SELECT count(*) AS n FROM findings WHERE run_id = ? AND audit = 'accessibility' AND severity != 'info'") : null,
+    ipv6Level2: ipv6 ? num(ipv6.level2Rate) : null,
+    ipv6Level3: ipv6 ? num(ipv6.level3Rate) : null,
+    score: verdict ? num(verdict.score) : null,
+    verdict: verdict && typeof verdict.verdict === 'string' ? verdict.verdict : null,
+    tickets: ticketFigures(db, run.siteId, end),
+  };
+}
+
+function deltaItem(r: Record<string, unknown>): DeltaItem {
+  return {
+    fingerprint: String(r.fingerprint), audit: String(r.audit), rule: String(r.rule), severity: r.severity as Severity,
+    url: String(r.url), message: maskPii(String(r.message)), division: (r.division as string | null) ?? null,
+  };
+}
+
+/** The complete runs of a site up to (and including) `runId`, newest last, at most `last`. */
+export function siteRuns(db: DB, siteId: number, upTo: number, last: number): RunRow[] {
+  const ids = (db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND id <= ? ORDER BY id DESC LIMIT ?").all(siteId, upTo, Math.max(1, last)) as { id: number }[]).map((r) => r.id);
+  return ids.reverse().map((id) => completeRunOrThrow(db, id));
+}
+
+export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Trends {
+  const run = completeRunOrThrow(db, o.runId);
+  const runs = siteRuns(db, run.siteId, run.id, o.last ?? 10);
+  const prevRow = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1").get(run.siteId, run.id) as { id: number } | undefined;
+  const out: Trends = {
+    origin: run.origin, siteId: run.siteId, points: runs.map((r) => point(db, r)), runId: run.id, previousRunId: prevRow?.id ?? null,
+    newSince: [], fixedSince: [], notRechecked: 0, persisting: 0,
+  };
+  if (!prevRow) return out;
+  const prev = prevRow.id;
+  const findings = (id: number) => db.prepare('SELECT fingerprint, audit, rule, severity, url, message, division FROM findings WHERE run_id = ? ORDER BY rowid').all(id) as Record<string, unknown>[];
+  const cur = findings(run.id);
+  const before = findings(prev);
+  const curFp = new Set(cur.map((f) => String(f.fingerprint)));
+  const prevFp = new Set(before.map((f) => String(f.fingerprint)));
+  const ranIn = (id: number) => new Set([...auditRows(db, id)].filter(([, a]) => a.status === 'ran').map(([k]) => k));
+  const ranNow = ranIn(run.id);
+  const ranBefore = ranIn(prev);
+  const fetched = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
+  const seen = new Set<string>();
+  for (const f of cur) {
+    const fp = String(f.fingerprint);
+    if (seen.has(fp)) continue;
+    seen.add(fp);
+    if (prevFp.has(fp)) out.persisting++;
+    else if (ranBefore.has(String(f.audit))) out.newSince.push(deltaItem(f));
+  }
+  seen.clear();
+  for (const f of before) {
+    const fp = String(f.fingerprint);
+    if (curFp.has(fp) || seen.has(fp)) continue;
+    seen.add(fp);
+    const rechecked = ranNow.has(String(f.audit)) && (fetched.get(run.id, f.url, f.url) as { c: number }).c === 1;
+    if (rechecked) out.fixedSince.push(deltaItem(f));
+    else out.notRechecked++;
+  }
+  return out;
+}
