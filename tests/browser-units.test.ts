@@ -78,6 +78,14 @@ describe('finding the browser', () => {
   });
 });
 
+describe('options', () => {
+  it('CLI flags set the browser config', () => {
+    const c = applyFlags(config(), { a11yPages: 'all', browserPool: 2, itemsPerColumn: 0, lighthouse: false });
+    expect(c.browser).toMatchObject({ enabled: true, pages: 'all', pool: 2, itemsPerColumn: 0, lighthouse: { enabled: false } });
+    expect(config().browser).toMatchObject({ enabled: true, pages: 'sample', pool: 3, itemsPerColumn: 2, screenshots: true, lighthouse: { enabled: true, urls: [] } });
+  });
+});
+
 describe('resolver rules', () => {
   it('maps crawled hosts to the addresses the crawl used, IPv6 in brackets', () => {
     const r = hostResolverRules([{ host: 'www.x.gov.cn', address: '10.0.0.1' }, { host: 'v6.x.gov.cn', address: '::1' }], true);
@@ -104,9 +112,10 @@ describe('sampling', () => {
   const bsfw = page('/bsfw/');
   const articles = Array.from({ length: 6 }, (_, i) => page(`/xwdt/t${i}.html`, { depth: 3 }));
   const guide = page('/bsfw/g1.html', { depth: 3, labels: ['事项名称', '设定依据', '申请条件', '办理材料'] });
+  const underService = page('/bsfw/zn/g2.html', { depth: 4 });
   const form = page('/hdjl/zxzx.html', { depth: 3, forms: [{ action: O + '/hdjl/submit', method: 'post', inputs: ['title', 'content', 'yzm'] }] });
   const search = page('/s.html', { depth: 3, forms: [{ action: O + '/search', method: 'get', inputs: ['q'] }] });
-  const a = artifacts([home, xwdt, xwdt2, bsfw, ...articles, guide, form, search]);
+  const a = artifacts([home, xwdt, xwdt2, bsfw, ...articles, guide, underService, form, search]);
 
   it('takes the homepage, columns, N items per column, guides, forms and config URLs', () => {
     const { pages } = samplePages(a, { mode: 'sample', itemsPerColumn: 2, maxPages: 100, urls: ['/extra.html'] });
@@ -119,6 +128,7 @@ describe('sampling', () => {
     expect(by.get('/xwdt/t1.html')).toEqual(['item']);
     expect(by.has('/xwdt/t2.html')).toBe(false);
     expect(by.get('/bsfw/g1.html')).toEqual(['guide']);
+    expect(by.get('/bsfw/zn/g2.html')).toEqual(['guide']); // under the 办事 section of the navigation
     expect(by.get('/hdjl/zxzx.html')).toEqual(['form']);
     expect(by.has('/s.html')).toBe(false);
     expect(by.get('/extra.html')).toEqual(['config']);

@@ -12,7 +12,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePortal, withOrigin, type Portal } from '../src/sample-portal/generate.ts';
@@ -128,6 +128,7 @@ export async function buildReportFixture(o: { ipv6?: boolean; runs?: number } = 
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
       await dns?.close();
       await external.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

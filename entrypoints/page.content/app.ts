@@ -11,7 +11,7 @@ import { suggestCategory, type Draft } from '../../src/extension/draft.ts';
 import { browserName, viewportText } from '../../src/extension/env.ts';
 import { strings, type Lang } from '../../src/extension/i18n.ts';
 import { send } from '../../src/extension/messages.ts';
-import { AXE_TAGS, auditItems, axeItems, fromAxe, homeUrlOf, isHomepage, linksToCheck, pageArtifact, sortItems, type CheckItem } from '../../src/extension/page-check.ts';
+import { AXE_TAGS, auditItems, axeItems, fromAxe, homeUrlOf, isHomepage, linksToCheck, localiseAxe, pageArtifact, sortItems, type CheckItem } from '../../src/extension/page-check.ts';
 import { Picker, selectionElement } from '../../src/extension/picker.ts';
 import { uniqueSelector } from '../../src/extension/selector.ts';
 import { loadSettings } from '../../src/extension/settings.ts';
@@ -241,12 +241,12 @@ export class PageApp {
   }
 
   private async runAxe() {
-    if (this.lang === 'zh') axe.configure({ locale: axeZh as unknown as axe.Locale });
     const res = await axe.run(
       { exclude: [[`#${HOST_ID}`]] } as unknown as axe.ElementContext,
       { runOnly: { type: 'tag', values: [...AXE_TAGS] }, resultTypes: ['violations'], iframes: false, elementRef: false, ancestry: false, xpath: false },
     );
-    return fromAxe(res.violations as unknown as Parameters<typeof fromAxe>[0]);
+    const rules = fromAxe(res.violations as unknown as Parameters<typeof fromAxe>[0]);
+    return this.lang === 'zh' ? localiseAxe(rules, axeZh) : rules;
   }
 
   /** The element a result is about, when it can be found. */

@@ -225,6 +225,20 @@ export function fromAxe(violations: RawAxeResult[], maxNodes = 30): AxeRuleResul
   }));
 }
 
+/**
+ * axe's rule texts in a locale file's language (axe-core/locales/zh_CN.json). axe.configure({
+ * locale }) would compile the locale's message templates with `new Function`, which a content
+ * script's CSP forbids; the rule names and descriptions are plain strings, so they are swapped
+ * in afterwards.
+ */
+export function localiseAxe(rules: AxeRuleResult[], locale: { rules?: Record<string, { description?: string; help?: string }> } | undefined): AxeRuleResult[] {
+  if (!locale?.rules) return rules;
+  return rules.map((r) => {
+    const l = locale.rules![r.id];
+    return l ? { ...r, help: l.help ?? r.help, description: l.description ?? r.description } : r;
+  });
+}
+
 /** One result per failing axe rule on this page, worded as the accessibility audit's per-page finding. */
 export function axeItems(rules: AxeRuleResult[], url: string): CheckItem[] {
   return rules.map((r) => {

@@ -240,7 +240,7 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
         F('政务服务事项数量（项）', null),
         F('可全程在线办理政务服务事项数量（项）', null),
         F('办件量（件）', null),
-        F('办事指南（本工具检测到，个）', guides ? guides.data.total : null, guides ? `办事指南审计（运行 #${guides.runId}）：要素齐全 ${guides.data.complete} 个，缺少要素 ${guides.data.incomplete} 个` : undefined, true),
+        F('办事指南数量（个）', guides ? guides.data.total : null, guides ? `办事指南审计（运行 #${guides.runId}）：要素齐全 ${guides.data.complete} 个，缺少要素 ${guides.data.incomplete} 个` : undefined, true),
       ],
     },
     {
@@ -251,7 +251,7 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
         F('平均办理时间（天）', meanDays, '找错工单从受理到办结的自然日平均值'),
         F('公开答复数量（条）', null),
         F('其中：2 个工作日内按时办结（条）', closedPeople.length ? onTime : null, '任务 20：2 个工作日内处理答复', true),
-        F('网站留言（本工具检测到，条）', interaction ? interaction.data.total : null, interaction ? `互动交流审计（运行 #${interaction.runId}）：已答复 ${interaction.data.answered} 条，平均答复 ${interaction.data.meanReplyDays ?? '—'} 天` : undefined, true),
+        F('网站公开留言（检测到，条）', interaction ? interaction.data.total : null, interaction ? `互动交流审计（运行 #${interaction.runId}）：已答复 ${interaction.data.answered} 条，平均答复 ${interaction.data.meanReplyDays ?? '—'} 天` : undefined, true),
         F('征集调查期数（期）', null),
         F('在线访谈期数（期）', null),
         F('智能问答（是否提供）', null),
@@ -278,7 +278,7 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
         F('多语言版本', null),
         F('无障碍浏览', a11yText, a11y ? `无障碍审计（运行 #${a11y.runId}，${a11y.today}）` : undefined),
         F('千人千网', null),
-        F('IPv6 支持（本工具检测）', ipv6Text, ipv6 ? `IPv6 审计（运行 #${ipv6.runId}，${ipv6.today}）；阈值未经官方文本确认` : undefined, true),
+        F('IPv6 支持情况', ipv6Text, ipv6 ? `IPv6 审计（运行 #${ipv6.runId}，${ipv6.today}）；阈值未经官方文本确认` : undefined, true),
       ],
     },
   ];

@@ -56,7 +56,7 @@ export function lineChartSvg(c: LineChart): string {
       textStyle: { fontFamily: FONT },
       title: { text: c.title, left: 4, top: 2, textStyle: { fontSize: 13, fontWeight: 'bold', color: '#1f2328', fontFamily: FONT } },
       legend: c.series.length > 1 ? { top: 2, right: 4, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11, fontFamily: FONT } } : undefined,
-      grid: { left: 44, right: c.series.length > 1 ? 44 : 16, top: 34, bottom: 28 },
+      grid: { left: 44, right: c.series.length > 1 || c.markLine ? 58 : 16, top: 34, bottom: 28 },
       xAxis: { type: 'category', data: c.labels, boundaryGap: true, axisLabel: { fontSize: 10, hideOverlap: true } },
       yAxis: {
         type: 'value',
@@ -77,16 +77,27 @@ export function lineChartSvg(c: LineChart): string {
         label: { show: c.series.length === 1 && c.labels.length <= 12, fontSize: 10, formatter: `{c}${unit}` },
         ...(c.series.length > 1 ? { endLabel: { show: true, fontSize: 10, formatter: `{c}${unit}` } } : {}),
         ...(i === 0 && c.markLine
-          ? { markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#6b7280' }, label: { formatter: c.markLine.label, fontSize: 10, position: 'insideStartTop', color: '#6b7280' }, data: [{ yAxis: c.markLine.value }] } }
+          ? { markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#6b7280' }, label: { formatter: c.markLine.label, fontSize: 10, position: 'end', color: '#6b7280' }, data: [{ yAxis: c.markLine.value }] } }
           : {}),
       })),
     });
     const svg = chart.renderToSVGString();
     // An accessible name for screen readers; ECharts' own hover styles are not needed in a static page.
-    return svg.replace(/^<svg /, `<svg role="img" aria-label="${esc(c.title)}" `).replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
+    return tidy(svg, c.title);
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * An accessible name for screen readers; ECharts' hover styles (a <style> block and the classes
+ * that point into it) are not needed in a static page.
+ */
+function tidy(svg: string, title: string): string {
+  return svg
+    .replace(/^<svg /, `<svg role="img" aria-label="${esc(title)}" `)
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '')
+    .replace(/ class="zr\d+-cls-\d+"/g, '');
 }
 
 /** A horizontal bar chart (e.g. updates per column kind). */
@@ -105,7 +116,7 @@ export function barChartSvg(c: { title: string; labels: string[]; values: number
       yAxis: { type: 'category', data: c.labels, inverse: true, axisLabel: { fontSize: 11 } },
       series: [{ type: 'bar', data: c.values, barMaxWidth: 16, label: { show: true, position: 'right', fontSize: 11 } }],
     });
-    return chart.renderToSVGString().replace(/^<svg /, `<svg role="img" aria-label="${esc(c.title)}" `).replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
+    return tidy(chart.renderToSVGString(), c.title);
   } finally {
     chart.dispose();
   }

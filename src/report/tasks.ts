@@ -110,6 +110,9 @@ function columnLine(name: string, c: ColumnRecord | undefined): string {
 
 type Judged = { state: TaskState; evidence: string[] };
 
+/** Evidence pages in a fixed order (newest first, then by URL), whichever order the report lists pages in. */
+const newestFirst = (a: Report['pages'][number], b: Report['pages'][number]) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
+
 function judge(r: Report, def: TaskDef, tickets: TicketFigures | undefined): Judged {
   const check = def.check!;
   const needs = (id: string): Judged | undefined =>
@@ -131,13 +134,13 @@ function judge(r: Report, def: TaskDef, tickets: TicketFigures | undefined): Jud
       if (skip) return skip;
       const re = new RegExp(check.pattern);
       const cols = check.pagesOnly ? [] : (data<ColumnsData>(r, 'columns')?.columns ?? []).filter((c) => c.state !== 'missing' && re.test(c.name));
-      const pages = r.pages.filter((p) => p.status >= 200 && p.status < 300 && re.test(p.title));
+      const pages = r.pages.filter((p) => p.status >= 200 && p.status < 300 && re.test(p.title)).sort(newestFirst);
       const recent = check.withinDays ? pages.filter((p) => p.publishedAt && p.publishedAt <= r.run.today && daysBetween(p.publishedAt, r.run.today) <= check.withinDays!) : pages;
       const evidence: string[] = [];
       if (cols.length) evidence.push(`栏目：${cols.slice(0, 5).map((c) => `“${c.name}”（${COLUMN_STATE_ZH[c.state]}）`).join('、')}`);
       if (recent.length) evidence.push(`${recent.length} 个页面${check.withinDays ? `（${check.withinDays} 天内）` : ''}：${recent.slice(0, 3).map((p) => `《${p.title}》${p.publishedAt ? ` ${p.publishedAt}` : ''}`).join('、')}`);
       if (cols.length || recent.length) return { state: 'met', evidence };
-      const older = pages.filter((p) => !recent.includes(p)).sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
+      const older = pages.filter((p) => !recent.includes(p));
       if (older.length) return { state: 'not-met', evidence: [`只找到 ${check.withinDays} 天以前或未注明日期的相关信息：${older.slice(0, 3).map((p) => `《${p.title}》${p.publishedAt ? ` ${p.publishedAt}` : ''}`).join('、')}`] };
       return { state: 'not-met', evidence: [`在本次抓取的 ${r.pages.length} 个页面中未找到${check.what}`] };
     }
@@ -148,7 +151,7 @@ function judge(r: Report, def: TaskDef, tickets: TicketFigures | undefined): Jud
       if (!c || !c.url || c.state === 'missing' || c.state === 'blank') return { state: 'not-met', evidence: [columnLine(check.column, c)] };
       const dir = dirOf(c.url);
       const re = new RegExp(check.pattern, 'i');
-      const items = r.pages.filter((p) => p.url.startsWith(dir) && p.url !== c.url && re.test(p.title));
+      const items = r.pages.filter((p) => p.url.startsWith(dir) && p.url !== c.url && re.test(p.title)).sort(newestFirst);
       if (items.length) return { state: 'met', evidence: [`“${check.column}”栏目中 ${items.length} 条${check.what}：${items.slice(0, 3).map((p) => `《${p.title}》`).join('、')}`] };
       return { state: 'not-met', evidence: [`“${check.column}”栏目（${c.items} 条信息）中未见${check.what}`] };
     }

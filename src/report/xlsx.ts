@@ -206,9 +206,10 @@ export async function annualXlsx(forms: AnnualForm[]): Promise<Buffer> {
     head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF3F4F6' } };
     for (const b of f.blocks) {
       for (const x of b.fields) {
-        const row = ws.addRow([b.title, `${x.label}${x.extra ? '（本工具补充）' : ''}`, isBlank(x) ? '' : text(x.value as string | number), x.source ?? (isBlank(x) ? '待填写' : '')]);
+        const blank = isBlank(x);
+        const row = ws.addRow([b.title, `${x.label}${x.extra ? '（本工具补充）' : ''}`, blank ? (x.extra ? '—' : '') : text(x.value as string | number), x.source ?? (blank && !x.extra ? '待填写' : '')]);
         row.alignment = { vertical: 'top', wrapText: true };
-        if (isBlank(x)) row.getCell(3).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFEF9C3' } };
+        if (blank && !x.extra) row.getCell(3).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFEF9C3' } };
       }
     }
     ws.addRow([]);

@@ -98,7 +98,9 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
       else {
         // Loaded on demand: puppeteer and Lighthouse cost memory a --no-browser run should not pay.
         const { gatherBrowser } = await import('../gather/browser/gather.ts');
-        const b = await gatherBrowser({ artifacts, browser: o.config.browser, resolver, privateDns: Boolean(o.config.dnsServer), outDir, findBrowser: o.findBrowser, onProgress: o.onBrowserProgress });
+        const b = await gatherBrowser({ artifacts, browser: o.config.browser, resolver, privateDns: Boolean(o.config.dnsServer), outDir, findBrowser: o.findBrowser, onProgress: o.onBrowserProgress }).catch(
+          (err: Error) => ({ ok: false as const, skipped: `the browser pass failed (${err.message.split('\n')[0]}); the browser audits are skipped` }),
+        );
         if (b.ok) artifacts.browser = b.browser;
         else {
           browserSkipped = b.skipped;

@@ -157,6 +157,20 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
   return { page: out, rendered };
 }
 
+/** The homepage and the configured key pages (absolute, or relative to the start URL). */
+function lighthouseUrls(o: GatherBrowserOptions): string[] {
+  const home = o.artifacts.pages.find((p) => p.depth === 1);
+  const keys: string[] = [];
+  for (const u of o.browser.lighthouse.urls) {
+    try {
+      keys.push(new URL(u, o.artifacts.site.startUrl).href);
+    } catch {
+      /* not a URL: ignored */
+    }
+  }
+  return [...new Set([...(home ? [home.finalUrl || home.url] : []), ...keys])];
+}
+
 export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGatherResult> {
   const cfg = o.browser;
   let executablePath: string;
@@ -169,7 +183,7 @@ export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGat
 
   const started = performance.now();
   const { pages: sample, limited } = samplePages(o.artifacts, { mode: cfg.pages, itemsPerColumn: cfg.itemsPerColumn, maxPages: cfg.maxPages, urls: cfg.urls });
-  const hosts = crawlHosts([o.artifacts.site.startUrl, ...o.artifacts.pages.flatMap((p) => [p.url, p.finalUrl]), ...o.artifacts.targets.map((t) => t.url), ...sample.map((s) => s.navigateTo)]);
+  const hosts = crawlHosts([o.artifacts.site.startUrl, ...o.artifacts.pages.flatMap((p) => [p.url, p.finalUrl]), ...o.artifacts.targets.map((t) => t.url), ...sample.map((s) => s.navigateTo), ...lighthouseUrls(o)]);
   const mappings = await resolveHosts(hosts, o.resolver);
   const hostRules = hostResolverRules(mappings, Boolean(o.privateDns));
 
@@ -214,8 +228,7 @@ export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGat
     let lighthouseSkipped: string | undefined;
     if (!cfg.lighthouse.enabled) lighthouseSkipped = 'disabled (browser.lighthouse.enabled = false / --no-lighthouse)';
     else {
-      const home = o.artifacts.pages.find((p) => p.depth === 1);
-      const urls = [...new Set([...(home ? [home.finalUrl || home.url] : []), ...cfg.lighthouse.urls.map((u) => new URL(u, o.artifacts.site.startUrl).href)])];
+      const urls = lighthouseUrls(o);
       if (!urls.length) lighthouseSkipped = 'no homepage and no browser.lighthouse.urls';
       const lhDir = outDir ? join(outDir, 'lighthouse') : null;
       if (lhDir && urls.length) mkdirSync(lhDir, { recursive: true });

@@ -90,17 +90,17 @@ export class BrowserPool {
   private browser?: Browser;
   private launching?: Promise<Browser>;
   private generation = 0;
-  private readonly slots: Slot[];
   private readonly free: Slot[];
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly utility: { page: Page; generation: number }[] = [];
+  /** Which browser a utility page belongs to. */
+  private readonly utilityGen = new WeakMap<Page, number>();
   private closed = false;
   private userAgent?: string;
 
   constructor(readonly o: PoolOptions) {
     if (o.size < 1) throw new RangeError('pool size must be at least 1');
-    this.slots = Array.from({ length: o.size }, (_, index) => ({ index, generation: 0, uses: 0 }));
-    this.free = [...this.slots].reverse();
+    this.free = Array.from({ length: o.size }, (_, index) => ({ index, generation: 0, uses: 0 })).reverse();
   }
 
   /** Launches the browser now, so a browser that cannot start fails before any page is queued. */
@@ -129,8 +129,8 @@ export class BrowserPool {
   }
 
   /**
-   * Runs `fn` on a fresh page in its own browser context, within the pool's concurrency.
-   * Rejects with PageTaskError on timeout, page crash or a browser that went away (after one
+   * Runs `fn` on a slot's page — its state cleared, or new in a new browser context — within
+   * the pool's concurrency. Rejects with PageTaskError on timeout, page crash or a browser that went away (after one
    * retry on a relaunched browser).
    */
   async withPage<T>(fn: (page: Page, info: TaskInfo) => Promise<T>, timeoutMs = this.o.pageTimeoutMs): Promise<T> {
@@ -161,8 +161,9 @@ export class BrowserPool {
     const held: Slot[] = [];
     for (let i = 0; i < this.o.size; i++) held.push(await this.acquire());
     try {
-      // Lighthouse measures best with no other page alive: the slots' pages are closed.
+      // Lighthouse measures best with no other page alive: the slots' and utility pages are closed.
       await Promise.all(held.map((s) => this.dispose(s)));
+      await Promise.all(this.utility.splice(0).map((u) => u.page.close().catch(() => undefined)));
       const b = await this.ensureBrowser();
       return await fn(b, Number(new URL(b.wsEndpoint()).port));
     } finally {
@@ -181,13 +182,13 @@ export class BrowserPool {
       if (u.generation === this.generation && !u.page.isClosed()) return u.page;
     }
     const page = await b.newPage();
-    (page as Page & { __zcGen?: number }).__zcGen = this.generation;
+    this.utilityGen.set(page, this.generation);
     return page;
   }
 
   giveBack(page: Page): void {
-    const gen = (page as Page & { __zcGen?: number }).__zcGen;
-    if (gen === this.generation && !page.isClosed() && !this.closed) this.utility.push({ page, generation: gen });
+    const gen = this.utilityGen.get(page);
+    if (gen !== undefined && gen === this.generation && !page.isClosed() && !this.closed) this.utility.push({ page, generation: gen });
     else void page.close().catch(() => undefined);
   }
 
@@ -373,7 +374,6 @@ function dismissDialog(d: Dialog): void {
  * of. The HTTP cache stays (a template's CSS and scripts load once per slot).
  */
 async function resetState(page: Page, cdp: CDPSession): Promise<void> {
-  if (process.env.ZC_NORESET) return;
   const origins = new Set<string>();
   for (const f of page.frames()) {
     try {

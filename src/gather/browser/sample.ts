@@ -117,7 +117,10 @@ export function samplePages(a: Artifacts, o: SampleOptions): { pages: SampledPag
   }
   for (const c of columns) wanted.push([c, 'column']);
 
-  for (const p of pages) if (p !== home && isGuide(p)) wanted.push([p, 'guide']);
+  // 办事指南: pages that look like one, and the item pages under the 办事 section of the navigation.
+  const serviceDirs = home ? home.links.filter((l) => l.inNav && l.kind === 'a' && /办事|服务/.test(l.text)).map((l) => dirOf(l.url)).filter((d) => new URL(d).pathname !== '/') : [];
+  const underService = (p: PageArtifact) => serviceDirs.some((d) => p.url.startsWith(d)) && (p.depth ?? 0) >= 3 && itemLinks(p).length === 0 && !PAGINATION.test(p.url);
+  for (const p of pages) if (p !== home && (isGuide(p) || underService(p))) wanted.push([p, 'guide']);
   for (const p of pages) if (p !== home && hasForm(p)) wanted.push([p, 'form']);
 
   if (o.itemsPerColumn > 0) {

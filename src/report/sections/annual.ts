@@ -22,7 +22,7 @@ export function renderAnnualHtml(forms: AnnualForm[]): string {
 ${forms.map((f) => html`<section class="site" id="site-${f.origin.replace(/[^\w]/g, '_')}"><h2>${f.name ?? f.origin} <span class="muted">${f.origin}</span></h2>
 <p class="muted">${year} 年完成检查 ${f.runs.length} 次${f.snapshotRunId ? `；年度快照取自运行 #${f.snapshotRunId}（${f.snapshotDate}）` : ''}；已预填 ${filled(f)}/${total(f)} 项。</p>
 <table class="form"><tr><th>项目</th><th>数值</th><th>来源 / 说明</th></tr>
-${f.blocks.map((b) => html`<tr><th class="block" colspan="3">${b.title}</th></tr>${b.fields.map((x) => html`<tr class="${x.extra ? 'extra' : ''}"><td>${x.label}${x.extra ? html` <span class="muted">（本工具补充）</span>` : ''}</td>${isBlank(x) ? html`<td class="v blank">待填写</td>` : html`<td class="v">${x.value}</td>`}<td class="src">${x.source ?? ''}</td></tr>`)}`)}
+${f.blocks.map((b) => html`<tr><th class="block" colspan="3">${b.title}</th></tr>${b.fields.map((x) => html`<tr class="${x.extra ? 'extra' : ''}"><td>${x.label}${x.extra ? html` <span class="muted">（本工具补充）</span>` : ''}</td>${isBlank(x) ? (x.extra ? html`<td class="v muted">—</td>` : html`<td class="v blank">待填写</td>`) : html`<td class="v">${x.value}</td>`}<td class="src">${x.source ?? ''}</td></tr>`)}`)}
 </table>
 <h3>按栏目类型统计的信息更新量</h3>
 <div class="chart" style="max-width:520px">${new Raw(barChartSvg({ title: `${year} 年发布的信息（条）`, labels: f.updates.map((u) => u.label), values: f.updates.map((u) => u.count) }))}</div>

@@ -8,7 +8,7 @@ const STATE_ZH: Record<ColumnRecord['state'], [string, string]> = {
   stale: ['超期未更新', 'fail'],
   blank: ['空白栏目', 'fail'],
   missing: ['缺失', 'fail'],
-  present: ['存在（无更新周期要求）', 'muted'],
+  present: ['存在', 'muted'],
 };
 
 export function columnsSummary(data: unknown): Raw {
@@ -31,6 +31,6 @@ ${c ? html`<div class="cards">
 <table><tr><th>栏目</th><th>类型</th><th>状态</th><th>最新发布</th><th class="num">距今（天）</th><th class="num">更新周期（天）</th><th class="num">条目</th><th>任务</th><th>地址</th></tr>
 ${cols.map((x) => {
   const [zh, cls] = STATE_ZH[x.state] ?? [x.state, 'muted'];
-  return html`<tr><td>${x.name}${x.required ? '' : html` <span class="muted">（选设）</span>`}</td><td>${COLUMN_KIND_ZH[x.kind] ?? x.kind}</td><td class="${cls}">${zh}${x.note ? html`<div class="refs">${x.note}</div>` : ''}</td><td>${x.newest ?? '—'}</td><td class="num">${x.ageDays ?? '—'}</td><td class="num">${x.periodDays ?? '—'}</td><td class="num">${x.items}</td><td>${x.seedTasks.join('、')}</td><td class="url">${x.url ? link(x.url) : '—'}</td></tr>`;
-})}</table></details>`;
+  return html`<tr><td>${x.name}${x.required ? '' : html` <span class="muted">（选设）</span>`}</td><td class="nw">${COLUMN_KIND_ZH[x.kind] ?? x.kind}</td><td class="${cls} nw">${zh}${x.note ? html`<div class="refs">${x.note}</div>` : ''}</td><td class="nw">${x.newest ?? '—'}</td><td class="num">${x.ageDays ?? '—'}</td><td class="num">${x.periodDays ?? '—'}</td><td class="num">${x.items}</td><td>${x.seedTasks.join('、')}</td><td class="url">${x.url ? link(x.url) : '—'}</td></tr>`;
+})}</table><p class="muted">“存在”：该类栏目没有更新周期要求（如机构职能），只检查是否存在、是否空白。更新周期：动态/要闻 14 天，通知公告、政策文件 6 个月，人事、规划计划 12 个月（后两项未经官方文本确认）。</p></details>`;
 }

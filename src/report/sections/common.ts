@@ -95,7 +95,8 @@ export function reportFiles(e: Record<string, unknown>): { label: string; path: 
 }
 
 export function findingsTable(list: Finding[]): Raw {
-  return html`<table><tr><th>级别</th><th>问题</th><th>页面</th><th>证据</th><th>责任处室</th></tr>
+  return html`<table class="findings"><colgroup><col style="width:6%"><col style="width:44%"><col style="width:19%"><col style="width:22%"><col style="width:9%"></colgroup>
+  <tr><th>级别</th><th>问题</th><th>页面</th><th>证据</th><th class="nw">责任处室</th></tr>
   ${list.map((f) => html`<tr><td><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${f.rule}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url">${link(f.url)}</td><td class="url">${evidenceCell(f.evidence)}</td><td>${f.division ?? ''}</td></tr>`)}
   </table>`;
 }

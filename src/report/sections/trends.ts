@@ -12,12 +12,12 @@ export function trendCharts(t: Trends): (LineChart & { note: string })[] {
   const pts = t.points;
   const labels = pts.map(label);
   return [
-    { title: '检查得分', labels, series: [{ name: '得分', values: pts.map((p) => p.score) }], min: 0, max: 100, markLine: { value: 60, label: '合格线 60' }, note: '检查结论的得分（满分 100）；虚线为合格线。' },
+    { title: '检查得分', labels, series: [{ name: '得分', values: pts.map((p) => p.score) }], min: 0, max: 100, markLine: { value: 60, label: '合格线' }, note: '检查结论的得分（满分 100）；虚线为合格线。' },
     { title: '不可用链接', labels, series: [{ name: '不可用链接', values: pts.map((p) => p.broken) }], note: '每次运行核验为不可用的链接目标数。' },
     { title: '超期未更新与空白栏目', labels, series: [{ name: '超期未更新', values: pts.map((p) => p.stale) }, { name: '空白栏目', values: pts.map((p) => p.blank) }], note: '栏目设置与更新审计项的计数；缺口表示该次未运行。' },
     { title: '无障碍问题', labels, series: [{ name: '无障碍问题', values: pts.map((p) => p.a11y) }], note: 'WCAG 2.1 AA（axe）问题条数，不含需人工复核项；缺口表示该次未运行浏览器检查。' },
-    { title: 'IPv6 链接支持率', labels, series: [{ name: '二级', values: pts.map((p) => round1(p.ipv6Level2)) }, { name: '三级', values: pts.map((p) => round1(p.ipv6Level3)) }], unit: '%', min: 0, max: 100, markLine: { value: 90, label: '二级要求 90%' }, note: '二级、三级链接经 IPv6 可访问的比例；阈值未经官方文本确认。' },
-    { title: '找错工单按时率', labels, series: [{ name: '按时率', values: pts.map((p) => round1(p.tickets.rate)) }], unit: '%', min: 0, max: 100, markLine: { value: 100, label: '要求 100%' }, note: '截至各次运行结束时，已到期或已办结的找错工单中按时办结的比例（任务 20：2 个工作日）。' },
+    { title: 'IPv6 链接支持率', labels, series: [{ name: '二级', values: pts.map((p) => round1(p.ipv6Level2)) }, { name: '三级', values: pts.map((p) => round1(p.ipv6Level3)) }], unit: '%', min: 0, max: 100, markLine: { value: 90, label: '二级要求' }, note: '二级、三级链接经 IPv6 可访问的比例；虚线为二级链接要求 90%（三级 85%），阈值未经官方文本确认。' },
+    { title: '找错工单按时率', labels, series: [{ name: '按时率', values: pts.map((p) => round1(p.tickets.rate)) }], unit: '%', min: 0, max: 100, markLine: { value: 100, label: '要求' }, note: '截至各次运行结束时，已到期或已办结的找错工单中按时办结的比例；虚线为要求 100%（任务 20：2 个工作日）。' },
   ];
 }
 
@@ -39,7 +39,7 @@ export function trendsSection(t: Trends | undefined): Raw {
     : html`<div class="chart">${new Raw(lineChartSvg(c))}<p>${c.note}</p></div>`)}</div>
 <details data-print-open><summary>各次运行的数据</summary>
 <table><tr><th>运行</th><th>检查日期</th><th class="num">页面</th><th class="num">不可用链接</th><th class="num">超期栏目</th><th class="num">空白栏目</th><th class="num">无障碍问题</th><th class="num">IPv6 二级</th><th class="num">IPv6 三级</th><th class="num">得分</th><th>结论</th><th class="num">找错按时率</th><th class="num">问题总数</th></tr>
-${pts.map((p) => html`<tr><td>#${p.runId}</td><td>${p.today}</td><td class="num">${p.pages}</td><td class="num">${p.broken}</td><td class="num">${p.stale ?? '—'}</td><td class="num">${p.blank ?? '—'}</td><td class="num">${p.a11y ?? '—'}</td><td class="num">${pct(p.ipv6Level2)}</td><td class="num">${pct(p.ipv6Level3)}</td><td class="num">${p.score ?? '—'}</td><td>${p.verdict ?? '—'}</td><td class="num">${pct(p.tickets.rate)}${p.tickets.counted ? ` (${p.tickets.onTime}/${p.tickets.counted})` : ''}</td><td class="num">${p.findings}</td></tr>`)}
+${pts.map((p) => html`<tr><td>#${p.runId}</td><td class="nw">${p.today}</td><td class="num">${p.pages}</td><td class="num">${p.broken}</td><td class="num">${p.stale ?? '—'}</td><td class="num">${p.blank ?? '—'}</td><td class="num">${p.a11y ?? '—'}</td><td class="num">${pct(p.ipv6Level2)}</td><td class="num">${pct(p.ipv6Level3)}</td><td class="num">${p.score ?? '—'}</td><td class="nw">${p.verdict ?? '—'}</td><td class="num">${pct(p.tickets.rate)}${p.tickets.counted ? ` (${p.tickets.onTime}/${p.tickets.counted})` : ''}</td><td class="num">${p.findings}</td></tr>`)}
 </table></details>
 ${t.previousRunId === null ? html`<p class="muted">这是该网站的第一次完整运行，没有可比较的上一次运行。</p>` : html`<h3>较上次运行（#${t.previousRunId}）的变化</h3>
 <p>新发现 <b class="${t.newSince.length ? 'fail' : 'pass'}">${t.newSince.length}</b> 个，已整改（本次未再发现）<b class="pass">${t.fixedSince.length}</b> 个，仍存在 ${t.persisting} 个${t.notRechecked ? html`；另有 ${t.notRechecked} 个本次未复查（审计项未运行或页面未抓取），不计为整改` : ''}。</p>

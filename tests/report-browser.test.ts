@@ -1,0 +1,160 @@
+/**
+ * The site report as a person sees it: opened in headless Chromium with the network switched
+ * off (every request but the file itself fails) it renders completely, makes no request and
+ * shows its charts (inline SVG with drawn lines); printed to PDF by the same Chromium, its text
+ * (extracted with pdfjs-dist) carries the stored figures. Runs of the sample portal served on
+ * 127.0.0.1 and ::1 under its own name, so the IPv6 figures are real. Saves docs/report.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { buildReportFixture, HOSTILE_MOBILE, type ReportFixture } from './report-fixture.ts';
+import { writeSiteReport, type SiteReport } from '../src/report/site.ts';
+import { findBrowser } from '../src/gather/browser/find.ts';
+import { BASE_ARGS } from '../src/gather/browser/flags.ts';
+
+let fx: ReportFixture;
+let rep: SiteReport;
+let browser: Browser;
+const DOCS = join(import.meta.dirname, '..', 'docs');
+
+beforeAll(async () => {
+  fx = await buildReportFixture({ ipv6: true });
+  rep = await writeSiteReport(fx.db, { runId: fx.runs[2].runId!, last: 10, outDir: join(fx.dir, 'site-report'), formats: ['html', 'pdf'], timezone: 'Asia/Shanghai' });
+  browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: [...BASE_ARGS] });
+}, 90_000);
+afterAll(async () => {
+  await browser?.close();
+  await fx?.close();
+});
+
+const one = <T>(sql: string, ...args: unknown[]) => fx.db.prepare(sql).get(...args) as T;
+const stored = <T>(runId: number, audit: string) => JSON.parse(one<{ data_json: string }>('SELECT data_json FROM audit_data WHERE run_id = ? AND audit = ?', runId, audit).data_json) as T;
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+describe('in a browser with the network off', () => {
+  it('renders completely without a single request leaving the page, and shows its charts', async () => {
+    const page = await browser.newPage();
+    const url = pathToFileURL(rep.files.html!).href;
+    const requests: string[] = [];
+    const failed: string[] = [];
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      requests.push(req.url());
+      if (req.url() === url) void req.continue();
+      else {
+        failed.push(req.url());
+        void req.abort('internetdisconnected');
+      }
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(url, { waitUntil: 'load' });
+
+    expect(failed).toEqual([]);
+    expect(requests).toEqual([url]);
+    expect(errors).toEqual([]);
+
+    const facts = await page.evaluate(() => {
+      const sections = [...document.querySelectorAll('main > section')].map((s) => s.id);
+      const charts = [...document.querySelectorAll('#trends .chart svg')].map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const lines = [...svg.querySelectorAll('path')].filter((p) => {
+          const b = (p as SVGGraphicsElement).getBBox();
+          return p.getAttribute('fill') === 'none' && (b.width > 0 || b.height > 0);
+        }).length;
+        return { w: box.width, h: box.height, lines, label: svg.getAttribute('aria-label'), text: svg.textContent ?? '' };
+      });
+      const last = document.querySelector('main > section:last-of-type')!.getBoundingClientRect();
+      return { sections, charts, bottom: last.bottom + window.scrollY, height: document.documentElement.scrollHeight, font: getComputedStyle(document.body).fontFamily };
+    });
+    // Every section, in order: verdict first, then trends, overview, tasks, one per audit.
+    expect(facts.sections.slice(0, 5)).toEqual(['verdict', 'trends', 'overview', 'tasks', 'ipv6']);
+    for (const id of ['audit-links', 'audit-columns', 'audit-identity', 'audit-accessibility', 'audit-lighthouse', 'audit-privacy', 'audit-wording']) expect(facts.sections).toContain(id);
+    expect(facts.bottom).toBeGreaterThan(2000);
+    expect(facts.bottom).toBeLessThanOrEqual(facts.height);
+    // Five charts with data (accessibility was not measured in these runs: a note instead), each drawn.
+    expect(facts.charts.map((c) => c.label)).toEqual(['检查得分', '不可用链接', '超期未更新与空白栏目', 'IPv6 链接支持率', '找错工单按时率']);
+    for (const c of facts.charts) {
+      expect(c.w, c.label!).toBeGreaterThan(200);
+      expect(c.h, c.label!).toBeGreaterThan(100);
+      expect(c.lines, c.label!).toBeGreaterThan(0);
+      expect(c.text, c.label!).toContain('#3 11-20');
+    }
+    expect(facts.font).toContain('WenQuanYi Micro Hei');
+    await page.close();
+  });
+
+  it('looks right: a screenshot of the verdict and the trends for the README (docs/report.png)', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
+    const clip = await page.evaluate(() => {
+      const end = document.querySelector('#trends .charts')!.getBoundingClientRect();
+      return { x: 0, y: 0, width: 1280, height: Math.ceil(end.bottom + window.scrollY + 16) };
+    });
+    const png = await page.screenshot({ path: join(DOCS, 'report.png'), clip });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+  });
+});
+
+describe('the IPv6 figures are the stored ones', () => {
+  it('cards and trends table show the stored 二级/三级 rates of each run', () => {
+    const html = readFileSync(rep.files.html!, 'utf8');
+    const last = stored<{ level2Rate: number; level3Rate: number; level2: { supported: number; total: number } }>(fx.runs[2].runId!, 'ipv6');
+    expect(html).toContain(`${pct(last.level2Rate)}</b><span>二级链接 IPv6 支持率（${last.level2.supported}/${last.level2.total}`);
+    for (const r of fx.runs) {
+      const d = stored<{ level2Rate: number; level3Rate: number }>(r.runId!, 'ipv6');
+      const row = html.match(new RegExp(`<tr><td>#${r.runId}</td>([\\s\\S]*?)</tr>`))![1];
+      expect(row).toContain(`<td class="num">${pct(d.level2Rate)}</td><td class="num">${pct(d.level3Rate)}</td>`);
+    }
+  });
+});
+
+describe('as PDF', () => {
+  let text = '';
+  let pages = 0;
+
+  beforeAll(async () => {
+    const doc = await getDocument({ data: new Uint8Array(readFileSync(rep.files.pdf!)), verbosity: 0 }).promise;
+    pages = doc.numPages;
+    for (let i = 1; i <= doc.numPages; i++) {
+      const c = await (await doc.getPage(i)).getTextContent();
+      text += c.items.map((x) => ('str' in x ? x.str + (x.hasEOL ? '\n' : '') : '')).join('') + '\n';
+    }
+    await doc.destroy();
+  }, 60_000);
+
+  it('printed with nothing fetched, in Chinese, with page numbers', () => {
+    expect(rep.refused).toEqual([]);
+    expect(pages).toBeGreaterThan(3);
+    expect(text).toContain('政府网站检查报告');
+    expect(text).toMatch(new RegExp(`第 1 / ${pages} 页`));
+  });
+
+  it('carries the stored verdict, score, deductions, trend figures and task matrix', () => {
+    const id = fx.runs[2].runId!;
+    const v = stored<{ verdict: string; score: number; deductions: { item: string; points: number }[] }>(id, 'verdict');
+    expect(text).toContain(`${v.verdict} ${v.score} 分`);
+    for (const d of v.deductions) expect(text).toMatch(new RegExp(`${d.item}[^\\n]*${d.points}`));
+    // The trends table (opened for print): each run's pages and broken links.
+    for (const r of fx.runs) {
+      const pagesN = one<{ n: number }>('SELECT count(*) AS n FROM pages WHERE run_id = ?', r.runId).n;
+      const broken = one<{ n: number }>("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'", r.runId).n;
+      expect(text).toMatch(new RegExp(`#${r.runId}\\s+${one<{ today: string }>('SELECT today FROM runs WHERE id = ?', r.runId).today}\\s+${pagesN}\\s+${broken}\\b`));
+    }
+    expect(text).toContain('任务对照');
+    expect(text).toContain('不可由软件判断');
+    expect(text).toContain('较上次运行');
+  });
+
+  it('shows personal data masked', () => {
+    expect(text.replace(/\s+/g, '')).not.toContain(HOSTILE_MOBILE);
+  });
+});
