@@ -35,6 +35,7 @@ const options = z.strictObject({
 });
 
 export interface LighthouseData {
+  /** One row per Lighthouse run; scores 0–1 as Lighthouse gives them (null: not scored). */
   runs: { url: string; formFactor: string; scores: Partial<Record<LighthouseCategory, number | null>>; failing: number; report?: string; error?: string; lighthouseVersion?: string }[];
   skipped?: string;
 }
@@ -85,7 +86,7 @@ export default defineAudit({
       }
     }
     const data: LighthouseData = {
-      runs: b.lighthouse.map((r) => ({ url: r.url, formFactor: r.formFactor, scores: Object.fromEntries(Object.entries(r.scores).map(([k, v]) => [k, v === null ? null : pct(v!)])), failing: r.failing.length, ...(r.report ? { report: r.report } : {}), ...(r.error ? { error: r.error } : {}), ...(r.lighthouseVersion ? { lighthouseVersion: r.lighthouseVersion } : {}) })),
+      runs: b.lighthouse.map((r) => ({ url: r.url, formFactor: r.formFactor, scores: { ...r.scores }, failing: r.failing.length, ...(r.report ? { report: r.report } : {}), ...(r.error ? { error: r.error } : {}), ...(r.lighthouseVersion ? { lighthouseVersion: r.lighthouseVersion } : {}) })),
       ...(b.lighthouseSkipped ? { skipped: b.lighthouseSkipped } : {}),
     };
     return { findings, data };

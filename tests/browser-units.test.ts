@@ -269,6 +269,8 @@ describe('lighthouse (pure)', () => {
     expect(f.some((x) => x.rule === 'score/accessibility')).toBe(false);
     expect(f.map((x) => x.rule)).toContain('meta-description');
     expect(f[0].evidence.report).toBe('lighthouse/home.json');
+    const data = runAudits(artifacts([], browser([], { lighthouse: [s] })), config(), '2026-11-20', [lighthouseAudit]).data.lighthouse as { runs: { scores: object }[] };
+    expect(data.runs[0].scores).toEqual({ performance: 0.42, accessibility: 0.95, 'best-practices': 1, seo: 0.8 });
   });
 });
 

@@ -3,7 +3,8 @@
  * off (every request but the file itself fails) it renders completely, makes no request and
  * shows its charts (inline SVG with drawn lines); printed to PDF by the same Chromium, its text
  * (extracted with pdfjs-dist) carries the stored figures. Runs of the sample portal served on
- * 127.0.0.1 and ::1 under its own name, so the IPv6 figures are real. Saves docs/report.png.
+ * 127.0.0.1 and ::1 under its own name, so the IPv6 figures are real.
+ * `ZHAOCUO_UPDATE_DOCS=1 npx vitest run tests/report-browser.test.ts` refreshes docs/report.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -90,7 +91,8 @@ describe('in a browser with the network off', () => {
     await page.close();
   });
 
-  it('looks right: a screenshot of the verdict and the trends for the README (docs/report.png)', async () => {
+  // The screenshot goes to docs/report.png (the README's) with ZHAOCUO_UPDATE_DOCS=1, else beside the report.
+  it('looks right: a screenshot of the verdict and the trends (docs/report.png)', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
@@ -98,7 +100,8 @@ describe('in a browser with the network off', () => {
       const end = document.querySelector('#trends .charts')!.getBoundingClientRect();
       return { x: 0, y: 0, width: 1280, height: Math.ceil(end.bottom + window.scrollY + 16) };
     });
-    const png = await page.screenshot({ path: join(DOCS, 'report.png'), clip });
+    const path = process.env.ZHAOCUO_UPDATE_DOCS === '1' ? join(DOCS, 'report.png') : join(fx.dir, 'report.png');
+    const png = await page.screenshot({ path, clip });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await page.close();
   });

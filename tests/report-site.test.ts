@@ -93,7 +93,7 @@ describe('zhaocuo report: the figures agree with the store', () => {
 
   beforeAll(async () => {
     out = join(fx.dir, 'report-cli');
-    const code = await main(['node', 'zhaocuo', 'report', '--site', fx.origin, '--last', '5', '--format', 'html,xlsx,csv,json', '--out', out, '--db', fx.dbPath]);
+    const code = await main(['node', 'zhaocuo', 'report', '--site', `${fx.origin}/`, '--last', '5', '--format', 'html,xlsx,csv,json', '--out', out, '--db', fx.dbPath]);
     expect(code).toBe(0);
     html = readFileSync(join(out, 'index.html'), 'utf8');
   });

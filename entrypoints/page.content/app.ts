@@ -5,7 +5,7 @@
  * panel hidden.
  */
 import axe from 'axe-core';
-import axeZh from 'axe-core/locales/zh_CN.json';
+import axeZh from 'axe-core/locales/zh_CN.json' with { type: 'json' };
 import { findPii } from '../../src/pii/detect.ts';
 import { suggestCategory, type Draft } from '../../src/extension/draft.ts';
 import { browserName, viewportText } from '../../src/extension/env.ts';

@@ -35,9 +35,12 @@ export interface LinkCheckOptions {
 
 export const NO_PERMISSION = 'no-permission';
 const MAX_BODY = 2 * 1024 * 1024;
+const MAX_RETRY_AFTER_S = 5;
 
 interface Answer {
   status: number;
+  /** Seconds, from Retry-After (429/503). */
+  retryAfter?: number;
   error?: string;
   finalUrl?: string;
   redirected?: boolean;
@@ -53,6 +56,8 @@ async function request(f: LinkFetch, url: string, method: 'HEAD' | 'GET', timeou
     const res = await f(url, { method, mode, credentials: 'omit', redirect: 'follow', cache: 'no-store', signal: ctl.signal });
     if (res.type === 'opaque') return { status: 0, opaque: true };
     const a: Answer = { status: res.status, finalUrl: res.url || url, redirected: res.redirected, contentType: res.headers.get('content-type') ?? undefined };
+    const ra = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(ra) && ra >= 0 && res.headers.has('retry-after')) a.retryAfter = ra;
     if (wantBody && method === 'GET' && res.ok && /html/i.test(a.contentType ?? '')) {
       const buf = await res.arrayBuffer();
       a.body = new TextDecoder(charsetOf(a.contentType) ?? 'utf-8').decode(buf.byteLength > MAX_BODY ? buf.slice(0, MAX_BODY) : buf);
@@ -88,6 +93,11 @@ async function checkOne(f: LinkFetch, pageUrl: string, link: LinkToCheck, o: Req
   let a = needBody ? await request(f, link.url, 'GET', o.timeoutMs, true) : await request(f, link.url, 'HEAD', o.timeoutMs, false);
   // HEAD refused, mishandled or failed: GET decides.
   if (!needBody && !a.opaque && (a.error !== undefined || HEAD_REFUSED.has(a.status))) a = await request(f, link.url, 'GET', o.timeoutMs, false);
+  // Too many requests with a short Retry-After: once more after waiting, as the crawl does.
+  if (a.status === 429 && a.retryAfter !== undefined && a.retryAfter <= MAX_RETRY_AFTER_S) {
+    await new Promise((r) => setTimeout(r, a.retryAfter! * 1000));
+    a = await request(f, link.url, 'GET', o.timeoutMs, needBody);
+  }
   const target: LinkTarget = { url: link.url, state: 'ok', redirects: [], internal, isPage: false, kinds };
   if (a.error || a.opaque) {
     // Either nothing answered, or the browser hides the answer (no permission for that origin).

@@ -23,6 +23,7 @@ import COLUMN_RULES from '../../audits/rules/columns.json' with { type: 'json' }
 import { UsageError } from '../config/errors.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import type { DB } from '../store/db.ts';
+import { findSites } from './from-store.ts';
 import { SOURCE_ZH as TICKET_SOURCE_ZH, type Source } from '../tickets/model.ts';
 import { fromLocal } from '../tickets/zoned.ts';
 
@@ -104,11 +105,7 @@ export interface AnnualOptions {
 }
 
 export function annualForms(db: DB, o: AnnualOptions): AnnualForm[] {
-  const sites = (o.site
-    ? db.prepare('SELECT id, origin, name FROM sites WHERE origin = ? OR origin LIKE ? ORDER BY origin').all(o.site, `%${o.site}%`)
-    : db.prepare('SELECT id, origin, name FROM sites ORDER BY origin').all()) as { id: number; origin: string; name: string | null }[];
-  const exact = sites.filter((s) => s.origin === o.site);
-  const chosen = exact.length ? exact : sites;
+  const chosen = o.site ? findSites(db, o.site) : (db.prepare('SELECT id, origin, name FROM sites ORDER BY origin').all() as { id: number; origin: string; name: string | null }[]);
   if (!chosen.length) throw new UsageError(o.site ? `no site ${o.site} in the database (zhaocuo runs lists the runs)` : 'the database has no sites yet: zhaocuo audit <url> first');
   return chosen.map((s) => annualForm(db, s, o));
 }

@@ -13,6 +13,22 @@ import { getRun, runFindings, type RunRow } from '../store/runs.ts';
 import { VERSION } from './build.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
 
+/**
+ * The sites a --site value names: a URL names its origin (exact match first); any other text
+ * matches as part of an origin.
+ */
+export function findSites(db: DB, site: string): { id: number; origin: string; name: string | null }[] {
+  let key = site.trim();
+  try {
+    if (/^https?:\/\//i.test(key)) key = new URL(key).origin;
+  } catch {
+    /* matched as text */
+  }
+  const rows = db.prepare("SELECT id, origin, name FROM sites WHERE origin = ? OR origin LIKE ? ESCAPE '\\' ORDER BY origin").all(key, `%${key.replace(/[\\%_]/g, (c) => '\\' + c)}%`) as { id: number; origin: string; name: string | null }[];
+  const exact = rows.filter((r) => r.origin === key);
+  return exact.length ? exact : rows;
+}
+
 export function completeRunOrThrow(db: DB, runId: number): RunRow {
   const run = getRun(db, runId);
   if (!run) throw new UsageError(`no run #${runId} in the database (zhaocuo runs lists them)`);

@@ -11,12 +11,14 @@ import type { DB } from '../store/db.ts';
 import { ticketsCsv } from '../tickets/export.ts';
 import { listTickets } from '../tickets/store.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
-import { completeRunOrThrow, reportFromStore } from './from-store.ts';
+import { completeRunOrThrow, findSites, reportFromStore } from './from-store.ts';
 import { renderHtml } from './html.ts';
 import type { Report } from './schema.ts';
 import { localFile, reportFiles } from './sections/common.ts';
 import { taskMatrix, type TaskRow, type TicketFigures } from './tasks.ts';
 import { ticketFigures, trendsFromStore, type Trends } from './trends.ts';
+
+export { reportExtras } from './trends.ts';
 import { ensureWritableDir } from './write.ts';
 import { findingExportRows, findingsCsv, reportXlsx } from './xlsx.ts';
 
@@ -34,17 +36,9 @@ export function parseFormats(v: string, allowed: readonly string[] = REPORT_FORM
 export function pickRun(db: DB, o: { run?: number; site?: string }): number {
   if (o.run !== undefined) return completeRunOrThrow(db, o.run).id;
   if (!o.site) throw new UsageError('name the run (--run <id>) or the site (--site <origin>); zhaocuo runs lists them');
-  // A full URL names its origin; anything else is matched as part of an origin.
-  let key = o.site.trim();
-  try {
-    if (/^https?:\/\//i.test(key)) key = new URL(key).origin;
-  } catch {
-    /* matched as text */
-  }
-  const sites = db.prepare("SELECT id, origin FROM sites WHERE origin = ? OR origin LIKE ? ESCAPE '\\' ORDER BY origin").all(key, `%${key.replace(/[\\%_]/g, (c) => '\\' + c)}%`) as { id: number; origin: string }[];
-  const exact = sites.find((s) => s.origin === key);
-  if (!exact && sites.length > 1) throw new UsageError(`--site ${o.site} matches ${sites.length} sites (${sites.map((s) => s.origin).join(', ')}); give the full origin`);
-  const site = exact ?? sites[0];
+  const sites = findSites(db, o.site);
+  if (sites.length > 1) throw new UsageError(`--site ${o.site} matches ${sites.length} sites (${sites.map((s) => s.origin).join(', ')}); give the full origin`);
+  const site = sites[0];
   if (!site) throw new UsageError(`no site ${o.site} in the database (zhaocuo runs lists the runs)`);
   const row = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1").get(site.id) as { id: number } | undefined;
   if (!row) throw new UsageError(`${site.origin} has no complete run yet`);
@@ -80,16 +74,6 @@ export function siteReportData(db: DB, runId: number, last: number, now = new Da
   const trends = trendsFromStore(db, { runId, last });
   const tickets = ticketFigures(db, trends.siteId, now);
   return { report, trends, tickets, tasks: taskMatrix(report, tickets) };
-}
-
-/**
- * The store's part of a run's report (trends over the last runs, the site's 找错 figures), for
- * the report an audit run writes once its run and tickets are stored:
- * `writeReport(outDir, report, reportExtras(db, runId))`.
- */
-export function reportExtras(db: DB, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; generatedAt: string } {
-  const trends = trendsFromStore(db, { runId, last });
-  return { trends, tickets: ticketFigures(db, trends.siteId, now), generatedAt: now.toISOString() };
 }
 
 function atomicWrite(path: string, data: string | Buffer): void {

@@ -179,3 +179,13 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
   }
   return out;
 }
+
+/**
+ * The store's part of a run's report (trends over the last runs, the site's 找错 figures), for
+ * the report an audit run writes once its run and tickets are stored:
+ * `writeReport(outDir, report, reportExtras(db, runId))`.
+ */
+export function reportExtras(db: DB, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; generatedAt: string } {
+  const trends = trendsFromStore(db, { runId, last });
+  return { trends, tickets: ticketFigures(db, trends.siteId, now), generatedAt: now.toISOString() };
+}
