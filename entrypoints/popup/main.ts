@@ -44,8 +44,9 @@ async function render(): Promise<void> {
     void send('settings:check', {}).then(
       ({ me }) => (status.textContent = `${t.signedInAs(me.name, roleLabel(me.role, s.lang))} · ${s.serverUrl}`),
       (err: Error) => {
-        status.textContent = t.tokenBad(err.message);
-        status.className = 'note err';
+        const down = /not reachable/.test(err.message);
+        status.textContent = down ? t.serverDown(s.serverUrl) : t.tokenBad(err.message);
+        status.className = down ? 'note wait' : 'note err';
       },
     );
   }
@@ -98,7 +99,7 @@ function renderOutbox(s: Settings, items: OutboxItem[], sent: SentItem[]): void 
       h(doc, 'div', { class: 'item', 'data-zc': 'pending-item', 'data-id': i.id },
         h(doc, 'div', { class: 'msg' }, label(i)),
         h(doc, 'div', { class: 'muted' }, short(i.draft.pageUrl, 70)),
-        h(doc, 'div', { class: 'muted' }, [t.attempts(i.attempts), i.nextAttemptAt ? t.nextTry(time(i.nextAttemptAt, s.lang)) : '', i.lastError ?? ''].filter(Boolean).join(' · ')),
+        h(doc, 'div', { class: 'muted' }, [t.attempts(i.attempts), i.nextAttemptAt ? t.nextTry(time(i.nextAttemptAt, s.lang)) : '', i.lastStatus === 0 ? t.noAnswer : i.lastError ?? ''].filter(Boolean).join(' · ')),
         h(doc, 'div', { class: 'row' }, h(doc, 'button', { type: 'button', class: 'link', onclick: run(() => send('queue:remove', { id: i.id })) }, t.remove))),
     );
   }

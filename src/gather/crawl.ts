@@ -12,6 +12,7 @@ import { HEAD_REFUSED, linkState } from './link-state.ts';
 import { parseHtml } from './parse.ts';
 import { loadRobots, loadSitemap, type Robots } from './robots.ts';
 import { Scope, looksLikeResource } from './url.ts';
+import { collectGarbage } from './gc.ts';
 
 export class StartUrlError extends Error {
   override name = 'StartUrlError';
@@ -33,6 +34,7 @@ export interface CrawlOptions {
 }
 
 const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area']);
+const GC_EVERY_PAGES = 1000;
 /** Response headers worth keeping per page (the rest is dropped: memory on large sites). */
 const KEEP_HEADERS = new Set(['content-type', 'content-length', 'last-modified', 'date', 'server', 'x-powered-by', 'cache-control', 'strict-transport-security', 'content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'location']);
 
@@ -200,6 +202,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     t.isPage = true;
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
+    if (byFinal.size % GC_EVERY_PAGES === 0) collectGarbage();
     for (const img of content.images) {
       img.src = intern(img.src);
       img.alt = intern(img.alt);

@@ -14,6 +14,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { localToday } from '../gather/dates.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher } from '../gather/http.ts';
+import { collectGarbage } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import type { BrowserProgress } from '../gather/browser/gather.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
@@ -108,9 +109,11 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
         }
       }
     }
+    collectGarbage(); // the crawl's garbage goes before the audits and the report add theirs
     const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
+    collectGarbage();
     const files = outDir ? writeReport(outDir, report) : undefined;
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
