@@ -82,8 +82,8 @@ type Options = z.infer<typeof options>;
 
 /**
  * What the identity audit reads of a rendered page; every field but url is optional. The
- * browser gatherer (src/gather/browser) fills `browser.pages[]` in this shape and
- * `browser.rendered[]` as {url, finalUrl, text, footerText, footerLinks}; both are read.
+ * browser gatherer (src/gather/browser) leaves it as `browser.rendered[]`
+ * ({url, finalUrl, text, footerText, footerLinks}); the extension's page check builds the same.
  */
 export interface RenderedInput {
   url: string;
@@ -95,10 +95,10 @@ export interface RenderedInput {
   renderedLinks?: { url: string; text: string; inFooter?: boolean }[];
 }
 
-/** Rendered text by page URL (and final URL), from whichever shape the browser gatherer left. */
+/** Rendered text by page URL (and final URL), from `browser.rendered[]`. */
 export function renderedPages(browser: unknown): Map<string, RenderedInput> {
   const out = new Map<string, RenderedInput>();
-  const b = browser as { pages?: unknown; rendered?: unknown } | undefined;
+  const b = browser as { rendered?: unknown } | undefined;
   const put = (keys: unknown[], r: RenderedInput) => {
     for (const k of keys) if (typeof k === 'string' && !out.has(k)) out.set(k, r);
   };
@@ -112,11 +112,6 @@ export function renderedPages(browser: unknown): Map<string, RenderedInput> {
         ...(typeof r.footerText === 'string' && r.footerText ? { renderedFooterText: r.footerText } : {}),
         ...(links ? { renderedLinks: links } : {}),
       });
-    }
-  }
-  if (Array.isArray(b?.pages)) {
-    for (const p of b.pages as (RenderedInput & { finalUrl?: unknown })[]) {
-      if (p && typeof p.url === 'string' && (p.renderedText !== undefined || p.renderedFooterText !== undefined)) put([p.url, p.finalUrl], p);
     }
   }
   return out;

@@ -112,12 +112,12 @@ describe('identity: audit', () => {
     expect(f.map((x) => [x.evidence?.marker, x.severity, x.evidence?.value])).toEqual([['siteCode', 'low', '3500000025']]);
     expect(r.findings.some((x) => x.rule === 'marker-missing')).toBe(false);
 
-    const browser = { pages: [{ url: `${ORIGIN}/`, renderedText: '主办单位：示例省海洋与渔业局\n网站标识码：3500000025' }] };
+    const browser = { rendered: [{ url: `${ORIGIN}/`, finalUrl: `${ORIGIN}/`, title: '', text: '主办单位：示例省海洋与渔业局\n网站标识码：3500000025', footerText: '', footerLinks: [] }], pages: [] };
     const r2 = run(identity, site([page('/', html, 1)], ORIGIN, { browser: browser as unknown as Artifacts['browser'] }));
     const f2 = r2.findings.filter((x) => x.rule === 'marker-script-only');
     expect(f2.map((x) => x.severity)).toEqual(['info']);
     expect((r2.data as IdentityData).pages[0].markers.siteCode).toMatchObject({ state: 'script', rendered: true, value: '3500000025' });
-    // the gatherer's rendered[] shape is read too
+    // a rendered footer is read as the footer
     const rendered = { rendered: [{ url: `${ORIGIN}/`, finalUrl: `${ORIGIN}/`, title: '', text: '正文', footerText: '网站标识码：3500000025', footerLinks: [] }], pages: [] };
     const r3 = run(identity, site([page('/', html, 1)], ORIGIN, { browser: rendered as unknown as Artifacts['browser'] }));
     expect((r3.data as IdentityData).renderedAvailable).toBe(true);

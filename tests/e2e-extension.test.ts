@@ -314,10 +314,8 @@ describe('the built extension', () => {
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await until('server status', () => popup.$eval('[data-zc=server-status]', (e) => e.classList.contains('note')).catch(() => false));
     const width = await popup.$eval('#app', (e) => Math.ceil(e.getBoundingClientRect().width));
-    await popup.setViewport({ width, height: 200, deviceScaleFactor: 2 });
-    const height = await popup.$eval('#app', (e) => Math.ceil(e.getBoundingClientRect().height));
-    await popup.setViewport({ width, height, deviceScaleFactor: 2 });
-    await popup.screenshot({ path: join(ROOT, 'docs', 'extension-popup.png') });
+    await popup.setViewport({ width, height: 1000, deviceScaleFactor: 2 });
+    await (await popup.$('#app'))!.screenshot({ path: join(ROOT, 'docs', 'extension-popup.png') });
     const key = await popup.$eval('[data-zc=pending-item]', (e) => e.getAttribute('data-id'));
     expect(key).toBeTruthy();
 

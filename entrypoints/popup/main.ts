@@ -98,7 +98,7 @@ function renderOutbox(s: Settings, items: OutboxItem[], sent: SentItem[]): void 
     box.appendChild(
       h(doc, 'div', { class: 'item', 'data-zc': 'pending-item', 'data-id': i.id },
         h(doc, 'div', { class: 'msg' }, label(i)),
-        h(doc, 'div', { class: 'muted' }, short(i.draft.pageUrl, 70)),
+        h(doc, 'div', { class: 'muted url' }, short(i.draft.pageUrl, 90)),
         h(doc, 'div', { class: 'muted' }, [t.attempts(i.attempts), i.nextAttemptAt ? t.nextTry(time(i.nextAttemptAt, s.lang)) : '', i.lastStatus === 0 ? t.noAnswer : i.lastError ?? ''].filter(Boolean).join(' · ')),
         h(doc, 'div', { class: 'row' }, h(doc, 'button', { type: 'button', class: 'link', onclick: run(() => send('queue:remove', { id: i.id })) }, t.remove))),
     );

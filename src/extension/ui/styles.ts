@@ -8,6 +8,7 @@ export const BASE_CSS = `
 .zc h1 { font-size: 16px; } .zc h2 { font-size: 14px; } .zc h3 { font-size: 13px; }
 .zc p { margin: 4px 0; }
 .zc .muted { color: #656d76; font-size: 12px; }
+.zc .url { word-break: break-all; }
 .zc button { font: inherit; cursor: pointer; border: 1px solid #d0d7de; background: #f6f8fa; color: #1f2328; border-radius: 6px; padding: 5px 12px; }
 .zc button:hover { background: #eef1f4; }
 .zc button.primary { background: #c8161d; border-color: #a81218; color: #fff; }

@@ -131,9 +131,6 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
     }
   }
   out.finalUrl = page.url();
-  out.renderedText = rendered.text;
-  out.renderedFooterText = rendered.footerText;
-  out.renderedLinks = rendered.footerLinks;
   if (dialogs.length) out.dialogs = dialogs;
 
   if (shotDir && out.axe && out.axe.violations.length) {

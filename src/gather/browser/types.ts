@@ -117,13 +117,6 @@ export interface BrowserPage {
   dialogs?: JsDialog[];
   /** PNG of the page with its violations outlined, relative to the report folder. */
   screenshot?: string;
-  /**
-   * The page's rendered text again (the same strings as its `rendered[]` entry, not copies),
-   * for readers that look per page (audits/identity.ts reads these three names).
-   */
-  renderedText?: string;
-  renderedFooterText?: string;
-  renderedLinks?: RenderedLink[];
 }
 
 /** A link or linked image of the rendered footer (image alt as text). */
