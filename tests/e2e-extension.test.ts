@@ -269,6 +269,23 @@ describe('the built extension', () => {
     await page.close();
   });
 
+  it('Esc leaves picking mode; the page works as before', async () => {
+    const path = plantById(portal.manifest, 'a11y-clean').path;
+    const page = await openPortal(path);
+    const popup = await openPopup(page);
+    await popup.click('[data-zc=flag]');
+    const banner = () => page.evaluate(() => (document.getElementById('zhaocuo-root')?.shadowRoot?.querySelector('[data-zc=banner]') as HTMLElement | null)?.style.display);
+    await until('picking mode', async () => (await banner()) === 'block');
+    await page.hover('.article h1');
+    await page.keyboard.press('Escape');
+    await until('picking mode left', async () => (await banner()) === 'none');
+    expect(await inPanel(page, '[data-zc=form]')).toBe(false);
+    // A click is the page's again: a link navigates.
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/sitemap.html"]')]);
+    expect(page.url()).toBe(portal.url + '/sitemap.html');
+    await page.close();
+  });
+
   it('flag with a text selection: the selected text is taken, the category prefilled as 错别字', async () => {
     const path = plantById(portal.manifest, 'a11y-clean').path;
     const page = await openPortal(path);
@@ -381,6 +398,21 @@ describe('the built extension', () => {
     expect(ev.selector).toBe(selector);
     expect(row.description).toContain(id.masked!);
     expect(JSON.stringify(row)).not.toContain(id.value!);
+    await page.close();
+  });
+
+  it('options with portal sites: saved and the token checked while the browser asks for access to those sites only', async () => {
+    const page = await browser.newPage();
+    await page.goto(`chrome-extension://${extId}/options.html`);
+    await page.waitForSelector('textarea[name=portals]');
+    expect(await page.$eval('input[name=serverUrl]', (e) => (e as HTMLInputElement).value)).toBe(`http://127.0.0.1:${serverPort}`);
+    await page.type('textarea[name=portals]', `${portal.url}/index.html\nhttps://www.example.gov.cn`);
+    await page.click('[data-zc=save]');
+    await until('token ok', async () => (await page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state')).catch(() => null)) === 'ok');
+    const stored = await page.evaluate(() => chrome.storage.local.get('settings')) as { settings: { portalOrigins: string[] } };
+    expect(stored.settings.portalOrigins).toEqual([portal.url, 'https://www.example.gov.cn']);
+    // Asked, not granted (nobody answers the prompt in a headless browser): nothing else was given.
+    expect(await page.evaluate(() => chrome.permissions.getAll())).toMatchObject({ origins: [] });
     await page.close();
   });
 });

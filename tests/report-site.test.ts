@@ -65,10 +65,10 @@ describe('one report, from the run or from the store', () => {
     for (const a of ['links', 'columns', 'identity', 'privacy', 'wording', 'service-guides', 'interaction']) {
       expect(section(rebuilt, `audit-${a}`), a).toBe(section(written, `audit-${a}`));
     }
-    // What only the store has: the trends (the run's own report points to zhaocuo report) and the 找错 rate.
-    expect(section(written, 'trends')).toContain('zhaocuo report');
-    expect(section(rebuilt, 'trends')).toContain('<svg');
-    expect(written).toMatch(/<tr id="task-20">[\s\S]*?本次无法判断/);
+    // The run is stored before its report is written, so the run's own report has the trends too.
+    expect(section(written, 'trends')).toContain('<svg');
+    expect(section(written, 'trends').replace(/zr\d+-/g, '')).toBe(section(rebuilt, 'trends').replace(/zr\d+-/g, ''));
+    expect(written).toMatch(/<tr id="task-20">/);
   });
 
   it('with the store’s extras the run’s own report shows the same trends and task matrix as zhaocuo report', () => {

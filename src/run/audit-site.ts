@@ -22,6 +22,7 @@ import { loadAvailability } from '../probe/store.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report } from '../report/schema.ts';
 import { ensureWritableDir, writeReport } from '../report/write.ts';
+import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun } from '../store/runs.ts';
 import { ticketContext } from '../tickets/context.ts';
@@ -113,10 +114,11 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
-    collectGarbage();
-    const files = outDir ? writeReport(outDir, report) : undefined;
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
+    collectGarbage();
+    // Written after the run is stored, so the report shows the trends and ticket figures with it.
+    const files = outDir ? writeReport(outDir, report, db && runId !== null ? reportExtras(db, runId) : {}) : undefined;
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
     return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {
