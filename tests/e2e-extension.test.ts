@@ -409,10 +409,12 @@ describe('the built extension', () => {
     await page.type('textarea[name=portals]', `${portal.url}/index.html\nhttps://www.example.gov.cn`);
     await page.click('[data-zc=save]');
     await until('token ok', async () => (await page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state')).catch(() => null)) === 'ok');
-    const stored = await page.evaluate(() => chrome.storage.local.get('settings')) as { settings: { portalOrigins: string[] } };
+    // The extension page's own API (chrome.*), untyped here.
+    const ext = () => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<unknown> } }; permissions: { getAll(): Promise<unknown> } } }).chrome;
+    const stored = (await page.evaluate(`(${ext.toString()})().storage.local.get('settings')`)) as { settings: { portalOrigins: string[] } };
     expect(stored.settings.portalOrigins).toEqual([portal.url, 'https://www.example.gov.cn']);
     // Asked, not granted (nobody answers the prompt in a headless browser): nothing else was given.
-    expect(await page.evaluate(() => chrome.permissions.getAll())).toMatchObject({ origins: [] });
+    expect(await page.evaluate(`(${ext.toString()})().permissions.getAll()`)).toMatchObject({ origins: [] });
     await page.close();
   });
 });
