@@ -34,6 +34,9 @@ export class PageApp {
   private readonly label: HTMLElement;
   private readonly picker: Picker;
   private lang: Lang = 'zh';
+  /** The last page check's results, and the tickets filed from them (result id → ticket number). */
+  private lastCheck: { items: CheckItem[]; linkStats: { checked: number; skipped: number } } | null = null;
+  private readonly filed = new Map<string, string>();
   private selectedText = '';
 
   constructor(private readonly doc: Document) {
@@ -118,14 +121,19 @@ export class PageApp {
     return { viewport: viewportText(innerWidth, innerHeight, devicePixelRatio), browser: browserName(navigator.userAgent) };
   }
 
-  private showForm(draft: Draft, repick: boolean): void {
+  /** The form; `back` (from a page-check result) returns to the results instead of closing. */
+  private showForm(draft: Draft, repick: boolean, back?: { item: CheckItem }): void {
     this.mount();
     this.panel.style.display = 'block';
     renderForm(this.panel, {
       doc: this.doc,
       lang: this.lang,
       draft,
-      submit: (d) => send('report:submit', { draft: d }),
+      submit: async (d) => {
+        const r = await send('report:submit', { draft: d });
+        if (back && r.state !== 'rejected') this.filed.set(back.item.id, r.state === 'sent' ? r.ticketNumber : strings(this.lang).outbox);
+        return r;
+      },
       onRepick: repick
         ? () => {
             this.close();
@@ -134,7 +142,7 @@ export class PageApp {
             this.picker.start();
           }
         : undefined,
-      onClose: () => this.close(),
+      onClose: () => (back && this.lastCheck ? this.showResults() : this.close()),
     });
   }
 
@@ -202,15 +210,26 @@ export class PageApp {
       this.panel.appendChild(h(this.doc, 'div', { class: 'note err', 'data-zc': 'check-error' }, (err as Error).message));
       return;
     }
+    this.lastCheck = { items, linkStats };
+    this.filed.clear();
+    this.showResults();
+  }
+
+  private showResults(): void {
+    if (!this.lastCheck) return;
     clear(this.panel);
+    this.panel.style.display = 'block';
     renderCheckList(this.panel, {
       doc: this.doc,
       lang: this.lang,
-      items,
-      linkStats,
+      ...this.lastCheck,
+      filed: this.filed,
       onFile: (it) => void this.fileItem(it),
       onLocate: (it) => this.locate(it),
-      onClose: () => this.close(),
+      onClose: () => {
+        this.lastCheck = null;
+        this.close();
+      },
     });
   }
 
@@ -304,7 +323,7 @@ export class PageApp {
       ...this.env(),
       origin: { kind: 'check', audit: it.audit, rule: it.rule },
     };
-    this.showForm(draft, false);
+    this.showForm(draft, false, { item: it });
   }
 
   /** An element whose link or source is `url` (fragment ignored). */

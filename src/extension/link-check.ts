@@ -2,8 +2,10 @@
  * The page check's link check, run by the background (it may read other origins the user
  * granted; a content script only reads its own page's origin). Each link target once: HEAD,
  * then GET when the server refuses or mishandles HEAD (the crawl's HEAD_REFUSED), judged by
- * the crawl's own linkState (ok / broken / blocked). Requests carry no cookies, as the
- * inspection's crawler sees the site.
+ * the crawl's own linkState (ok / broken / blocked); a 429 with a short Retry-After is asked
+ * once more after the wait, as the crawl does. Requests carry no cookies, as the inspection's
+ * crawler sees the site. fetch follows redirects without telling the hops, so a chain counts as
+ * one redirect (no redirect-chain findings) and a loop shows as a failed request (broken).
  *
  * Where the extension has no permission to read an origin, the browser hides the answer: a
  * second, opaque (no-cors) request then tells "the server answered" (state skipped, reason

@@ -190,7 +190,7 @@ export function uniqueSelector(el: Element, o: SelectorOptions = {}): string {
     if (steps.length >= 40) break;
   }
 
-  // 3. The shortest tail of the path (always keeping the anchor when it is an id) that is unique.
+  // 3. The shortest tail of the path that is unique (anchored at the id when there is one).
   const full = steps.join(' > ');
   if (!matchesOnly(doc, full, el)) {
     // Steps that are not unique among siblings of the same tag (duplicate ids, odd markup): nth-of-type everywhere.

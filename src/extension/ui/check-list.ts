@@ -9,6 +9,8 @@ export interface CheckListOptions {
   items: CheckItem[];
   /** Links verified and those whose status could not be read (no permission). */
   linkStats?: { checked: number; skipped: number };
+  /** Results already filed: result id → ticket number (or "waiting"). */
+  filed?: Map<string, string>;
   onFile: (item: CheckItem) => void;
   onLocate: (item: CheckItem) => void;
   onClose: () => void;
@@ -40,7 +42,9 @@ export function renderCheckList(root: HTMLElement, o: CheckListOptions): void {
             doc,
             'div',
             { class: 'row' },
-            h(doc, 'button', { type: 'button', class: 'primary', 'data-zc': 'file', onclick: () => o.onFile(it) }, t.fileIt),
+            o.filed?.has(it.id)
+              ? h(doc, 'span', { class: 'note ok', 'data-zc': 'filed', style: 'margin:0;padding:2px 8px' }, o.filed.get(it.id)!)
+              : h(doc, 'button', { type: 'button', class: 'primary', 'data-zc': 'file', onclick: () => o.onFile(it) }, t.fileIt),
             it.locate.kind !== 'none' ? h(doc, 'button', { type: 'button', 'data-zc': 'locate', onclick: () => o.onLocate(it) }, t.locate) : null,
           ),
         ),
