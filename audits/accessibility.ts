@@ -10,7 +10,7 @@
  * elements. axe's "incomplete" results (it could not decide) are needs-review items (info),
  * never violations. Pages the browser could not check (hang, crash) are listed (info).
  */
-import { createHash } from 'node:crypto';
+import { shortHash } from '../src/audit/short-hash.ts';
 import { z } from 'zod';
 import { defineAudit, type FindingDraft, type RuleRef, type Severity } from '../src/audit/types.ts';
 import type { AxeImpact, AxeNode, AxeRuleResult, BrowserPage } from '../src/gather/browser/types.ts';
@@ -34,11 +34,13 @@ const STR = {
 // --- options ---------------------------------------------------------------------------------
 
 const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+/** Severity of a violation by axe impact, unless the config says otherwise (the extension uses it too). */
+export const SEVERITY_BY_IMPACT = { critical: 'high', serious: 'medium', moderate: 'low', minor: 'low' } as const;
 const options = z.strictObject({
   /** Severity of a violation by axe impact. */
   severityByImpact: z
-    .strictObject({ critical: SEVERITY.default('high'), serious: SEVERITY.default('medium'), moderate: SEVERITY.default('low'), minor: SEVERITY.default('low') })
-    .default({ critical: 'high', serious: 'medium', moderate: 'low', minor: 'low' }),
+    .strictObject({ critical: SEVERITY.default(SEVERITY_BY_IMPACT.critical), serious: SEVERITY.default(SEVERITY_BY_IMPACT.serious), moderate: SEVERITY.default(SEVERITY_BY_IMPACT.moderate), minor: SEVERITY.default(SEVERITY_BY_IMPACT.minor) })
+    .default({ ...SEVERITY_BY_IMPACT }),
   /** An element failing on at least this many pages is a template finding. */
   templateMinPages: z.number().int().min(2).default(2),
   /** Pages listed in a finding's evidence (pageCount has them all). */
@@ -88,7 +90,6 @@ export function gbtRefs(criteria: string[], clauses: Record<string, string>): Ru
 // --- aggregation (pure, exported for tests) ------------------------------------------------------
 
 const normHtml = (h: string) => h.replace(/\s+/g, ' ').trim();
-const shortHash = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 10);
 
 interface Occurrence {
   rule: AxeRuleResult;

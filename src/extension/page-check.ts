@@ -11,6 +11,7 @@
  * Pure: no DOM, no I/O (the content script gathers, the background verifies links).
  */
 import identityAudit from '../../audits/identity.ts';
+import { SEVERITY_BY_IMPACT } from '../../audits/accessibility.ts';
 import linksAudit from '../../audits/links.ts';
 import privacyAudit from '../../audits/privacy.ts';
 import type { Audit, FindingDraft, RuleRef, Severity } from '../audit/types.ts';
@@ -180,8 +181,6 @@ export function auditItems(snap: PageSnapshot, targets: LinkTarget[], today = lo
 /** The WCAG 2.1 A + AA tags the browser gatherer runs axe with (src/gather/browser/axe.ts). */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
 const IMPACT_ZH: Record<AxeImpact, string> = { critical: '严重', serious: '较重', moderate: '中等', minor: '轻微' };
-/** The accessibility audit's default severityByImpact. */
-const SEVERITY_BY_IMPACT: Record<AxeImpact, Severity> = { critical: 'high', serious: 'medium', moderate: 'low', minor: 'low' };
 
 interface RawAxeNode {
   target: unknown[];
