@@ -88,8 +88,8 @@ describe('options', () => {
 
 describe('resolver rules', () => {
   it('maps crawled hosts to the addresses the crawl used, IPv6 in brackets', () => {
-    const r = hostResolverRules([{ host: 'www.x.gov.cn', address: '10.0.0.1' }, { host: 'v6.x.gov.cn', address: '::1' }], true);
-    expect(r).toBe('MAP www.x.gov.cn 10.0.0.1 , MAP v6.x.gov.cn [::1] , MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1');
+    const r = hostResolverRules([{ host: 'www.x.gov.cn', address: '127.0.0.9' }, { host: 'v6.x.gov.cn', address: '::1' }], true);
+    expect(r).toBe('MAP www.x.gov.cn 127.0.0.9 , MAP v6.x.gov.cn [::1] , MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1');
   });
   it('without a private DNS only Chromium’s own hosts are blocked', () => {
     const r = hostResolverRules([], false);

@@ -53,7 +53,7 @@ beforeAll(async () => {
     divisions: { default: '办公室' },
     tickets: {
       notify: {
-        dashboardUrl: 'http://10.0.0.5:8787',
+        dashboardUrl: 'http://zhaocuo.hyj.example.gov.cn:8787',
         retry: { baseSeconds: 60, maxSeconds: 600, maxAttempts: 2 },
         timeoutMs: 2000,
         webhooks: [
@@ -113,7 +113,7 @@ describe('webhooks', () => {
     expect(ding.body.msgtype).toBe('markdown');
     expect(ding.body.markdown.title).toBe(`【找错】新工单 ${number}`);
     expect(ding.body.markdown.text).toMatch(/\*\*类型\*\*：错别字/);
-    expect(ding.body.markdown.text).toContain(`[查看工单](http://10.0.0.5:8787/tickets/${number})`);
+    expect(ding.body.markdown.text).toContain(`[查看工单](http://zhaocuo.hyj.example.gov.cn:8787/tickets/${number})`);
     expect(ding.body.markdown.text).not.toContain('[点我](http://evil)');
     expect(ding.body.markdown.text).not.toContain('13812345678');
     const ts = ding.query.get('timestamp')!;

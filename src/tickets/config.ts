@@ -92,7 +92,7 @@ export const ticketsSchema = z.strictObject({
           maxAttempts: z.number().int().min(1).default(10),
         })
         .default({ baseSeconds: 30, maxSeconds: 3600, maxAttempts: 10 }),
-      /** Dashboard address for links in messages, e.g. http://10.0.0.5:8787. */
+      /** Dashboard address for links in messages, e.g. http://zhaocuo.hyj.example.gov.cn:8787. */
       dashboardUrl: z.url().optional(),
     })
     .default(() => ({ webhooks: [], intervalSeconds: 60, timeoutMs: 10000, retry: { baseSeconds: 30, maxSeconds: 3600, maxAttempts: 10 } })),
