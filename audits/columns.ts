@@ -28,6 +28,7 @@ import type { Artifacts, LinkTarget, ListBlock, ListItem, PageArtifact } from '.
 import { daysBetween } from '../src/gather/dates.ts';
 import RULES from './rules/columns.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
+import { dirOf } from '../src/gather/url.ts';
 
 // =============================================================================================
 // Site index: shared, pure helpers over the artifacts (memoised per artifacts object).
@@ -91,15 +92,6 @@ function pathOf(url: string): string {
     return new URL(url).pathname;
   } catch {
     return '';
-  }
-}
-
-function dirOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.origin + u.pathname.replace(/[^/]*$/, '');
-  } catch {
-    return url;
   }
 }
 

@@ -16,7 +16,7 @@ import linksAudit from '../../audits/links.ts';
 import privacyAudit from '../../audits/privacy.ts';
 import type { Audit, FindingDraft, RuleRef, Severity } from '../audit/types.ts';
 import type { Artifacts, LinkTarget, PageArtifact } from '../gather/artifacts.ts';
-import type { AxeImpact, AxeRuleResult } from '../gather/browser/types.ts';
+import { WCAG_TAGS, type AxeImpact, type AxeRawResult, type AxeRuleResult } from '../gather/browser/types.ts';
 import { localToday } from '../gather/dates.ts';
 import { parseHtml } from '../gather/parse.ts';
 import { maskDeep, maskPii, type PiiKind } from '../pii/detect.ts';
@@ -178,25 +178,10 @@ export function auditItems(snap: PageSnapshot, targets: LinkTarget[], today = lo
 
 // --- axe -------------------------------------------------------------------------------------
 
-/** The WCAG 2.1 A + AA tags the browser gatherer runs axe with (src/gather/browser/axe.ts). */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
+/** The WCAG 2.1 A + AA tags the browser gatherer runs axe with. */
+export const AXE_TAGS = WCAG_TAGS;
 const IMPACT_ZH: Record<AxeImpact, string> = { critical: '严重', serious: '较重', moderate: '中等', minor: '轻微' };
 
-interface RawAxeNode {
-  target: unknown[];
-  html: string;
-  impact?: AxeImpact | null;
-  failureSummary?: string;
-}
-interface RawAxeResult {
-  id: string;
-  impact?: AxeImpact | null;
-  tags: string[];
-  help: string;
-  description: string;
-  helpUrl: string;
-  nodes: RawAxeNode[];
-}
 
 const cap = (s: string | undefined, n: number) => (s && s.length > n ? s.slice(0, n) + '…' : s ?? '');
 
@@ -205,7 +190,7 @@ function targetText(target: unknown[]): string {
 }
 
 /** axe.run's violations in the artifacts' shape (as the browser gatherer stores them). */
-export function fromAxe(violations: RawAxeResult[], maxNodes = 30): AxeRuleResult[] {
+export function fromAxe(violations: AxeRawResult[], maxNodes = 30): AxeRuleResult[] {
   return violations.map((r) => ({
     id: r.id,
     impact: r.impact ?? null,

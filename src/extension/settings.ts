@@ -33,13 +33,17 @@ export async function saveSettings(s: Settings): Promise<void> {
 
 /** The origin of an http(s) URL typed by a person ("127.0.0.1:8787" gets http://), or null. */
 export function originOf(input: string): string | null {
+  return typedHttpUrl(input)?.origin ?? null;
+}
+
+/** An http(s) URL as a person types it (the scheme may be left out), or null. */
+function typedHttpUrl(input: string): URL | null {
   const t = input.trim();
   if (!t) return null;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `http://${t}`;
   try {
     const u = new URL(withScheme);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    return u.origin;
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
   } catch {
     return null;
   }
@@ -47,16 +51,8 @@ export function originOf(input: string): string | null {
 
 /** The server URL as typed, normalised: scheme, host, port and path prefix, no trailing slash. */
 export function normaliseServerUrl(input: string): string | null {
-  const t = input.trim();
-  if (!t) return null;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `http://${t}`;
-  try {
-    const u = new URL(withScheme);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    return (u.origin + u.pathname).replace(/\/+$/, '');
-  } catch {
-    return null;
-  }
+  const u = typedHttpUrl(input);
+  return u ? (u.origin + u.pathname).replace(/\/+$/, '') : null;
 }
 
 /** Portal origins from a text field: one a line (commas and spaces also separate). */

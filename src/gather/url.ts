@@ -97,3 +97,13 @@ export class Scope {
     return undefined;
   }
 }
+
+/** The folder of a URL (origin + path up to the last slash): a column's list pages share it. */
+export function dirOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname.replace(/[^/]*$/, '');
+  } catch {
+    return url;
+  }
+}

@@ -26,6 +26,7 @@ import type { DB } from '../store/db.ts';
 import { findSites } from './from-store.ts';
 import { SOURCE_ZH as TICKET_SOURCE_ZH, type Source } from '../tickets/model.ts';
 import { fromLocal } from '../tickets/zoned.ts';
+import { dirOf } from '../gather/url.ts';
 
 export interface AnnualField {
   label: string;
@@ -71,15 +72,6 @@ const PRODUCT = /图解|图表|一图读懂|一图看懂|视频|动漫|漫画|H5
 /** Column list pages (index.html, index_2.html, a directory) are not items. */
 const LIST_PAGE = /\/(?:index(?:_\d+)?\.(?:s?html?|jsp|php|aspx?))?(?:\?.*)?$/i;
 const PEOPLE: Source[] = ['import', 'extension', 'manual'];
-
-function dirOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.origin + u.pathname.replace(/[^/]*$/, '');
-  } catch {
-    return url;
-  }
-}
 
 /** The data of an audit in the last complete run (dated on or before the year's end) that ran it. */
 function lastData<T>(db: DB, siteId: number, audit: string, until: string): { runId: number; today: string; data: T } | undefined {

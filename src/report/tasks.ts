@@ -15,6 +15,8 @@ import type { IdentityData } from '../../audits/identity.ts';
 import { daysBetween } from '../gather/dates.ts';
 import { PII_KIND_ZH, type PiiKind } from '../pii/detect.ts';
 import type { Report } from './schema.ts';
+import type { RateRow } from '../tickets/stats.ts';
+import { dirOf } from '../gather/url.ts';
 
 export type TaskState = 'met' | 'not-met' | 'not-checkable' | 'manual';
 export const TASK_STATE_ZH: Record<TaskState, string> = { met: '已落实', 'not-met': '未落实', 'not-checkable': '本次无法判断', manual: '不可由软件判断' };
@@ -46,17 +48,7 @@ export const TASK_GROUPS = (MATRIX as { groups: Record<string, string> }).groups
 export const TASK_DOC = (MATRIX as { doc: string }).doc;
 
 /** 找错 tickets of the site as the on-time rule counts them (src/tickets/stats.ts). */
-export interface TicketFigures {
-  total: number;
-  /** Deadline passed, or closed. */
-  counted: number;
-  onTime: number;
-  late: number;
-  overdueOpen: number;
-  /** Open, deadline ahead. */
-  pending: number;
-  rate: number | null;
-}
+export type TicketFigures = Omit<RateRow, 'key'> & { total: number };
 
 export interface TaskRow {
   n: number;
@@ -86,15 +78,6 @@ function data<T>(r: Report, id: string): T | undefined {
 }
 
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${(Math.round(n * 1000) / 10).toFixed(1)}%`);
-
-function dirOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.origin + u.pathname.replace(/[^/]*$/, '');
-  } catch {
-    return url;
-  }
-}
 
 const COLUMN_STATE_ZH: Record<ColumnRecord['state'], string> = { fresh: '按期更新', stale: '超期未更新', blank: '空白栏目', missing: '未找到', present: '存在' };
 

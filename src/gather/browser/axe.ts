@@ -8,14 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'puppeteer-core';
-import type { AxeImpact, AxeNode, AxeRuleResult, AxeSummary } from './types.ts';
+import { WCAG_TAGS, type AxeImpact, type AxeNode, type AxeRawResult, type AxeRuleResult, type AxeSummary } from './types.ts';
 
 const require = createRequire(import.meta.url);
 const axeCore = require('axe-core') as { version: string };
 /** The minified build: half the bytes to send into every frame. */
 const AXE_MIN = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
+export { WCAG_TAGS };
 const MAX_NODES = 30;
 
 /** axe's source, kept from seeing the page's AMD/CommonJS globals. */
@@ -44,27 +44,12 @@ export interface UtilityPages {
   giveBack(page: Page): void;
 }
 
-interface RawNode {
-  target: (string | string[])[];
-  html: string;
-  impact?: AxeImpact | null;
-  failureSummary?: string;
-}
-interface RawResult {
-  id: string;
-  impact?: AxeImpact | null;
-  tags: string[];
-  help: string;
-  description: string;
-  helpUrl: string;
-  nodes: RawNode[];
-}
 interface RawResults {
   testEngine: { version: string };
-  violations: RawResult[];
-  incomplete: RawResult[];
-  passes: RawResult[];
-  inapplicable: RawResult[];
+  violations: AxeRawResult[];
+  incomplete: AxeRawResult[];
+  passes: AxeRawResult[];
+  inapplicable: AxeRawResult[];
 }
 
 const configureScript = (locale: string) => {
@@ -157,7 +142,7 @@ export function formatTarget(target: (string | string[])[]): string {
   return target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' → ');
 }
 
-function normalise(r: RawResult): AxeRuleResult {
+function normalise(r: AxeRawResult): AxeRuleResult {
   const nodes: AxeNode[] = r.nodes.slice(0, MAX_NODES).map((n) => ({
     target: n.target,
     selector: formatTarget(n.target),

@@ -199,3 +199,23 @@ export interface BrowserArtifacts {
   limited: number;
   stats: BrowserStats;
 }
+
+/** The WCAG 2.1 A + AA tags axe runs with, in the runner and in the extension's page check. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
+
+/** axe's own result shapes, as far as we read them (before normalising into AxeRuleResult). */
+export interface AxeRawNode {
+  target: (string | string[])[];
+  html: string;
+  impact?: AxeImpact | null;
+  failureSummary?: string;
+}
+export interface AxeRawResult {
+  id: string;
+  impact?: AxeImpact | null;
+  tags: string[];
+  help: string;
+  description: string;
+  helpUrl: string;
+  nodes: AxeRawNode[];
+}
