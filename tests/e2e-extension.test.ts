@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { parseConfig } from '../src/config/load.ts';
-import { findBrowser } from '../src/gather/browser/find.ts';
+import { findFullBrowser } from '../src/gather/browser/find.ts';
 import { plantById, plantsOf } from '../src/sample-portal/manifest.ts';
 import { startSamplePortal, type SamplePortal } from '../src/sample-portal/server.ts';
 import { startServer, type RunningServer } from '../src/server/serve.ts';
@@ -69,7 +69,7 @@ async function buildIfNeeded(): Promise<void> {
 
 async function launch(): Promise<Browser> {
   const b = await puppeteer.launch({
-    executablePath: findBrowser(),
+    executablePath: findFullBrowser(), // extensions load only in the full browser
     headless: true,
     pipe: true,
     enableExtensions: [EXT_DIR],

@@ -15,7 +15,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { buildReportFixture, HOSTILE_MOBILE, type ReportFixture } from './report-fixture.ts';
 import { writeSiteReport, type SiteReport } from '../src/report/site.ts';
 import { findBrowser } from '../src/gather/browser/find.ts';
-import { BASE_ARGS } from '../src/gather/browser/flags.ts';
+import { BASE_ARGS, headlessMode } from '../src/gather/browser/flags.ts';
 
 let fx: ReportFixture;
 let rep: SiteReport;
@@ -25,7 +25,7 @@ const DOCS = join(import.meta.dirname, '..', 'docs');
 beforeAll(async () => {
   fx = await buildReportFixture({ ipv6: true });
   rep = await writeSiteReport(fx.db, { runId: fx.runs[2].runId!, last: 10, outDir: join(fx.dir, 'site-report'), formats: ['html', 'pdf'], timezone: 'Asia/Shanghai' });
-  browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: [...BASE_ARGS] });
+  browser = await puppeteer.launch({ executablePath: findBrowser(), headless: headlessMode(findBrowser()), args: [...BASE_ARGS] });
 }, 90_000);
 afterAll(async () => {
   await browser?.close();

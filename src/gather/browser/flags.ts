@@ -4,11 +4,12 @@
  * (--host-resolver-rules). See shared/stack.md.
  */
 import net from 'node:net';
+import { isHeadlessShell } from './find.ts';
 import { statfsSync } from 'node:fs';
 import type { NameResolver } from '../dns.ts';
 
+/** The headless mode itself is puppeteer's `headless` option (new headless, or the shell's own). */
 export const BASE_ARGS = [
-  '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
@@ -101,3 +102,6 @@ export function crawlHosts(urls: Iterable<string>): Set<string> {
   }
   return hosts;
 }
+
+/** puppeteer's `headless` for a binary: the headless shell is always headless ("shell" mode). */
+export const headlessMode = (executablePath: string): true | 'shell' => (isHeadlessShell(executablePath) ? 'shell' : true);

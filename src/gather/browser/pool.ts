@@ -8,7 +8,7 @@
  * wedged browser is relaunched and the task that saw it is tried once more, so the run goes on.
  */
 import puppeteer, { type Browser, type BrowserContext, type CDPSession, type Dialog, type Page } from 'puppeteer-core';
-import { BASE_ARGS } from './flags.ts';
+import { BASE_ARGS, headlessMode } from './flags.ts';
 
 export type PageFailure = 'timeout' | 'crash' | 'browser' | 'error';
 
@@ -317,7 +317,7 @@ export class BrowserPool {
     const args = [...BASE_ARGS, ...(this.o.hostRules ? [`--host-resolver-rules=${this.o.hostRules}`] : []), ...(this.o.args ?? [])];
     const browser = await puppeteer.launch({
       executablePath: this.o.executablePath,
-      headless: true,
+      headless: headlessMode(this.o.executablePath),
       args,
       defaultViewport: null,
       timeout: this.o.launchTimeoutMs ?? 30_000,
