@@ -1,30 +1,39 @@
 /**
- * npm run bench:browser — axe-core on 200 pages of the sample portal, two ways in one run:
+ * npm run bench:browser — axe-core on 200 pages of the sample portal, in one run:
  *
- *  1. zhaocuo's pool: one Chromium, N isolated pages at once, every page checked the way an
- *     audit run checks it (rendered text, 适老化 facts, axe in every frame; no settle wait, no
- *     screenshots);
- *  2. a plain sequential puppeteer loop (new page, goto, inject axe, axe.run, close) — the way
- *     pa11y-ci works; pa11y-ci itself cannot be installed on this machine (it pulls full
- *     puppeteer, whose install downloads Chrome), so the loop stands in for it.
+ *  1. zhaocuo's pool: one Chromium (the headless shell `npm run setup` installs), N isolated
+ *     pages at once, every page checked the way an audit run checks it (rendered text, 适老化
+ *     facts, axe in every frame; no settle wait, no screenshots);
+ *  2. pa11y-ci 4 (the named peer), the same URLs one after another as it runs them by default
+ *     (concurrency 1, a new incognito context and page per URL, networkidle2), its axe runner at
+ *     WCAG2AA with axe's best-practice rules ignored (so both check the same WCAG rules), on
+ *     the full system Chromium (puppeteer's default headless mode);
+ *  3. a plain sequential puppeteer loop (new page, goto until load, inject axe, axe.run, close)
+ *     on the full Chromium — the floor of "one after another";
+ *  4. the same loop on the headless shell, so the table shows what the binary alone gives and
+ *     what the pool adds.
  *
- * Prints pages/min and the peak memory of the whole process tree (this process + every
- * Chromium process, from /proc): RSS summed over the processes as asked (it counts shared
- * pages once per process, so it overstates), and PSS (shared pages divided) beside it. Target on a 2-core machine: ≥ 120 pages/min and
- * ≥ 2× the sequential rate.
+ * Prints pages/min, the CPU the whole machine spent (from /proc/stat: Chromium's processes
+ * are reaped by its zygote, so a process-tree sum misses most of them) and the peak memory of
+ * the whole process tree (this process + every Chromium process, from /proc): RSS summed over
+ * the processes as asked (it counts shared pages once per process, so it overstates), and PSS
+ * (shared pages divided) beside it. Target on a 2-core machine: ≥ 120 pages/min and ≥ 2× the
+ * rate of pa11y-ci.
  *
- *   npm run bench:browser -- [--pages 200] [--pool 3] [--no-sequential]
+ *   npm run bench:browser -- [--pages 200] [--pool 3] [--no-pa11y] [--no-loops]
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
-import { findBrowser } from '../src/gather/browser/find.ts';
+import { findBrowser, findFullBrowser } from '../src/gather/browser/find.ts';
 import { checkPage } from '../src/gather/browser/gather.ts';
 import { BrowserPool } from '../src/gather/browser/pool.ts';
 import { WCAG_TAGS } from '../src/gather/browser/axe.ts';
-import { BASE_ARGS } from '../src/gather/browser/flags.ts';
+import { BASE_ARGS, headlessMode } from '../src/gather/browser/flags.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -33,7 +42,8 @@ const arg = (name: string, dflt: number) => {
 };
 const N = arg('pages', 200);
 const POOL = arg('pool', Math.min(4, Math.max(2, cpus().length + 1)));
-const SEQUENTIAL = !args.includes('--no-sequential');
+const LOOPS = !args.includes('--no-loops') && !args.includes('--no-sequential');
+const PA11Y = !args.includes('--no-pa11y');
 
 // --- process-tree memory and CPU from /proc ---------------------------------------------------------
 
@@ -86,14 +96,11 @@ function treePss(pids: number[]): number {
   return sum;
 }
 
-/** CPU seconds of the tree: live processes plus the children they already reaped. */
-function treeCpu(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const f = statFields(pid);
-    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
-  }
-  return ticks / 100;
+/** Busy CPU seconds of the whole machine (all cores) so far, from /proc/stat. */
+function machineCpu(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((x, y) => x + y, 0);
+  return (total - f[3] - f[4]) / 100; // minus idle and iowait; USER_HZ is 100 on Linux
 }
 
 interface Measured<T> {
@@ -119,12 +126,12 @@ async function measure<T>(label: string, fn: () => Promise<T>): Promise<Measured
   };
   sample();
   const timer = setInterval(sample, 100);
-  const cpu0 = treeCpu(tree(process.pid));
+  const cpu0 = machineCpu();
   const t0 = performance.now();
   try {
     const result = await fn();
     const ms = performance.now() - t0;
-    const cpu = treeCpu(tree(process.pid)) - cpu0;
+    const cpu = machineCpu() - cpu0;
     process.stderr.write(`  ${label}: done in ${(ms / 1000).toFixed(1)} s\n`);
     return { ms, peakRss, peakPss, cpu, result };
   } finally {
@@ -159,7 +166,7 @@ async function pooled(executablePath: string, urls: string[]) {
 async function sequential(executablePath: string, urls: string[]) {
   const require = createRequire(import.meta.url);
   const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: [...BASE_ARGS] });
+  const browser = await puppeteer.launch({ executablePath, headless: headlessMode(executablePath), args: [...BASE_ARGS] });
   let violations = 0;
   let failed = 0;
   try {
@@ -181,42 +188,93 @@ async function sequential(executablePath: string, urls: string[]) {
   return { violations, failed };
 }
 
+/**
+ * pa11y-ci as its users run it, in a child process (its tree is measured with ours). Its
+ * puppeteer launches the given Chromium; best-practice rules are ignored so that it checks the
+ * WCAG 2.1 A/AA rules zhaocuo checks.
+ */
+async function pa11yCi(executablePath: string, urls: string[]) {
+  const require = createRequire(import.meta.url);
+  const axe = require('axe-core') as { getRules(tags?: string[]): { ruleId: string; tags: string[] }[] };
+  const ignore = axe.getRules(['best-practice']).filter((r) => !r.tags.some((t) => (WCAG_TAGS as readonly string[]).includes(t))).map((r) => r.ruleId);
+  const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-pa11yci-'));
+  const config = join(dir, 'pa11yci.json');
+  writeFileSync(config, JSON.stringify({ defaults: { chromeLaunchConfig: { executablePath, args: [...BASE_ARGS] }, runners: ['axe'], standard: 'WCAG2AA', ignore, timeout: 30_000, concurrency: 1 }, urls }));
+  try {
+    const child = spawn(process.execPath, [require.resolve('pa11y-ci/bin/pa11y-ci.js'), '--config', config, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    let report: { total: number; results: Record<string, { code?: string; type?: string; message?: string }[]> };
+    try {
+      report = JSON.parse(out);
+    } catch {
+      throw new Error(`pa11y-ci exited with ${code} without a JSON report: ${(err || out).slice(0, 500)}`);
+    }
+    let violations = 0;
+    let failed = 0;
+    for (const issues of Object.values(report.results)) {
+      if (issues.some((i) => !i.code)) failed++; // a page pa11y could not test: an error object, not an issue
+      violations += issues.filter((i) => i.code && i.type === 'error').length;
+    }
+    failed += urls.length - Object.keys(report.results).length;
+    return { violations, failed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------
 
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 const perMin = (n: number, ms: number) => (n / ms) * 60_000;
 
 const executablePath = findBrowser();
+let fullPath: string | null = null;
+try {
+  fullPath = findFullBrowser();
+} catch {
+  /* no full Chromium: pa11y-ci and the loop run on the shell */
+}
+const peerPath = fullPath ?? executablePath;
 const portal = await startSamplePortal({ host: '127.0.0.1', pages: Math.max(220, Math.ceil(N * 1.15)) });
 try {
   const html = portal.manifest.pages.filter((p) => p.depth !== null && !/\?/.test(p.path));
   if (html.length < N) throw new Error(`the sample portal has ${html.length} reachable pages, fewer than ${N}`);
   const urls = html.slice(0, N).map((p) => portal.url + p.path);
-  console.log(`bench:browser — ${N} pages of the sample portal, Chromium ${executablePath}, ${cpus().length} cores, pool ${POOL}`);
+  console.log(`bench:browser — ${N} pages of the sample portal, ${cpus().length} cores, pool ${POOL}`);
+  console.log(`  zhaocuo: ${executablePath}; peers: ${peerPath}`);
 
-  const warm = await measure('warm-up', () => sequential(executablePath, urls.slice(0, 3)));
-  void warm;
-  const p = await measure(`pool of ${POOL}`, () => pooled(executablePath, urls));
-  const rows = [{ name: `zhaocuo pool (${POOL} pages, isolated contexts)`, ...p }];
-  if (SEQUENTIAL) {
-    const s = await measure('sequential loop', () => sequential(executablePath, urls));
-    rows.push({ name: 'sequential puppeteer loop (pa11y-ci stand-in)', ...s });
+  await measure('warm-up', () => sequential(executablePath, urls.slice(0, 3)));
+  const rows: ({ name: string; key: string } & Measured<{ violations: number; failed: number }>)[] = [];
+  rows.push({ name: `zhaocuo pool (${POOL} pages, isolated contexts, headless shell)`, key: 'pool', ...(await measure(`pool of ${POOL}`, () => pooled(executablePath, urls))) });
+  if (PA11Y) rows.push({ name: 'pa11y-ci 4.1.1, axe runner, defaults (full Chromium)', key: 'pa11y', ...(await measure('pa11y-ci', () => pa11yCi(peerPath, urls))) });
+  if (LOOPS) {
+    rows.push({ name: 'sequential puppeteer loop (full Chromium)', key: 'loop', ...(await measure('sequential loop', () => sequential(peerPath, urls))) });
+    if (peerPath !== executablePath) rows.push({ name: 'sequential puppeteer loop (headless shell)', key: 'loop-shell', ...(await measure('sequential loop, shell', () => sequential(executablePath, urls))) });
   }
   console.log('');
-  console.log('| way | pages | failed | seconds | pages/min | CPU s | peak RSS (tree, summed) | peak PSS (tree) |');
+  console.log('| way | pages | failed | seconds | pages/min | CPU s (machine) | peak RSS (tree, summed) | peak PSS (tree) |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.name} | ${N} | ${r.result.failed} | ${(r.ms / 1000).toFixed(1)} | ${perMin(N - r.result.failed, r.ms).toFixed(0)} | ${r.cpu.toFixed(1)} | ${mb(r.peakRss)} | ${mb(r.peakPss)} |`);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`(load average at the end: ${load}; other work on the machine slows both ways alike)`);
-  const pool = perMin(N - p.result.failed, p.ms);
+  console.log(`(load average at the end: ${load}; other work on the machine slows every way alike)`);
+  const rate = (key: string) => {
+    const r = rows.find((x) => x.key === key);
+    return r ? perMin(N - r.result.failed, r.ms) : null;
+  };
+  const pool = rate('pool')!;
   console.log('');
   console.log(`pool: ${pool.toFixed(0)} pages/min (target ≥ 120: ${pool >= 120 ? 'met' : 'NOT met'})`);
-  if (rows[1]) {
-    const seq = perMin(N - rows[1].result.failed, rows[1].ms);
-    const x = pool / seq;
-    console.log(`pool ÷ sequential: ${x.toFixed(2)}× (target ≥ 2×: ${x >= 2 ? 'met' : 'NOT met'})`);
+  const pa = rate('pa11y');
+  if (pa) console.log(`pool ÷ pa11y-ci: ${(pool / pa).toFixed(2)}× (target ≥ 2×: ${pool / pa >= 2 ? 'met' : 'NOT met'})`);
+  for (const [key, what] of [['loop', 'plain loop, full Chromium'], ['loop-shell', 'plain loop, same headless shell']] as const) {
+    const x = rate(key);
+    if (x) console.log(`pool ÷ ${what}: ${(pool / x).toFixed(2)}×`);
   }
 } finally {
   await portal.close();

@@ -18,7 +18,7 @@ import type { Audit } from '../src/audit/types.ts';
 import { applyFlags } from '../src/cli/audit.ts';
 import { parseConfig } from '../src/config/load.ts';
 import type { Artifacts, PageArtifact } from '../src/gather/artifacts.ts';
-import { BrowserNotFoundError, findBrowser } from '../src/gather/browser/find.ts';
+import { BrowserNotFoundError, findBrowser, findFullBrowser, isHeadlessShell } from '../src/gather/browser/find.ts';
 import { hostResolverRules } from '../src/gather/browser/flags.ts';
 import { summarise } from '../src/gather/browser/lighthouse.ts';
 import { samplePages } from '../src/gather/browser/sample.ts';
@@ -63,6 +63,19 @@ describe('finding the browser', () => {
   it('takes CHROME_PATH first, then the usual paths', () => {
     expect(findBrowser({ env: { CHROME_PATH: '/opt/chrome' }, candidates: ['/usr/bin/chromium'], exists: () => true })).toBe('/opt/chrome');
     expect(findBrowser({ env: { CHROME_PATH: '/missing' }, candidates: ['/a', '/b'], exists: (p) => p === '/b' })).toBe('/b');
+  });
+
+  it('prefers the headless shell (the real binary, not the wrapper script that does not exec) to the full browser', () => {
+    const has = new Set(['/usr/bin/chromium', '/usr/bin/chromium-headless-shell', '/usr/lib/chromium/chromium-headless-shell']);
+    expect(findBrowser({ env: {}, exists: (p) => has.has(p) })).toBe('/usr/lib/chromium/chromium-headless-shell');
+    expect(findBrowser({ env: {}, exists: (p) => p === '/usr/bin/chromium' })).toBe('/usr/bin/chromium');
+  });
+
+  it('finds a full browser for the extension, passing over a CHROME_PATH that is a headless shell', () => {
+    const all = () => true;
+    expect(findFullBrowser({ env: { CHROME_PATH: '/usr/lib/chromium/chromium-headless-shell' }, exists: all })).toBe('/usr/bin/chromium');
+    expect(findFullBrowser({ env: { CHROME_PATH: '/opt/google/chrome/chrome' }, exists: all })).toBe('/opt/google/chrome/chrome');
+    expect(() => findFullBrowser({ env: {}, exists: (p) => isHeadlessShell(p) })).toThrow(BrowserNotFoundError);
   });
 
   it('names `npm run setup` when none is found', () => {

@@ -93,10 +93,13 @@ describe('SIGKILL in the middle of writes', () => {
     })();
     const workers = Array.from({ length: 8 }, worker);
     while (acked.size < 80) await new Promise((r) => setTimeout(r, 5));
+    // The writers go on until the server is dead (not just signalled), so requests are in flight
+    // when it dies: a request answered between the signal and the death is acknowledged too.
+    const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
     child.kill('SIGKILL');
+    await exited;
     killed = true;
     await Promise.all([...workers, auditor]);
-    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
     expect(child.signalCode).toBe('SIGKILL');
     expect(failed).toBeGreaterThan(0); // requests really were in flight when it died
 
