@@ -148,3 +148,27 @@ describe('store and report', () => {
     }
   });
 });
+
+describe('tampering plants (integrity): each found with its rule, no near miss reported', () => {
+  const plants = () => portal.manifest.plants.filter((p) => p.area === 'integrity');
+  const found = (rule: string, path: string) => res.result.findings.filter((f) => f.audit === 'integrity' && f.rule === rule && f.url === abs(path));
+
+  it('finds the hidden gambling links, the cloaking script, the script-written hidden links and the hijacked keywords', () => {
+    const expected = plants().filter((p) => !p.nearMiss);
+    expect(expected.map((p) => p.kind).sort()).toEqual(['cloaking-script', 'hidden-links', 'illegal-link', 'title-hijack']);
+    for (const p of expected) expect(found(p.kind, p.path), p.id).toHaveLength(1);
+    const illegal = found('illegal-link', plants().find((p) => p.id === 'illegal-hidden-links')!.path)[0];
+    expect((illegal.evidence.links as unknown[]).length).toBe(6);
+    // The three serious ones make 严重问题 hit; the hidden links alone would not.
+    const veto = res.report.findings.find((f) => f.audit === 'verdict' && f.rule === 'veto-严重问题');
+    expect(veto).toBeDefined();
+  });
+
+  it('reports nothing else: not the crackdown news, the hidden sub-menu, the back button, nor any other page', () => {
+    const integrity = res.result.findings.filter((f) => f.audit === 'integrity');
+    expect(integrity).toHaveLength(4);
+    const nearMissPage = plants().find((p) => p.id === 'crackdown-news')!.path;
+    expect(integrity.filter((f) => f.url === abs(nearMissPage)).map((f) => f.rule)).toEqual(['illegal-link']);
+    expect(res.artifacts.pages.find((p) => p.url === abs(nearMissPage))!.links.some((l) => l.url.includes('.example/'))).toBe(false); // hidden links are not crawled
+  });
+});

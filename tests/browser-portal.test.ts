@@ -52,7 +52,7 @@ beforeAll(async () => {
       pageTimeoutMs: 8_000,
       maxPages: 6,
       itemsPerColumn: 0,
-      urls: [...plantPages, ...m.identity.jsOnlyPages, `${hangSite.url}/hang.html`],
+      urls: [...plantPages, ...m.identity.jsOnlyPages, m.plants.find((p) => p.id === 'script-hidden-links')!.path, `${hangSite.url}/hang.html`],
       lighthouse: { enabled: true, formFactor: 'desktop', timeoutMs: 45_000 },
     },
   });
@@ -115,6 +115,16 @@ describe('browser audits on the sample portal', () => {
     expect(r.footerText).toMatch(/网站标识码：3500000025/);
     const crawled = res.artifacts.pages.find((p) => path(p.url) === js);
     if (crawled) expect(crawled.footerText).not.toMatch(/网站标识码：3500000025/);
+  });
+
+  it('sees the links a script wrote off screen (暗链) in the rendered DOM, and none on the clean page', () => {
+    const plant = portal.manifest.plants.find((p) => p.id === 'script-hidden-links')!;
+    const page = res.artifacts.browser!.rendered.find((r) => r.url === origin + plant.path)!;
+    expect(page.concealedLinks?.map((l) => [new URL(l.url).hostname, l.how])).toEqual(['tyzx-a', 'lygl-b', 'jkys-c', 'qczj-d', 'cjxw-e'].map((h) => [`www.${h}.example`, 'off-screen']));
+    const clean = portal.manifest.plants.find((p) => p.id === 'a11y-clean')!.path;
+    const cleanPage = res.artifacts.browser!.rendered.find((r) => r.url === origin + clean);
+    expect(cleanPage).toBeDefined();
+    expect(cleanPage!.concealedLinks).toBeUndefined();
   });
 
   it('a configured page that hangs fails alone (timeout), the others are audited', () => {

@@ -22,6 +22,11 @@ export interface OutLink {
   inFooter?: boolean;
   /** True when the link sits in the page's navigation (nav, header menus). */
   inNav?: boolean;
+  /**
+   * How the link is kept out of sight, when it is: an inline style (off-screen, zero size,
+   * visibility:hidden …), a class/id the page's <style> hides, display:none or `hidden`.
+   */
+  concealed?: string;
 }
 
 export interface ListItem {
@@ -82,6 +87,11 @@ export interface PageArtifact {
   /** Labels of table rows and definition lists (th, first cells, dt), for 办事指南 and forms. */
   labels: string[];
   links: OutLink[];
+  /**
+   * Links inside display:none / `hidden` subtrees (at most 300). They are not crawled (a
+   * visitor cannot follow them); the integrity audit looks for injected hidden links there.
+   */
+  hiddenLinks?: OutLink[];
   images: ImageInfo[];
   forms: FormInfo[];
   lists: ListBlock[];

@@ -12,7 +12,7 @@ import { ATTACHMENT_EXT, resolveHref } from './url.ts';
 /** What the HTML alone tells of a page: the content half of a PageArtifact. */
 export type ParsedPage = Pick<
   PageArtifact,
-  'title' | 'lang' | 'text' | 'footerText' | 'scriptText' | 'headings' | 'labels' | 'links' | 'images' | 'forms' | 'lists' | 'anchors' | 'meta' | 'publishedAt'
+  'title' | 'lang' | 'text' | 'footerText' | 'scriptText' | 'headings' | 'labels' | 'links' | 'images' | 'forms' | 'lists' | 'anchors' | 'meta' | 'publishedAt' | 'hiddenLinks'
 > & {
   /** <base href> or the page URL: what relative links resolve against. */
   baseUrl: string;
@@ -28,6 +28,40 @@ const NAV_WORD = /^(nav[-_\w]*|[-_\w]*menu|[-_\w]*nav|daohang[-_\w]*|header|head
 const LIST_TAGS = new Set(['ul', 'ol', 'table', 'tbody', 'dl']);
 const ITEM_TAGS = new Set(['li', 'tr', 'dd', 'dt']);
 const PUBLISHED_RE = /(发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[：:]\s*([^\n]{0,30})/;
+
+const MAX_HIDDEN_LINKS = 300;
+
+/**
+ * Inline styles that keep content out of sight while search engines still read it — the
+ * tricks of injected hidden links (暗链): off-screen positioning, zero size with overflow
+ * hidden, invisible or zero-size text. A short name of the trick, or null.
+ */
+export function concealment(style: string | undefined): string | null {
+  if (!style) return null;
+  const st = style.toLowerCase().replace(/\s+/g, '');
+  if (/visibility:hidden/.test(st)) return 'visibility:hidden';
+  if (/(^|;)opacity:0(\.0+)?(;|$)/.test(st)) return 'opacity:0';
+  if (/(^|;)(left|top|right|margin-left|margin-top|text-indent):-\d{3,}(\.\d+)?(px|em|rem|pt)?(;|$)/.test(st)) return 'off-screen';
+  if (/font-size:[01](\.\d+)?(px|pt)?(;|$)/.test(st) && !/font-size:1\.\d*(em|rem)/.test(st)) return 'font-size:0';
+  if (/overflow:hidden/.test(st) && /(^|;)(height|width):[01](px)?(;|$)/.test(st)) return 'zero-size';
+  return null;
+}
+
+/** Class and id names a page's <style> hides or moves off screen (`.x{display:none}`, `#y{left:-9999px}`). */
+function concealingSelectors(css: string, into: Map<string, string>): void {
+  for (const m of css.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+    const decl = m[2];
+    const how = /display\s*:\s*none/i.test(decl) ? 'display:none' : concealment(decl);
+    if (!how) continue;
+    for (const sel of m[1].split(',')) {
+      const t = sel.trim();
+      // Only a plain .class or #id (optionally after a tag name): a compound selector may not
+      // hide the element the page shows (e.g. `.menu li ul` opens on hover).
+      const x = /^[a-z]*([.#][\w-]+)$/i.exec(t);
+      if (x) into.set(x[1], how);
+    }
+  }
+}
 
 const norm = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, ' ').trim();
 const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n) : s);
@@ -79,6 +113,13 @@ function selectorOf(el: Element): string {
   return parts.join(' > ');
 }
 
+/** How an element is hidden by the page's own <style> rules for its class or id, or null. */
+function selectorConcealment(a: Record<string, string>, hiding: Map<string, string>): string | null {
+  if (a.id && hiding.has(`#${a.id}`)) return `#${a.id}{${hiding.get(`#${a.id}`)}}`;
+  for (const c of (a.class ?? '').split(/\s+/)) if (c && hiding.has(`.${c}`)) return `.${c}{${hiding.get(`.${c}`)}}`;
+  return null;
+}
+
 export function parseHtml(html: string, pageUrl: string): ParsedPage {
   const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
   const out: ParsedPage = {
@@ -89,6 +130,8 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   let textLen = 0;
   const footerParts: string[] = [];
   const anchors = new Set<string>();
+  const hiddenLinks: OutLink[] = [];
+  const hidingSelectors = new Map<string, string>();
 
   // <base href> changes what relative links mean; find it before walking.
   const base = firstDescendant(doc as unknown as Element, 'base');
@@ -98,16 +141,40 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     } catch { /* keep the page URL */ }
   }
 
-  const addLink = (href: string | undefined, kind: LinkKind, text: string, inFooter: boolean, inNav: boolean) => {
-    if (!href) return;
+  const makeLink = (href: string | undefined, kind: LinkKind, text: string): OutLink | null => {
+    if (!href) return null;
     const r = resolveHref(href, out.baseUrl);
-    if (!r || r === 'non-http') return;
+    if (!r || r === 'non-http') return null;
     const k: LinkKind = kind === 'a' && ATTACHMENT_EXT.test(new URL(r.url).pathname) ? 'attachment' : kind;
     const link: OutLink = { url: r.url, text: clip(norm(text)), kind: k };
     if (r.fragment) link.fragment = r.fragment;
+    return link;
+  };
+  let concealedBy: string | null = null;
+  const addLink = (href: string | undefined, kind: LinkKind, text: string, inFooter: boolean, inNav: boolean) => {
+    const link = makeLink(href, kind, text);
+    if (!link) return;
     if (inFooter) link.inFooter = true;
     if (inNav) link.inNav = true;
+    if (concealedBy) link.concealed = concealedBy;
     out.links.push(link);
+  };
+
+  /**
+   * A display:none / hidden subtree: nothing in it is shown or crawled (as before), but its
+   * links are kept apart, for the integrity audit (hidden links injected into a page).
+   */
+  const walkHidden = (node: ChildNode, how: string) => {
+    if (node.type !== 'tag' || hiddenLinks.length >= MAX_HIDDEN_LINKS) return;
+    const el = node as Element;
+    if (el.name === 'a' || el.name === 'area') {
+      const link = makeLink(el.attribs.href, el.name, el.name === 'a' ? textOf(el) || el.attribs.title || '' : el.attribs.alt ?? '');
+      if (link) {
+        link.concealed = how;
+        hiddenLinks.push(link);
+      }
+    }
+    for (const c of el.children) walkHidden(c, how);
   };
 
   const walk = (node: ChildNode, inFooter: boolean, inNav: boolean) => {
@@ -126,6 +193,22 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
       return;
     }
     const el = node as Element;
+    const a = el.attribs;
+    const hiddenHow = a.hidden !== undefined ? 'hidden' : /display\s*:\s*none/i.test(a.style ?? '') ? 'display:none' : null;
+    const outer = concealedBy;
+    concealedBy ??=
+      hiddenHow ??
+      concealment(a.style) ??
+      (hidingSelectors.size ? selectorConcealment(a, hidingSelectors) : null) ??
+      (el.name === 'marquee' && /^[0-2](px)?$/.test((a.height ?? a.width ?? '').trim()) ? 'marquee' : null);
+    try {
+      walkTag(el, inFooter, inNav, hiddenHow);
+    } finally {
+      concealedBy = outer;
+    }
+  };
+
+  const walkTag = (el: Element, inFooter: boolean, inNav: boolean, hiddenHow: string | null) => {
     const name = el.name;
     const a = el.attribs;
     if (a.id) anchors.add(a.id);
@@ -146,6 +229,8 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         else if (out.scriptText.length < MAX_SCRIPT) out.scriptText += el.children.map((c) => (c.type === 'text' ? c.data : '')).join('').slice(0, MAX_SCRIPT) + '\n';
         return;
       case 'style':
+        concealingSelectors(el.children.map((c) => (c.type === 'text' ? c.data : '')).join(''), hidingSelectors);
+        return;
       case 'template':
         return;
       case 'link':
@@ -216,7 +301,10 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
       }
     }
     if (SKIP.has(name)) return;
-    if (a.hidden !== undefined || /display\s*:\s*none/i.test(a.style ?? '')) return;
+    if (hiddenHow) {
+      for (const c of el.children) walkHidden(c, hiddenHow);
+      return;
+    }
     const tok = tokens(el);
     const footerHere = inFooter || name === 'footer' || FOOTER_TOKEN.test(tok);
     const navHere = inNav || name === 'nav' || name === 'header' || tok.split(/\s+/).some((t) => t && NAV_WORD.test(t));
@@ -229,6 +317,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   };
 
   walk(doc as unknown as ChildNode, false, false);
+  if (hiddenLinks.length) out.hiddenLinks = hiddenLinks;
 
   out.text = tidy(textParts.join('')).slice(0, MAX_TEXT);
   out.footerText = tidy(footerParts.join(''));

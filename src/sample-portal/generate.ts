@@ -2156,6 +2156,65 @@ ${signature(a.day)}`,
       }),
     });
 
+    // 10b: tampering (integrity audit): hidden gambling links, a cloaking script with script-written
+    // hidden links, hijacked meta keywords; near misses: crackdown news naming the same words,
+    // a hidden sub-menu of the site's own pages, a "back" button script reading the referrer.
+    // Every foreign host is under .example, and none of these links is crawled or loaded.
+    const spam = ['www.pj8888', 'www.amxpj', 'www.hg0088', 'www.js9999', 'www.bjl66', 'www.lhc888'].map((h) => `http://${h}.example/`);
+    const spamText = ['澳门新葡京', '皇冠体育', '百家乐', '金沙娱乐', '真人娱乐', '六合彩'];
+    specs.push({
+      id: 'integrity-hidden',
+      col: 'bmdt',
+      pos: 3,
+      title: '关于警惕“百家乐”等网络赌博陷阱的提示',
+      render: (a) => ({
+        html: `<p>近期，一些不法分子以“百家乐”“真人娱乐”等名义诱导群众参与网络赌博。请广大渔民群众提高警惕，远离网络赌博，发现线索及时举报。</p>
+<p>相关工作见<a href="/xwdt/tzgg/index.html">关于开展打击网络赌博违法犯罪专项行动的通知</a>。</p>
+<ul class="submenu" style="display:none"><li><a href="/xwdt/gzdt/index.html">工作动态</a></li><li><a href="/xwdt/bmdt/index.html">部门动态</a></li></ul>
+<p><a href="javascript:goBack()">返回上一页</a></p>
+<script>function goBack() { if (document.referrer) { location.href = document.referrer; } else { history.back(); } }</script>
+${signature(a.day)}
+<div style="display:none">${spam.map((u, i) => `<a href="${u}">${spamText[i]}</a>`).join(' ')}</div>`,
+        plants: [
+          { id: 'illegal-hidden-links', kind: 'illegal-link', area: 'integrity', path: a.path, detail: '页面底部被植入 6 个对访客隐藏（display:none）的赌博网站链接（暗链），属严重问题', evidence: `<div style="display:none"><a href="${spam[0]}">` },
+          { id: 'crackdown-news', kind: 'crackdown-news', area: 'integrity', path: a.path, nearMiss: true, detail: '提醒群众警惕网络赌博的正文和“打击网络赌博”的通知链接，提到同样的词，但不是违法链接', evidence: '关于开展打击网络赌博违法犯罪专项行动的通知' },
+          { id: 'hidden-submenu', kind: 'hidden-submenu', area: 'integrity', path: a.path, nearMiss: true, detail: '隐藏的站内二级菜单，不是暗链', evidence: '<ul class="submenu" style="display:none">' },
+          { id: 'back-button-script', kind: 'back-button-script', area: 'integrity', path: a.path, nearMiss: true, detail: '按 document.referrer 返回上一页的脚本，不是按搜索引擎来源跳转的挂马脚本', evidence: 'location.href = document.referrer' },
+        ],
+      }),
+    });
+    const seo = ['www.tyzx-a', 'www.lygl-b', 'www.jkys-c', 'www.qczj-d', 'www.cjxw-e'].map((h) => `http://${h}.example/`);
+    const seoText = ['体育资讯', '旅游攻略', '健康养生', '汽车报价', '财经新闻'];
+    specs.push({
+      id: 'integrity-script',
+      col: 'bmdt',
+      pos: 5,
+      title: '省渔业执法总队开展伏季休渔专项执法检查',
+      render: (a) => ({
+        html: `<p>为巩固伏季休渔成果，省渔业执法总队组织开展专项执法检查，重点检查渔港和近岸海域。</p>
+${signature(a.day)}
+<script>(function () { var r = document.referrer.toLowerCase(); if (r.indexOf('baidu') > -1 || r.indexOf('sogou') > -1 || r.indexOf('so.com') > -1) { window.location.href = '${spam[0]}?from=gov'; } })();
+document.write('<div style="position:absolute;left:-9999px;top:-9999px">' + '${seo.map((u, i) => `<a href="${u}">${seoText[i]}</a>`).join('')}' + '</div>');</script>`,
+        plants: [
+          { id: 'cloaking-script', kind: 'cloaking-script', area: 'integrity', path: a.path, detail: '脚本把从百度、搜狗等搜索引擎进入的访客跳转到赌博网站（挂马），属严重问题', evidence: "r.indexOf('baidu')" },
+          { id: 'script-hidden-links', kind: 'hidden-links', area: 'integrity', path: a.path, detail: '脚本写入 5 个移出屏幕（left:-9999px）的外部链接，指向 5 个无关网站（疑似暗链，需人工核实）', evidence: 'left:-9999px' },
+        ],
+      }),
+    });
+    specs.push({
+      id: 'integrity-meta',
+      col: 'bmdt',
+      pos: 7,
+      title: '省海洋渔业执法总队召开年度工作会议',
+      render: (a) => ({
+        head: `<meta name="keywords" content="澳门新葡京,百家乐,真人娱乐,皇冠体育">\n`,
+        html: `<p>会议总结了本年度海洋渔业执法工作，部署下一阶段重点任务。</p>\n${signature(a.day)}`,
+        plants: [
+          { id: 'meta-hijack', kind: 'title-hijack', area: 'integrity', path: a.path, detail: '页面关键词（meta keywords）被篡改为赌博网站名称（标题劫持），属严重问题', evidence: '<meta name="keywords" content="澳门新葡京' },
+        ],
+      }),
+    });
+
     // 11: accessibility defects on one page, and a clean page
     specs.push({
       id: 'a11y',

@@ -15,6 +15,7 @@ export type PlantArea =
   | 'encoding'
   | 'privacy'
   | 'wording'
+  | 'integrity'
   | 'accessibility'
   | 'age-friendly'
   | 'service-guides'

@@ -20,7 +20,7 @@ import { runLighthouse } from './lighthouse.ts';
 import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
 import { BrowserPool, PageTaskError, type PoolEvent } from './pool.ts';
 import { samplePages, type SampledPage } from './sample.ts';
-import type { AgeFacts, BrowserArtifacts, BrowserPage, JsDialog, LighthouseRun, RenderedLink, RenderedPage } from './types.ts';
+import type { AgeFacts, BrowserArtifacts, BrowserPage, ConcealedLink, JsDialog, LighthouseRun, RenderedLink, RenderedPage } from './types.ts';
 
 export interface BrowserProgress {
   done: number;
@@ -72,7 +72,7 @@ export interface PageOutcome {
 }
 
 async function renderedText(page: Page, url: string): Promise<RenderedPage> {
-  const main = (await page.mainFrame().evaluate(RENDERED_TEXT)) as { title: string; text: string; footerText: string; footerFrames: string[]; footerLinks: RenderedLink[] };
+  const main = (await page.mainFrame().evaluate(RENDERED_TEXT)) as { title: string; text: string; footerText: string; footerFrames: string[]; footerLinks: RenderedLink[]; concealedLinks: ConcealedLink[] };
   const texts = [main.text];
   const footers = [main.footerText];
   for (const f of page.mainFrame().childFrames()) {
@@ -86,7 +86,15 @@ async function renderedText(page: Page, url: string): Promise<RenderedPage> {
       /* a frame that went away */
     }
   }
-  return { url, finalUrl: page.url(), title: main.title, text: texts.join('\n').slice(0, 200_000), footerText: footers.filter(Boolean).join('\n').slice(0, 20_000), footerLinks: main.footerLinks };
+  return {
+    url,
+    finalUrl: page.url(),
+    title: main.title,
+    text: texts.join('\n').slice(0, 200_000),
+    footerText: footers.filter(Boolean).join('\n').slice(0, 20_000),
+    footerLinks: main.footerLinks,
+    ...(main.concealedLinks?.length ? { concealedLinks: main.concealedLinks } : {}),
+  };
 }
 
 /** What checking one page needs from the browser config. */

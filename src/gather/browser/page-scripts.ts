@@ -31,13 +31,14 @@ const SELECTOR_FN = String.raw`
 export const WAIT_FOR_LOAD = `new Promise((r) => document.readyState === 'complete' ? r(true) : addEventListener('load', () => r(true), { once: true }))`;
 
 /**
- * Rendered text of a frame: { title, text, footerText, footerFrames }. footerFrames are the
- * src URLs of iframes inside the footer region (their whole text is footer text).
+ * Rendered text of a frame: { title, text, footerText, footerFrames, footerLinks,
+ * concealedLinks }. footerFrames are the src URLs of iframes inside the footer region (their
+ * whole text is footer text).
  */
 export const RENDERED_TEXT = String.raw`(() => {
   const FOOT = ${FOOTER_TOKEN};
   const root = document.body || document.documentElement;
-  if (!root) return { title: document.title || '', text: '', footerText: '', footerFrames: [], footerLinks: [] };
+  if (!root) return { title: document.title || '', text: '', footerText: '', footerFrames: [], footerLinks: [], concealedLinks: [] };
   const tidy = (s) => s.split('\n').map((l) => l.replace(/[\s\u00a0\u3000]+/g, ' ').trim()).filter(Boolean).join('\n');
   const isFoot = (el) => el.tagName === 'FOOTER' || FOOT.test((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : ''));
   const cands = [...root.querySelectorAll('footer, [id], [class]')].filter(isFoot);
@@ -57,7 +58,29 @@ export const RENDERED_TEXT = String.raw`(() => {
       footerLinks.push({ url, text: ((a.innerText || '') + ' ' + alts).replace(/\s+/g, ' ').trim().slice(0, 200), inFooter: true });
     }
   }
+  // Links to other hosts that a visitor cannot see (hidden, transparent, off the page, no
+  // size): injected hidden links (暗链) are often written by scripts, so only the rendered DOM
+  // shows them.
+  const concealedLinks = [];
+  const docW = Math.max(document.documentElement.scrollWidth, innerWidth), docH = Math.max(document.documentElement.scrollHeight, innerHeight);
+  for (const a of root.querySelectorAll('a[href]')) {
+    if (concealedLinks.length >= 200) break;
+    let url;
+    try { url = new URL(a.href); } catch (e) { continue; }
+    if (!/^https?:$/.test(url.protocol) || url.host === location.host) continue;
+    let how = null;
+    if (a.checkVisibility && !a.checkVisibility({ opacityProperty: true, visibilityProperty: true })) how = 'invisible';
+    else {
+      const r = a.getBoundingClientRect();
+      const x = r.left + scrollX, y = r.top + scrollY;
+      if (x + r.width <= 0 || y + r.height <= 0 || x >= docW || y >= docH) how = 'off-screen';
+      else if (r.width * r.height < 4) how = 'zero-size';
+      else if (parseFloat(getComputedStyle(a).fontSize) < 2) how = 'font-size:0';
+    }
+    if (how) concealedLinks.push({ url: a.href, text: ((a.innerText || a.textContent || '') + ' ' + (a.title || '')).replace(/\s+/g, ' ').trim().slice(0, 200), how });
+  }
   return {
+    concealedLinks,
     title: document.title || '',
     text: tidy(root.innerText || '').slice(0, 200000),
     footerText: tidy(footParts.join('\n')).slice(0, 20000),

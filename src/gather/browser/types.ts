@@ -139,6 +139,14 @@ export interface RenderedPage {
   footerText: string;
   /** Links and images in the footer region (image alt/title as text), at most 200. */
   footerLinks: RenderedLink[];
+  /** Links to other hosts a visitor cannot see (how: invisible, off-screen, zero-size, font-size:0), at most 200. */
+  concealedLinks?: ConcealedLink[];
+}
+
+export interface ConcealedLink {
+  url: string;
+  text: string;
+  how: string;
 }
 
 export type LighthouseCategory = 'performance' | 'accessibility' | 'best-practices' | 'seo';

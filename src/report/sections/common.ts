@@ -27,7 +27,7 @@ h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}.cards{dis
 .card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}.card span.sev{color:#fff}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{text-align:right;white-space:nowrap}.nw{white-space:nowrap}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
 .sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
-.pass{color:#15803d}.fail{color:#b91c1c}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}
+.pass{color:#15803d}.fail{color:#b91c1c}.warn{color:#b45309}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}
 .verdict{font-size:28px;font-weight:bold;margin:0 0 6px}.verdict span{font-size:22px}.who{font-size:13px;margin:4px 0 10px}.who b{font-weight:normal;background:#eef2ff;border-radius:4px;padding:0 6px;margin-right:4px}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;border:1px solid currentColor}
 .tasks td{word-break:break-word}.tasks td:last-child{word-break:break-all}.st-met{color:#15803d}.st-not-met{color:#b91c1c}.st-not-checkable{color:#9a3412}.st-manual{color:#6b7280}

@@ -2,6 +2,7 @@
 import { html, type Raw } from '../escape.ts';
 import type { PrivacyData } from '../../../audits/privacy.ts';
 import type { WordingData } from '../../../audits/wording.ts';
+import type { IntegrityData } from '../../../audits/integrity.ts';
 import { PII_KIND_ZH, type PiiKind } from '../../pii/detect.ts';
 
 export function privacySummary(data: unknown): Raw {
@@ -25,4 +26,18 @@ export function wordingSummary(data: unknown): Raw {
 <div class="card"><b>${d.pagesScanned ?? 0}</b><span>扫描页面（词典 ${d.entries ?? 0} 条）</span></div>
 ${kinds.map((k) => html`<div class="card"><b class="${(d.findings as Record<string, number> | undefined)?.[k] ? 'fail' : 'pass'}">${(d.findings as Record<string, number> | undefined)?.[k] ?? 0}</b><span>${WORDING_ZH[k]}（出现 ${(d.hits as Record<string, number> | undefined)?.[k] ?? 0} 处）</span></div>`)}
 </div>`;
+}
+
+export function integritySummary(data: unknown): Raw {
+  const d = data as Partial<IntegrityData> | undefined;
+  if (!d) return html``;
+  const card = (n: number | undefined, label: string, bad = true) => html`<div class="card"><b class="${n ? (bad ? 'fail' : 'warn') : 'pass'}">${n ?? 0}</b><span>${label}</span></div>`;
+  return html`<div class="cards">
+<div class="card"><b>${d.pagesScanned ?? 0}</b><span>扫描页面${d.renderedPagesScanned ? `（其中 ${d.renderedPagesScanned} 个在浏览器中渲染）` : ''}</span></div>
+${card(d.illegalLinks, '违法违规内容链接')}
+${card(d.hiddenLinkPages, '有成批隐藏外链的页面（疑似暗链）', false)}
+${card(d.titleHijacks, '标题或关键词被篡改的页面')}
+${card(d.cloakingScripts, '按搜索引擎来源跳转的脚本（挂马）')}
+${card(d.futureDated, '日期晚于检查日的页面', false)}
+</div><p class="muted">违法链接、标题篡改和挂马脚本属于“严重问题”单项否决；隐藏外链和超前日期需人工核实。</p>`;
 }

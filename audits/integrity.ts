@@ -1,0 +1,318 @@
+/**
+ * integrity — signs that a page was tampered with (seed task 27: 防攻击、防篡改、防病毒; the
+ * inspection's 严重问题: links to illegal content, unhandled defacement, forged dates):
+ *
+ *  - illegal-link: a link whose text or address names gambling, pornography or other illegal
+ *    services (rules/integrity.json), visible or not — news of a crackdown that names the same
+ *    words (打击…赌博…) is told apart by its enforcement words;
+ *  - hidden-links: many links to unrelated hosts that a visitor cannot see (display:none,
+ *    off-screen, zero size, a class the page's CSS hides, written by a script), the usual form
+ *    of injected 暗链;
+ *  - title-hijack: the title or the meta keywords/description carry those words (search engines
+ *    show them in place of the department's name);
+ *  - cloaking-script: an inline script that sends visitors arriving from a search engine
+ *    elsewhere (document.referrer + a search engine + a redirect), the signature of 挂马 pages;
+ *  - future-date: items dated after the day of the check (a date typed wrong, or a date set
+ *    ahead so a column looks updated), to be checked by a person.
+ *
+ * Illegal links, title hijacks and cloaking scripts are 严重问题 (single veto) and are marked
+ * serious; hidden links without illegal words and future dates are for a person to check.
+ * Sources: the crawl's parsed pages (links, hidden links, inline scripts, meta) and, when the
+ * browser ran, the rendered DOM of sampled pages (links scripts made invisible).
+ */
+import { z } from 'zod';
+import { defineAudit, type FindingDraft, type RuleRef, type VetoContribution } from '../src/audit/types.ts';
+import type { OutLink, PageArtifact } from '../src/gather/artifacts.ts';
+import RULES from './rules/integrity.json' with { type: 'json' };
+import { guideline, inspection, seedTask } from './rules/refs.ts';
+
+const options = z.strictObject({
+  /** More terms of illegal content (matched like the built-in ones). */
+  extraTerms: z.array(z.string().min(2)).default([]),
+  /** Hosts whose hidden links are expected (e.g. a partner's hidden share widget); subdomains included. */
+  allowHosts: z.array(z.string().min(1)).default([]),
+  /** Hidden links to other hosts on one page before it is reported as 疑似暗链. */
+  minHiddenLinks: z.number().int().min(1).max(100).default(5),
+  /** …spread over at least this many hosts. */
+  minHiddenHosts: z.number().int().min(1).max(50).default(3),
+  /** Report items dated after the day of the check (more than `futureToleranceDays` ahead). */
+  futureDates: z.boolean().default(true),
+  futureToleranceDays: z.number().int().min(0).max(30).default(1),
+});
+type Options = z.infer<typeof options>;
+
+const SERIOUS = inspection('单项否决 — 严重问题（链接至违法违规内容、网站被篡改挂马等）');
+const REFS: RuleRef[] = [seedTask(27), SERIOUS, guideline('安全防护 — 防攻击、防篡改、防病毒，及时发现并处置篡改、挂马和暗链')];
+const DATE_REFS: RuleRef[] = [inspection('单项否决 — 严重问题（伪造发布日期）；栏目更新以真实发布日期为准'), guideline('信息发布 — 发布日期准确')];
+
+export interface IntegrityData {
+  pagesScanned: number;
+  renderedPagesScanned: number;
+  illegalLinks: number;
+  hiddenLinkPages: number;
+  titleHijacks: number;
+  cloakingScripts: number;
+  futureDated: number;
+  serious: number;
+  veto: VetoContribution;
+}
+
+interface Candidate {
+  url: string;
+  text: string;
+  how?: string;
+}
+
+/** Terms with their category, lower-cased; ASCII terms are also looked for in URLs. */
+function compileTerms(extra: string[]): { term: string; category: string }[] {
+  const out: { term: string; category: string }[] = [];
+  for (const [category, list] of Object.entries(RULES.terms)) for (const t of list) out.push({ term: t.toLowerCase(), category });
+  for (const t of extra) out.push({ term: t.toLowerCase(), category: '自定义' });
+  return out;
+}
+
+const hostOf = (u: string): string => {
+  try {
+    return new URL(u).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+};
+
+const underHost = (host: string, list: string[]) => list.some((h) => host === h || host.endsWith(`.${h}`));
+
+/** Links written into the page by inline scripts (document.write / innerHTML strings), with the hiding style if any. */
+function scriptLinks(script: string, base: string): Candidate[] {
+  if (!/document\.write|innerHTML|insertAdjacentHTML/i.test(script)) return [];
+  const how = /display\s*:\s*none|visibility\s*:\s*hidden|(left|top|text-indent)\s*:\s*-\d{3,}|font-size\s*:\s*0|height\s*:\s*[01]px/i.test(script) ? 'written by script, hidden' : 'written by script';
+  const out: Candidate[] = [];
+  for (const m of script.matchAll(/<a\s[^>]*?href\s*=\s*\\?["']?([^"'\s>\\]+)\\?["']?[^>]*>([^<]{0,200})</gi)) {
+    try {
+      out.push({ url: new URL(m[1], base).href, text: m[2].trim(), how });
+    } catch {
+      /* not a URL */
+    }
+    if (out.length >= 200) break;
+  }
+  return out;
+}
+
+/**
+ * An inline script that redirects visitors who come from a search engine: near a read of
+ * document.referrer, a test for a search engine's name (indexOf/includes/match/search or a
+ * regex .test) and a redirect. A back button (location.href = document.referrer) and a
+ * statistics snippet loading hm.baidu.com on the same page are not that.
+ */
+function cloaking(script: string): string | null {
+  const engines = RULES.searchEngines.map((e) => e.replace(/\./g, '\\.')).join('|');
+  const engineTest = new RegExp(`((indexOf|includes|match|search)\\s*\\(\\s*["'/][^)]{0,60}(${engines}))|(/[^/\\n]{0,80}(${engines})[^/\\n]{0,80}/[gimsuy]*\\.test\\s*\\()`, 'i');
+  const redirect = /(location(\.href)?\s*=[^=]|location\.(replace|assign)\s*\(|window\.open\s*\(|document\.write\s*\()/i;
+  for (const m of script.matchAll(/document\.referrer/gi)) {
+    const around = script.slice(Math.max(0, m.index - 300), m.index + 600);
+    if (engineTest.test(around) && redirect.test(around)) return around.replace(/\s+/g, ' ').trim();
+  }
+  return null;
+}
+
+export default defineAudit({
+  meta: {
+    id: 'integrity',
+    title: { zh: '网站安全：暗链、挂马与篡改迹象', en: 'Tampering: hidden links, illegal links, cloaking' },
+    description:
+      '检查页面中指向赌博、色情等违法内容的链接（含隐藏链接），成批隐藏的外部链接（疑似暗链），被篡改的标题与关键词，按搜索引擎来源跳转的脚本（挂马），以及晚于检查日期的发布日期。前四项属于“严重问题”单项否决。',
+    refs: REFS,
+    severity: 'critical',
+    requires: ['pages'],
+    options,
+  },
+  run({ artifacts, options: o, today }) {
+    const terms = compileTerms(o.extraTerms);
+    const enforcement = RULES.enforcement;
+    const siteHost = hostOf(artifacts.site.startUrl).replace(/^www\./, '');
+    const ownHost = (h: string) => !h || h === siteHost || h.endsWith(`.${siteHost}`) || siteHost.endsWith(`.${h.replace(/^www\./, '')}`);
+    const innocentHost = (h: string) => ownHost(h) || /\.gov\.cn$|\.gov$/.test(h) || underHost(h, o.allowHosts);
+    const termsIn = (s: string, urlToo = false): { term: string; category: string }[] => {
+      const low = s.toLowerCase();
+      return terms.filter((t) => low.includes(t.term) && (!urlToo || /^[\x20-\x7e]+$/.test(t.term)));
+    };
+    const enforcementIn = (s: string) => enforcement.some((w) => s.includes(w));
+    const illegal = (c: Candidate) => {
+      const byText = enforcementIn(c.text) ? [] : termsIn(c.text);
+      const byUrl = ownHost(hostOf(c.url)) ? [] : termsIn(safe(c.url), true);
+      return [...byText, ...byUrl];
+    };
+
+    const findings: FindingDraft[] = [];
+    const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0 };
+
+    // Illegal links and hidden links, per page; the same set on many pages (a template) is one finding.
+    const illegalGroups = new Map<string, { pages: string[]; links: (Candidate & { terms: string[] })[] }>();
+    const hiddenGroups = new Map<string, { pages: string[]; links: Candidate[]; hosts: string[] }>();
+    const rendered = new Map((artifacts.browser?.rendered ?? []).map((r) => [r.url, r]));
+    data.renderedPagesScanned = rendered.size;
+
+    const pages = [...artifacts.pages].sort((a, b) => (a.depth ?? 99) - (b.depth ?? 99) || a.url.localeCompare(b.url));
+    for (const p of pages) {
+      const base = p.finalUrl || p.url;
+      const all: Candidate[] = [];
+      const hidden: Candidate[] = [];
+      const seen = new Set<string>();
+      const push = (c: Candidate, isHidden: boolean) => {
+        const k = `${c.url}\u0000${c.text}`;
+        if (seen.has(k)) return;
+        seen.add(k);
+        all.push(c);
+        if (isHidden) hidden.push(c);
+      };
+      for (const l of p.links as OutLink[]) if (l.kind === 'a' || l.kind === 'area' || l.kind === 'attachment') push({ url: l.url, text: l.text, how: l.concealed }, Boolean(l.concealed));
+      for (const l of p.hiddenLinks ?? []) push({ url: l.url, text: l.text, how: l.concealed }, true);
+      for (const c of scriptLinks(p.scriptText ?? '', base)) push(c, c.how === 'written by script, hidden');
+      for (const c of rendered.get(p.url)?.concealedLinks ?? []) push({ url: c.url, text: c.text, how: `rendered: ${c.how}` }, true);
+
+      const bad = all.map((c) => ({ ...c, terms: [...new Set(illegal(c).map((t) => t.term))] })).filter((c) => c.terms.length);
+      if (bad.length) {
+        const key = bad.map((c) => `${c.url}|${c.text}`).sort().join('\n');
+        const g = illegalGroups.get(key) ?? { pages: [], links: bad };
+        g.pages.push(p.url);
+        illegalGroups.set(key, g);
+      }
+      const badUrls = new Set(bad.map((c) => c.url));
+      const foreign = hidden.filter((c) => !badUrls.has(c.url) && !innocentHost(hostOf(c.url)));
+      const hosts = [...new Set(foreign.map((c) => hostOf(c.url)))].sort();
+      if (foreign.length >= o.minHiddenLinks && hosts.length >= o.minHiddenHosts) {
+        const key = hosts.join(' ');
+        const g = hiddenGroups.get(key) ?? { pages: [], links: foreign, hosts };
+        g.pages.push(p.url);
+        hiddenGroups.set(key, g);
+      }
+
+      // Title and meta keywords/description.
+      const hijacked: string[] = [];
+      const titleTerms = enforcementIn(p.title) ? [] : termsIn(p.title);
+      if (titleTerms.length) hijacked.push(`标题「${p.title.slice(0, 80)}」`);
+      for (const k of ['keywords', 'description']) {
+        const v = p.meta?.[k];
+        if (v && !enforcementIn(v) && termsIn(v).length) hijacked.push(`meta ${k}「${v.slice(0, 80)}」`);
+      }
+      if (hijacked.length) {
+        data.titleHijacks++;
+        const found = [...new Set([...titleTerms, ...termsIn(`${p.meta?.keywords ?? ''} ${p.meta?.description ?? ''}`)].map((t) => t.term))];
+        findings.push({
+          rule: 'title-hijack',
+          url: p.url,
+          locator: 'head',
+          severity: 'critical',
+          message: `页面的${hijacked.join('、')}含有违法违规内容词语（${found.slice(0, 5).join('、')}），疑似网站被篡改（标题劫持）。请立即核查服务器文件和模板，清除后排查入侵途径。`,
+          refs: REFS,
+          evidence: { serious: true, snippet: hijacked.join('；'), terms: found },
+        });
+      }
+
+      // Cloaking scripts.
+      const cloak = cloaking(p.scriptText ?? '');
+      if (cloak) {
+        data.cloakingScripts++;
+        findings.push({
+          rule: 'cloaking-script',
+          url: p.url,
+          locator: 'script:referrer',
+          severity: 'critical',
+          message: '页面脚本按访问来源（搜索引擎）跳转到其他网址：从搜索结果进入的访客会被带走，这是网站被挂马的典型特征。请立即清除该脚本并排查入侵途径。',
+          refs: REFS,
+          evidence: { serious: true, snippet: cloak.slice(0, 240) },
+        });
+      }
+
+      // Dates after the day of the check.
+      if (o.futureDates) {
+        const limit = addDays(today, o.futureToleranceDays);
+        const items = p.lists.filter((l) => !l.inNav).flatMap((l) => l.items.filter((i) => i.date && i.date > limit).map((i) => `${i.date} ${i.text.slice(0, 60)}`));
+        if (p.publishedAt && p.publishedAt > limit) items.unshift(`${p.publishedAt}（本页发布日期）`);
+        if (items.length) {
+          data.futureDated++;
+          findings.push({
+            rule: 'future-date',
+            url: p.url,
+            locator: 'dates',
+            severity: 'medium',
+            message: `${items.length} 条信息的日期晚于检查日期（${today}）：${items.slice(0, 3).join('；')}${items.length > 3 ? ' 等' : ''}。请核实日期是否录入错误；提前填写发布日期使栏目显得已更新属于伪造发布日期。`,
+            refs: DATE_REFS,
+            evidence: { items: items.slice(0, 20), count: items.length },
+          });
+        }
+      }
+    }
+
+    for (const g of illegalGroups.values()) {
+      data.illegalLinks += g.links.length;
+      const hiddenOnes = g.links.filter((c) => c.how);
+      const shown = g.links.slice(0, 5).map((c) => `「${c.text.slice(0, 30) || '（无文字）'}」→ ${c.url}${c.how ? `（隐藏：${c.how}）` : ''}`);
+      findings.push({
+        rule: 'illegal-link',
+        url: g.pages[0],
+        locator: `links:${g.links.map((c) => c.url).sort().join(' ')}`,
+        severity: 'critical',
+        message:
+          `${g.pages.length > 1 ? `${g.pages.length} 个页面` : '页面'}有 ${g.links.length} 个指向违法违规内容的链接${hiddenOnes.length ? `（其中 ${hiddenOnes.length} 个对访客隐藏，疑似暗链）` : ''}：${shown.join('；')}${g.links.length > 5 ? ' 等' : ''}。` +
+          '请立即删除，核查模板与服务器文件，排查入侵途径。',
+        refs: REFS,
+        evidence: {
+          serious: true,
+          target: g.links[0].url,
+          anchorText: g.links[0].text,
+          links: g.links.slice(0, 50).map((c) => ({ url: c.url, text: c.text, hidden: c.how ?? null, terms: c.terms })),
+          terms: [...new Set(g.links.flatMap((c) => c.terms))],
+          pages: g.pages.slice(0, 50),
+          pageCount: g.pages.length,
+        },
+      });
+    }
+    for (const g of hiddenGroups.values()) {
+      data.hiddenLinkPages += g.pages.length;
+      findings.push({
+        rule: 'hidden-links',
+        url: g.pages[0],
+        locator: `hosts:${g.hosts.join(' ')}`,
+        severity: 'high',
+        message:
+          `${g.pages.length > 1 ? `${g.pages.length} 个页面` : '页面'}有 ${g.links.length} 个对访客隐藏的外部链接，指向 ${g.hosts.length} 个网站（${g.hosts.slice(0, 5).join('、')}${g.hosts.length > 5 ? ' 等' : ''}），疑似暗链。` +
+          '请核实这些链接的来源；不是本单位添加的，按网站被篡改处置。',
+        refs: REFS,
+        // Not a veto on its own: hidden links to unrelated hosts are suspicious, not proven illegal.
+        evidence: {
+          links: g.links.slice(0, 50).map((c) => ({ url: c.url, text: c.text, hidden: c.how ?? null })),
+          hosts: g.hosts,
+          pages: g.pages.slice(0, 50),
+          pageCount: g.pages.length,
+        },
+      });
+    }
+
+    const serious = findings.filter((f) => f.evidence?.serious === true);
+    const veto: VetoContribution = {
+      item: '严重问题',
+      hit: serious.length > 0,
+      evidence: serious.length
+        ? `${serious.length} 处篡改迹象（违法链接、标题劫持或挂马脚本）：${serious.slice(0, 2).map((f) => f.message.split('。')[0]).join('；')}`
+        : `${artifacts.pages.length} 个页面未发现违法链接、暗链、标题劫持或挂马脚本`,
+    };
+    const result: IntegrityData = { ...data, serious: serious.length, veto };
+    return { findings, data: result };
+  },
+});
+
+function safe(u: string): string {
+  try {
+    return decodeURI(u);
+  } catch {
+    return u;
+  }
+}
+
+function addDays(isoDay: string, n: number): string {
+  const d = new Date(`${isoDay}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export type { Options as IntegrityOptions };

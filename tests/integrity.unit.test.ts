@@ -1,0 +1,181 @@
+/**
+ * The integrity audit (暗链, illegal links, title hijack, cloaking scripts, future dates) on
+ * small hand-written pages: parseHtml → a minimal Artifacts → the audit's pure run. Each rule
+ * beside the near miss it must not report.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseHtml } from '../src/gather/parse.ts';
+import type { Artifacts, PageArtifact } from '../src/gather/artifacts.ts';
+import type { RenderedPage } from '../src/gather/browser/types.ts';
+import integrity, { type IntegrityData } from '../audits/integrity.ts';
+
+const ORIGIN = 'https://hyj.fj.gov.cn';
+const TODAY = '2026-11-20';
+
+function page(path: string, html: string): PageArtifact {
+  const url = new URL(path, ORIGIN).href;
+  const { baseUrl: _base, ...p } = parseHtml(html, url);
+  return { url, finalUrl: url, status: 200, redirects: [], contentType: 'text/html', charset: 'utf-8', charsetSource: 'header', headers: {}, timingMs: 1, bytes: html.length, depth: 2, fromSitemap: false, ...p };
+}
+
+function site(pages: PageArtifact[], rendered: RenderedPage[] = []): Artifacts {
+  const u = new URL(ORIGIN);
+  return {
+    site: { startUrl: `${ORIGIN}/`, origin: u.origin, host: u.host },
+    pages,
+    targets: [],
+    robots: { url: `${ORIGIN}/robots.txt`, found: false, honoured: true, disallowedUrls: [], sitemaps: [] },
+    sitemap: { urls: [], found: false },
+    crawl: { pages: pages.length, targets: 0, requests: 0, bytes: 0, durationMs: 0, limited: 0 },
+    ...(rendered.length ? { browser: { rendered } as unknown as Artifacts['browser'] } : {}),
+  };
+}
+
+const run = (pages: PageArtifact[], options: object = {}, rendered: RenderedPage[] = []) => {
+  const r = integrity.run({ artifacts: site(pages, rendered), options: integrity.meta.options.parse(options), today: TODAY, findings: [], data: {} });
+  return { findings: r.findings, data: r.data as IntegrityData, rules: r.findings.map((f) => f.rule).sort() };
+};
+
+const doc = (body: string, head = '<title>示例省海洋与渔业局</title>') => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
+const links = (hosts: string[], texts: string[] = []) => hosts.map((h, i) => `<a href="http://${h}/">${texts[i] ?? `链接${i}`}</a>`).join('');
+
+describe('parsing: what is hidden, and how', () => {
+  it('keeps display:none subtrees out of the crawl but lists their links as hidden', () => {
+    const p = page('/a.html', doc(`<div style="display:none"><a href="http://x.example/">百家乐</a></div><div hidden><a href="/in.html">站内</a></div><a href="/ok.html">正常</a>`));
+    expect(p.links.map((l) => l.url)).toEqual([`${ORIGIN}/ok.html`]);
+    expect(p.hiddenLinks?.map((l) => [l.url, l.concealed])).toEqual([
+      ['http://x.example/', 'display:none'],
+      [`${ORIGIN}/in.html`, 'hidden'],
+    ]);
+    expect(p.text).not.toContain('百家乐');
+  });
+
+  it('flags links moved off screen, shrunk, made invisible or hidden by a class in the page CSS, and leaves plain links alone', () => {
+    const p = page(
+      '/b.html',
+      doc(
+        `<div style="position:absolute; left:-9999px"><a href="http://a.example/">a</a></div>` +
+          `<div style="height:0;overflow:hidden"><a href="http://b.example/">b</a></div>` +
+          `<span style="font-size:0px"><a href="http://c.example/">c</a></span>` +
+          `<div class="yc"><a href="http://d.example/">d</a></div>` +
+          `<marquee height="1"><a href="http://e.example/">e</a></marquee>` +
+          `<ul class="menu"><li><a href="/m.html">菜单</a></li></ul>` +
+          `<div style="margin-left:-10px;font-size:14px"><a href="/n.html">普通</a></div>`,
+        '<title>t</title><style>.yc{position:absolute;top:-3000px} .menu li ul{display:none}</style>',
+      ),
+    );
+    const how = Object.fromEntries(p.links.map((l) => [l.url.replace(ORIGIN, ''), l.concealed ?? null]));
+    expect(how).toEqual({
+      'http://a.example/': 'off-screen',
+      'http://b.example/': 'zero-size',
+      'http://c.example/': 'font-size:0',
+      'http://d.example/': '.yc{off-screen}',
+      'http://e.example/': 'marquee',
+      '/m.html': null,
+      '/n.html': null,
+    });
+  });
+});
+
+describe('illegal links', () => {
+  it('reports links to gambling content, visible or hidden, as a serious problem (严重问题)', () => {
+    const { findings, data } = run([page('/x.html', doc(`<p>正文</p><div style="display:none">${links(['a.example', 'b.example'], ['澳门新葡京', '真人娱乐'])}</div>`))]);
+    expect(findings).toHaveLength(1);
+    const f = findings[0];
+    expect(f.rule).toBe('illegal-link');
+    expect(f.severity).toBe('critical');
+    expect(f.evidence?.serious).toBe(true);
+    expect(f.message).toContain('2 个对访客隐藏');
+    expect(f.refs?.some((r) => r.source === 'seed' && r.item === '27')).toBe(true);
+    expect(f.refs?.some((r) => r.source === 'inspection' && /严重问题/.test(r.item ?? ''))).toBe(true);
+    expect(data.veto).toMatchObject({ item: '严重问题', hit: true });
+  });
+
+  it('does not report crackdown news that names the same words, nor a site with none', () => {
+    const { findings, data } = run([
+      page('/y.html', doc(`<a href="/tzgg/1.html">关于开展打击“百家乐”等网络赌博违法犯罪专项行动的通知</a><p>警惕六合彩骗局</p>`)),
+      page('/z.html', doc(`<a href="https://www.fj.gov.cn/">示例省人民政府</a>`)),
+    ]);
+    expect(findings).toEqual([]);
+    expect(data.veto).toMatchObject({ item: '严重问题', hit: false });
+  });
+
+  it('finds an ASCII term in a foreign URL, and extra terms from the config', () => {
+    expect(run([page('/u.html', doc(`<a href="http://bet365-vip.example/">点击进入</a>`))]).rules).toEqual(['illegal-link']);
+    expect(run([page('/v.html', doc(`<a href="http://q.example/">海鲜代购返利</a>`))], { extraTerms: ['代购返利'] }).rules).toEqual(['illegal-link']);
+  });
+
+  it('the same injected links on many pages (a template) are one finding listing the pages', () => {
+    const spam = `<div style="display:none">${links(['a.example'], ['百家乐'])}</div>`;
+    const { findings } = run([page('/1.html', doc(spam)), page('/2.html', doc(spam)), page('/3.html', doc(spam))]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].evidence?.pageCount).toBe(3);
+  });
+});
+
+describe('hidden links to unrelated hosts (疑似暗链)', () => {
+  const five = ['a.example', 'b.example', 'c.example', 'd.example', 'e.example'];
+
+  it('five hidden links to five hosts: high, for a person to check, not a veto', () => {
+    const { findings, data } = run([page('/h.html', doc(`<div style="position:absolute;top:-999px">${links(five)}</div>`))]);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['hidden-links', 'high']]);
+    expect(findings[0].evidence?.serious).toBeUndefined();
+    expect(data.veto.hit).toBe(false);
+  });
+
+  it('four links, links to government sites, links to the site itself, allowed hosts and visible links are not reported', () => {
+    const gov = ['www.fj.gov.cn', 'www.gov.cn', 'hyj.fj.gov.cn', 'a.hyj.fj.gov.cn', 'www.mnr.gov.cn'];
+    expect(run([page('/1.html', doc(`<div style="display:none">${links(five.slice(0, 4))}</div>`))]).findings).toEqual([]);
+    expect(run([page('/2.html', doc(`<div style="display:none">${links(gov)}</div>`))]).findings).toEqual([]);
+    expect(run([page('/3.html', doc(`<div style="display:none">${links(five)}</div>`))], { allowHosts: ['example'] }).findings).toEqual([]);
+    expect(run([page('/4.html', doc(`<div>${links(five)}</div>`))]).findings).toEqual([]);
+  });
+
+  it('links written by a script into an off-screen box are found in the script text', () => {
+    const script = `<script>document.write('<div style="position:absolute;left:-9999px">${links(five).replace(/'/g, "\\'")}</div>');</script>`;
+    expect(run([page('/s.html', doc(`<p>正文</p>${script}`))]).rules).toEqual(['hidden-links']);
+  });
+
+  it('links the browser saw invisible count as hidden', () => {
+    const p = page('/r.html', doc('<p>正文</p><script src="/x.js"></script>'));
+    const rendered: RenderedPage = { url: p.url, finalUrl: p.url, title: 't', text: '正文', footerText: '', footerLinks: [], concealedLinks: five.map((h) => ({ url: `http://${h}/`, text: h, how: 'invisible' })) };
+    const { findings } = run([p], {}, [rendered]);
+    expect(findings.map((f) => f.rule)).toEqual(['hidden-links']);
+    expect(String((findings[0].evidence?.links as { hidden: string }[])[0].hidden)).toBe('rendered: invisible');
+  });
+});
+
+describe('title hijack and cloaking scripts', () => {
+  it('gambling words in meta keywords or the title are a serious problem; a crackdown headline is not', () => {
+    expect(run([page('/k.html', doc('<p>x</p>', '<title>工作会议</title><meta name="keywords" content="澳门新葡京,百家乐">'))]).rules).toEqual(['title-hijack']);
+    expect(run([page('/t.html', doc('<p>x</p>', '<title>皇冠体育官网_百家乐</title>'))]).rules).toEqual(['title-hijack']);
+    expect(run([page('/n.html', doc('<p>x</p>', '<title>我省破获一起“百家乐”网络赌博案</title>'))]).findings).toEqual([]);
+  });
+
+  it('a script that redirects visitors from search engines is a serious problem; a back button is not', () => {
+    const cloak = `<script>var r=document.referrer;if(r.indexOf("baidu")>-1||r.indexOf("sogou")>-1){window.location.href="http://a.example/";}</script>`;
+    const back = `<script>function goBack(){ if (document.referrer) { location.href = document.referrer; } else { history.back(); } }</script>`;
+    const stats = `<script>var _hmt=[];(function(){var hm=document.createElement("script");hm.src="https://hm.baidu.com/hm.js?1";})();</script>`;
+    const { findings, data } = run([page('/c.html', doc(`<p>x</p>${cloak}`))]);
+    expect(findings.map((f) => [f.rule, f.severity, f.evidence?.serious])).toEqual([['cloaking-script', 'critical', true]]);
+    expect(data.veto.hit).toBe(true);
+    expect(run([page('/b.html', doc(`<p>x</p>${back}${stats}`))]).findings).toEqual([]);
+    const regex = `<script>if (/baidu|sm\\.cn/i.test(document.referrer)) { location.replace("http://a.example/"); }</script>`;
+    expect(run([page('/d.html', doc(`<p>x</p>${regex}`))]).rules).toEqual(['cloaking-script']);
+  });
+});
+
+describe('dates after the day of the check', () => {
+  const list = (dates: string[]) => `<ul class="list">${dates.map((d, i) => `<li><a href="/n${i}.html">通知${i}</a><span>${d}</span></li>`).join('')}</ul>`;
+
+  it('reports list items and a publish date more than a day ahead, not tomorrow, not navigation', () => {
+    const { findings } = run([page('/f.html', doc(list(['2026-12-25', '2026-11-21', '2026-11-19'])))]);
+    expect(findings.map((f) => f.rule)).toEqual(['future-date']);
+    expect(findings[0].severity).toBe('medium');
+    expect(findings[0].evidence?.count).toBe(1);
+    expect(findings[0].message).toContain('2026-12-25');
+    expect(run([page('/g.html', doc(`<nav class="nav">${list(['2027-01-01', '2027-01-02'])}</nav>`))]).findings).toEqual([]);
+    expect(run([page('/h.html', doc('<p>x</p>', '<title>t</title><meta name="PubDate" content="2027-03-01 10:00">'))]).rules).toEqual(['future-date']);
+    expect(run([page('/i.html', doc(list(['2026-12-25'])))], { futureDates: false }).findings).toEqual([]);
+  });
+});
