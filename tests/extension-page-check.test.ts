@@ -157,6 +157,28 @@ describe('audits on the page (same rule code as the runner)', () => {
   });
 });
 
+describe('tampering on the page (integrity, same rule code as the runner)', () => {
+  it('finds the hidden gambling links, filed as 虚假伪造内容 with the rule named, and not the crackdown text beside them', async () => {
+    const items = await check(plantById(portal.manifest, 'illegal-hidden-links').path);
+    const ig = items.filter((i) => i.audit === 'integrity');
+    expect(ig.map((i) => i.rule)).toEqual(['illegal-link']);
+    expect(ig[0].category).toBe('虚假伪造内容');
+    expect(ig[0].severity).toBe('critical');
+    expect(ig[0].refs.some((r) => r.source === 'seed' && r.item === '27')).toBe(true);
+  });
+
+  it('finds the cloaking script, and the hidden links a script wrote into the live DOM', async () => {
+    const path = plantById(portal.manifest, 'cloaking-script').path;
+    const written = '<div style="position:absolute;left:-9999px;top:-9999px">' + ['a', 'b', 'c', 'd', 'e'].map((x) => `<a href="http://www.${x}-seo.example/">资讯${x}</a>`).join('') + '</div>';
+    // The live DOM: the script's output stands where the script ran (the served HTML keeps only the script).
+    const items = await check(path, { live: (html) => html.replace(/<\/script>(?![\s\S]*<\/script>)/, `</script>${written}`) });
+    const rules = items.filter((i) => i.audit === 'integrity').map((i) => i.rule).sort();
+    expect(rules).toEqual(['cloaking-script', 'hidden-links']);
+    const hidden = items.find((i) => i.rule === 'hidden-links')!;
+    expect(hidden.evidence.hosts).toEqual(expect.arrayContaining(['www.a-seo.example', 'www.e-seo.example']));
+  });
+});
+
 describe('axe results', () => {
   const raw = [
     { id: 'image-alt', impact: 'critical' as const, tags: ['cat.text-alternatives', 'wcag2a', 'wcag111'], help: 'Images must have alternative text', description: 'd', helpUrl: 'https://dequeuniversity.com/rules/axe/4.14/image-alt',

@@ -69,7 +69,7 @@ const zh = {
   fileIt: '提交找错',
   locate: '定位',
   notFoundOnPage: '未能在页面上定位该元素',
-  sources: { axe: '无障碍（axe-core）', identity: '网站标识与找错入口', privacy: '个人信息', links: '链接' } as Record<string, string>,
+  sources: { integrity: '篡改迹象（暗链、违法链接、挂马）', axe: '无障碍（axe-core）', identity: '网站标识与找错入口', privacy: '个人信息', links: '链接' } as Record<string, string>,
   linksChecked: (n: number, skipped: number) => `已检查 ${n} 个链接${skipped ? `，${skipped} 个无权限读取状态（在设置中添加该网站）` : ''}`,
   // options
   optionsTitle: '找错 — 设置',
@@ -153,7 +153,7 @@ const en: Strings = {
   fileIt: 'File ticket',
   locate: 'Show',
   notFoundOnPage: 'The element could not be found on the page',
-  sources: { axe: 'Accessibility (axe-core)', identity: 'Site identity and 找错 entry', privacy: 'Personal data', links: 'Links' },
+  sources: { integrity: 'Tampering (hidden and illegal links, cloaking)', axe: 'Accessibility (axe-core)', identity: 'Site identity and 找错 entry', privacy: 'Personal data', links: 'Links' },
   linksChecked: (n, skipped) => `${n} links checked${skipped ? `; ${skipped} could not be read (add the site in Settings)` : ''}`,
   optionsTitle: 'zhaocuo — Settings',
   serverUrl: 'Server URL',

@@ -3,14 +3,16 @@
  * is turned into the runner's artifacts by the runner's parser (src/gather/parse.ts): the
  * static HTML as the crawl would fetch it, and the live DOM as the browser gatherer's rendered
  * view. Then the runner's audits run on them unchanged — identity (site markers and the 我为政府网站找错
- * entry, with the homepage when this page is not it), privacy (personal data) and links (the
- * targets the background verified) — and axe-core's results are worded as the accessibility
+ * entry, with the homepage when this page is not it), privacy (personal data), links (the
+ * targets the background verified) and integrity (hidden and illegal links, cloaking scripts,
+ * on the live DOM, where script-written links show) — and axe-core's results are worded as the accessibility
  * audit words them. Every result carries the national category the runner files it under
  * (src/tickets/audit-categories.ts) and a hint for finding its element on the page.
  *
  * Pure: no DOM, no I/O (the content script gathers, the background verifies links).
  */
 import identityAudit from '../../audits/identity.ts';
+import integrityAudit from '../../audits/integrity.ts';
 import { SEVERITY_BY_IMPACT } from '../../audits/accessibility.ts';
 import linksAudit from '../../audits/links.ts';
 import privacyAudit from '../../audits/privacy.ts';
@@ -81,6 +83,7 @@ export function pageArtifact(url: string, html: string, depth: number | null): P
     bytes: html.length, depth, fromSitemap: false, title: p.title, lang: p.lang, text: p.text, footerText: p.footerText, scriptText: p.scriptText,
     headings: p.headings, labels: p.labels, links: p.links, images: p.images, forms: p.forms, lists: p.lists, anchors: p.anchors, meta: p.meta,
     ...(p.publishedAt ? { publishedAt: p.publishedAt } : {}),
+    ...(p.hiddenLinks ? { hiddenLinks: p.hiddenLinks } : {}),
   };
 }
 
@@ -118,7 +121,7 @@ function runAudit(audit: Audit<any>, artifacts: Artifacts, today: string): { dra
 
 function locateOf(audit: string, f: FindingDraft): Locate {
   const ev = (f.evidence ?? {}) as Record<string, unknown>;
-  if (audit === 'links' && typeof ev.target === 'string') return { kind: 'link', url: ev.target.split('#')[0] };
+  if ((audit === 'links' || audit === 'integrity') && typeof ev.target === 'string') return { kind: 'link', url: ev.target.split('#')[0] };
   if (audit === 'privacy' && typeof ev.kind === 'string') return { kind: 'pii', piiKind: ev.kind as PiiKind };
   if (audit === 'identity' && typeof ev.marker === 'string') return { kind: 'footer' };
   if (typeof ev.selector === 'string') return { kind: 'selector', selector: ev.selector };
@@ -145,7 +148,7 @@ function toItem(audit: Audit, f: FindingDraft): CheckItem {
 }
 
 /**
- * identity, privacy and links on the snapshot. `targets` are the background's answers for
+ * identity, privacy, links and integrity on the snapshot. `targets` are the background's answers for
  * linksToCheck(live page); `today` for reproducible tests.
  */
 export function auditItems(snap: PageSnapshot, targets: LinkTarget[], today = localToday()): CheckItem[] {
@@ -173,6 +176,10 @@ export function auditItems(snap: PageSnapshot, targets: LinkTarget[], today = lo
   for (const f of pv.drafts) items.push(toItem(pv.audit, f));
   const ln = runAudit(linksAudit, artifactsOf(snap.url, [live], targets), today);
   for (const f of ln.drafts) items.push(toItem(ln.audit, f));
+  // integrity: the live DOM holds what scripts wrote (hidden links with their inline styles), and
+  // the inline scripts themselves (cloaking).
+  const ig = runAudit(integrityAudit, artifactsOf(snap.url, [live], []), today);
+  for (const f of ig.drafts) items.push(toItem(ig.audit, f));
   return items;
 }
 

@@ -15,4 +15,5 @@ export const DEFAULT_AUDIT_CATEGORIES: Record<string, Category> = {
   wording: '错别字',
   privacy: '内容不准确',
   identity: '内容不准确',
+  integrity: '虚假伪造内容',
 };

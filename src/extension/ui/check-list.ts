@@ -16,8 +16,8 @@ export interface CheckListOptions {
   onClose: () => void;
 }
 
-const GROUPS = ['accessibility', 'identity', 'privacy', 'links'] as const;
-const GROUP_KEY: Record<string, string> = { accessibility: 'axe', identity: 'identity', privacy: 'privacy', links: 'links' };
+const GROUPS = ['integrity', 'accessibility', 'identity', 'privacy', 'links'] as const;
+const GROUP_KEY: Record<string, string> = { integrity: 'integrity', accessibility: 'axe', identity: 'identity', privacy: 'privacy', links: 'links' };
 
 export function renderCheckList(root: HTMLElement, o: CheckListOptions): void {
   const { doc, lang } = o;
