@@ -6,8 +6,11 @@
  * on, nowhere else), storage + unlimitedStorage (the outbox keeps screenshots until the server
  * has them), alarms (retries), contextMenus. No site access is declared: host access is
  * optional and asked for the portal origins the user configures (Options).
+ *
+ * Chrome builds carry a public `key` (src/extension/key.ts) so the id is the same everywhere.
  */
 import { defineConfig } from 'wxt';
+import { EXTENSION_PUBLIC_KEY } from './src/extension/key.ts';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
@@ -22,6 +25,8 @@ export default defineConfig({
     commands: {
       'flag-element': { suggested_key: { default: 'Alt+Shift+Z' }, description: '找错：标记页面内容 / Report an error on this page' },
     },
+    // Chrome: a fixed id for every install (the server allows its origin without configuration).
+    ...(browser === 'firefox' ? {} : { key: EXTENSION_PUBLIC_KEY }),
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'zhaocuo@zhaocuo.invalid', strict_min_version: '115.0', data_collection_permissions: { required: ['websiteContent', 'browsingActivity'] } } } } : {}),
   }),
   zip: {

@@ -26,6 +26,7 @@ import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { parseConfig } from '../src/config/load.ts';
 import { findFullBrowser } from '../src/gather/browser/find.ts';
+import { EXTENSION_ID } from '../src/server/extension-origin.ts';
 import { plantById, plantsOf } from '../src/sample-portal/manifest.ts';
 import { startSamplePortal, type SamplePortal } from '../src/sample-portal/server.ts';
 import { startServer, type RunningServer } from '../src/server/serve.ts';
@@ -175,7 +176,9 @@ beforeAll(async () => {
   token = createToken(db, { name: '张三', role: 'reporter' }).token;
   db.close();
   browser = await launch();
-  config = parseConfig({ server: { extensionOrigins: [`chrome-extension://${extId}`] } });
+  // No extensionOrigins: the extension's id is pinned by its key, and the server allows it by default.
+  expect(extId).toBe(EXTENSION_ID);
+  config = parseConfig({});
   await startTickets();
 }, 180_000);
 

@@ -4,6 +4,7 @@
  * screenshots (413), malformed JSON and unknown fields (400), foreign origins (CORS), a
  * script in a description (inert in the dashboard), forms without the CSRF token.
  */
+import { EXTENSION_ID, EXTENSION_ORIGIN } from '../src/server/extension-origin.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,6 +168,15 @@ describe('hostile input', () => {
     expect(js.body.error).toMatch(/pageUrl: expected an http\(s\) URL/);
     expect((await call('POST', '/api/tickets', { token: tok.reporter, raw: 'category=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
     expect((await json(await call('GET', '/api/nothing', { token: tok.admin }))).status).toBe(404);
+  });
+
+  it("CORS for zhaocuo's own Chrome extension (pinned id) without configuration, not for another extension", async () => {
+    const own = await call('OPTIONS', '/api/intake', { headers: { origin: EXTENSION_ORIGIN, 'access-control-request-method': 'POST' } });
+    expect(own.status).toBe(204);
+    expect(own.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    const other = await call('OPTIONS', '/api/intake', { headers: { origin: 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba', 'access-control-request-method': 'POST' } });
+    expect(other.status).toBe(403);
+    expect(EXTENSION_ID).toMatch(/^[a-p]{32}$/);
   });
 
   it('CORS only for the configured extension origin', async () => {

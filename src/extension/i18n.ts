@@ -89,7 +89,9 @@ const zh = {
   tokenBad: (msg: string) => `令牌核验失败：${msg}`,
   permissionsGranted: '已获得门户网站的访问权限。',
   permissionsDenied: '未获得门户网站的访问权限：链接检查只能判断能否连接。',
-  extensionOrigin: (o: string) => `请让管理员把 ${o} 加入服务器配置 server.extensionOrigins。`,
+  // Chrome builds have a pinned id the server allows by default; Firefox installs each have their own origin.
+  extensionOrigin: (o: string) =>
+    o.startsWith('chrome-extension://') ? `本扩展的来源为 ${o}，服务器默认允许，无需配置。` : `请让管理员把 ${o} 加入服务器配置 server.extensionOrigins。`,
   invalidUrl: (u: string) => `不是有效的 http(s) 地址：${u}`,
   editTitle: '修改并重新提交',
   notInOutbox: '找不到这条报告（可能已发送或已删除）。',
@@ -172,7 +174,8 @@ const en: Strings = {
   tokenBad: (msg) => `Token check failed: ${msg}`,
   permissionsGranted: 'Access to the portal sites granted.',
   permissionsDenied: 'No access to the portal sites: the link check can only tell whether a link connects.',
-  extensionOrigin: (o) => `Ask an admin to add ${o} to server.extensionOrigins in the server config.`,
+  extensionOrigin: (o) =>
+    o.startsWith('chrome-extension://') ? `This extension's origin is ${o}; the server allows it by default.` : `Ask an admin to add ${o} to server.extensionOrigins in the server config.`,
   invalidUrl: (u) => `Not a valid http(s) URL: ${u}`,
   editTitle: 'Edit and send again',
   notInOutbox: 'This report is gone (sent or deleted).',

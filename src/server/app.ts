@@ -4,6 +4,7 @@
  * errors as JSON (API) or a Chinese error page (dashboard).
  */
 import { Hono, type Context } from 'hono';
+import { EXTENSION_ORIGIN } from './extension-origin.ts';
 import type { DB } from '../store/db.ts';
 import type { TicketContext } from '../tickets/context.ts';
 import { registerApi } from './api.ts';
@@ -31,7 +32,8 @@ function apiError(c: Context, err: unknown, log?: (l: string) => void): Response
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  const allowed = new Set(deps.ctx.config.server.extensionOrigins);
+  // The configured origins, and always zhaocuo's own Chrome extension (its id is pinned by its key).
+  const allowed = new Set([EXTENSION_ORIGIN, ...deps.ctx.config.server.extensionOrigins]);
   const log = deps.log ?? ((l: string) => process.stderr.write(l + '\n'));
 
   app.use('*', async (c, next) => {
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.header('X-Frame-Options', 'DENY');
   });
 
-  // CORS: only the configured extension origins; any other foreign origin is refused.
+  // CORS: only zhaocuo's extension and the configured origins; any other foreign origin is refused.
   app.use('/api/*', async (c, next) => {
     const origin = c.req.header('origin');
     const own = new URL(c.req.url).origin;
