@@ -12,10 +12,13 @@
  *    show them in place of the department's name);
  *  - cloaking-script: an inline script that sends visitors arriving from a search engine
  *    elsewhere (document.referrer + a search engine + a redirect), the signature of 挂马 pages;
+ *  - spider-cloaking: the homepage and column pages fetched as Baiduspider and as a visitor
+ *    from a Baidu search (src/gather/spider-view.ts) show gambling titles or links, or redirect
+ *    to another site, where the page everyone else gets does not — a hacked server's double life;
  *  - future-date: items dated after the day of the check (a date typed wrong, or a date set
  *    ahead so a column looks updated), to be checked by a person.
  *
- * Illegal links, title hijacks and cloaking scripts are 严重问题 (single veto) and are marked
+ * Illegal links, title hijacks, cloaking scripts and spider cloaking are 严重问题 (single veto) and are marked
  * serious; hidden links without illegal words and future dates are for a person to check.
  * Sources: the crawl's parsed pages (links, hidden links, inline scripts, meta) and, when the
  * browser ran, the rendered DOM of sampled pages (links scripts made invisible).
@@ -38,6 +41,10 @@ const options = z.strictObject({
   /** Report items dated after the day of the check (more than `futureToleranceDays` ahead). */
   futureDates: z.boolean().default(true),
   futureToleranceDays: z.number().int().min(0).max(30).default(1),
+  /** Fetch the homepage and column pages as Baiduspider and as a Baidu search visitor (the gatherer reads this). */
+  spiderCheck: z.boolean().default(true),
+  /** Column (二级) pages fetched that way besides the homepage. */
+  spiderPages: z.number().int().min(0).max(50).default(5),
 });
 type Options = z.infer<typeof options>;
 
@@ -53,6 +60,9 @@ export interface IntegrityData {
   titleHijacks: number;
   cloakingScripts: number;
   futureDated: number;
+  /** Pages fetched as a search engine / search visitor (each both ways), and those served something else. */
+  spiderViews: number;
+  spiderCloaked: number;
   serious: number;
   veto: VetoContribution;
 }
@@ -143,7 +153,7 @@ export default defineAudit({
     };
 
     const findings: FindingDraft[] = [];
-    const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0 };
+    const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0, spiderViews: 0, spiderCloaked: 0 };
 
     // Illegal links and hidden links, per page; the same set on many pages (a template) is one finding.
     const illegalGroups = new Map<string, { pages: string[]; links: (Candidate & { terms: string[] })[] }>();
@@ -243,6 +253,37 @@ export default defineAudit({
       }
     }
 
+    // The double life of a hacked server: what crawlers and search visitors get that others do not.
+    const byUrl = new Map(artifacts.pages.map((p) => [p.url, p]));
+    for (const v of artifacts.spiderViews ?? []) {
+      data.spiderViews++;
+      const p = byUrl.get(v.url);
+      if (!p) continue;
+      const who = v.as === 'spider' ? '以百度爬虫（Baiduspider）身份访问时' : '从百度搜索结果进入的访客';
+      const diffs: string[] = [];
+      if (v.offsiteLocation && !innocentHost(hostOf(v.offsiteLocation))) diffs.push(`被跳转到 ${v.offsiteLocation}`);
+      if (v.title && v.title !== p.title && !enforcementIn(v.title) && termsIn(v.title).length) diffs.push(`标题是「${v.title.slice(0, 80)}」（直接访问时是「${p.title.slice(0, 40)}」）`);
+      for (const k of ['keywords', 'description']) {
+        const m = v.meta[k];
+        if (m && m !== p.meta?.[k] && !enforcementIn(m) && termsIn(m).length) diffs.push(`meta ${k} 是「${m.slice(0, 80)}」`);
+      }
+      const known = new Set([...p.links, ...(p.hiddenLinks ?? [])].map((l) => l.url));
+      const extra = v.links.filter((l) => !known.has(l.url)).map((l) => ({ url: l.url, text: l.text })).filter((c) => illegal(c).length);
+      if (extra.length) diffs.push(`多出 ${extra.length} 个违法内容链接（${extra.slice(0, 3).map((c) => `「${c.text.slice(0, 20)}」→ ${c.url}`).join('；')}）`);
+      if (cloaking(v.scriptText) && !cloaking(p.scriptText ?? '')) diffs.push('多出按搜索引擎来源跳转的脚本');
+      if (!diffs.length) continue;
+      data.spiderCloaked++;
+      findings.push({
+        rule: 'spider-cloaking',
+        url: p.url,
+        locator: v.as,
+        severity: 'critical',
+        message: `${who}，得到的页面与直接访问不同：${diffs.join('；')}。只对搜索引擎和搜索访客显示违法内容是服务器被篡改的典型特征，直接访问网站的人看不到。请检查服务器上的程序文件、模板和跳转规则（如 .htaccess、web.config、nginx 配置）。`,
+        refs: REFS,
+        evidence: { serious: true, as: v.as, requestHeaders: v.headers, ...(v.offsiteLocation ? { target: v.offsiteLocation } : {}), differences: diffs, ...(extra.length ? { links: extra.slice(0, 50) } : {}) },
+      });
+    }
+
     for (const g of illegalGroups.values()) {
       data.illegalLinks += g.links.length;
       const hiddenOnes = g.links.filter((c) => c.how);
@@ -293,8 +334,8 @@ export default defineAudit({
       item: '严重问题',
       hit: serious.length > 0,
       evidence: serious.length
-        ? `${serious.length} 处篡改迹象（违法链接、标题劫持或挂马脚本）：${serious.slice(0, 2).map((f) => f.message.split('。')[0]).join('；')}`
-        : `${artifacts.pages.length} 个页面未发现违法链接、暗链、标题劫持或挂马脚本`,
+        ? `${serious.length} 处篡改迹象（违法链接、标题劫持、挂马脚本或只对搜索引擎显示的内容）：${serious.slice(0, 2).map((f) => f.message.split('。')[0]).join('；')}`
+        : `${artifacts.pages.length} 个页面未发现违法链接、标题劫持或挂马脚本${data.spiderViews ? `；以搜索引擎身份访问 ${data.spiderViews} 次，内容一致` : ''}`,
     };
     const result: IntegrityData = { ...data, serious: serious.length, veto };
     return { findings, data: result };

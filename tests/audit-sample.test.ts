@@ -155,8 +155,14 @@ describe('tampering plants (integrity): each found with its rule, no near miss r
 
   it('finds the hidden gambling links, the cloaking script, the script-written hidden links and the hijacked keywords', () => {
     const expected = plants().filter((p) => !p.nearMiss);
-    expect(expected.map((p) => p.kind).sort()).toEqual(['cloaking-script', 'hidden-links', 'illegal-link', 'title-hijack']);
-    for (const p of expected) expect(found(p.kind, p.path), p.id).toHaveLength(1);
+    expect(expected.map((p) => p.kind).sort()).toEqual(['cloaking-script', 'hidden-links', 'illegal-link', 'spider-cloaking', 'spider-cloaking', 'title-hijack']);
+    for (const p of expected.filter((x) => x.kind !== 'spider-cloaking')) expect(found(p.kind, p.path), p.id).toHaveLength(1);
+    // The homepage's double life: crawlers get a gambling title and links, search visitors a redirect.
+    expect(found('spider-cloaking', '/').map((f) => f.evidence.as).sort()).toEqual(['search-visitor', 'spider']);
+    // …while the crawl (and anyone typing the address) saw the real homepage, once.
+    expect(res.artifacts.pages.find((p) => p.depth === 1)!.title).not.toMatch(/百家乐/);
+    expect(portal.requests.get('SPIDER GET /')).toBe(1);
+    expect(portal.requests.get('SEARCH GET /')).toBe(1);
     const illegal = found('illegal-link', plants().find((p) => p.id === 'illegal-hidden-links')!.path)[0];
     expect((illegal.evidence.links as unknown[]).length).toBe(6);
     // The three serious ones make 严重问题 hit; the hidden links alone would not.
@@ -166,7 +172,7 @@ describe('tampering plants (integrity): each found with its rule, no near miss r
 
   it('reports nothing else: not the crackdown news, the hidden sub-menu, the back button, nor any other page', () => {
     const integrity = res.result.findings.filter((f) => f.audit === 'integrity');
-    expect(integrity).toHaveLength(4);
+    expect(integrity).toHaveLength(6);
     const nearMissPage = plants().find((p) => p.id === 'crackdown-news')!.path;
     expect(integrity.filter((f) => f.url === abs(nearMissPage)).map((f) => f.rule)).toEqual(['illegal-link']);
     expect(res.artifacts.pages.find((p) => p.url === abs(nearMissPage))!.links.some((l) => l.url.includes('.example/'))).toBe(false); // hidden links are not crawled

@@ -144,7 +144,10 @@ describe('the verdict in report.json and index.html', () => {
   it('shows the verdict first, with every veto item, 未评估 where nothing judged it', () => {
     const v = res.report.audits.find((a) => a.id === 'verdict')!.data as VerdictData;
     expect(v.vetoes.map((x) => x.item)).toEqual(['站点无法访问', '首页不更新', '栏目不更新', '互动回应差', '服务不实用', '严重问题']);
-    expect(v.vetoes.find((x) => x.item === '严重问题')).toMatchObject({ hit: false, evaluated: true });
+    // 严重问题 is hit by the portal's tampering plants (integrity), not by wording, which has none.
+    const serious = v.vetoes.find((x) => x.item === '严重问题')!;
+    expect(serious).toMatchObject({ hit: true, evaluated: true });
+    expect(serious.sources).toEqual(['wording', 'integrity']);
     expect(v.vetoes.find((x) => x.item === '站点无法访问')).toMatchObject({ evaluated: false });
     expect(v.deductions.find((d) => d.item === '链接不可用')).toMatchObject({ unconfirmed: true, cap: 5 });
     expect(v.unconfirmedNote).toContain('链接不可用');

@@ -3,11 +3,16 @@
  * small hand-written pages: parseHtml → a minimal Artifacts → the audit's pure run. Each rule
  * beside the near miss it must not report.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseHtml } from '../src/gather/parse.ts';
 import type { Artifacts, PageArtifact } from '../src/gather/artifacts.ts';
 import type { RenderedPage } from '../src/gather/browser/types.ts';
 import integrity, { type IntegrityData } from '../audits/integrity.ts';
+import { crawlSchema } from '../src/config/schema.ts';
+import { NameResolver } from '../src/gather/dns.ts';
+import { Fetcher } from '../src/gather/http.ts';
+import { gatherSpiderViews, SPIDER_UA, type SpiderView } from '../src/gather/spider-view.ts';
+import { startServer, type TestServer } from './helpers/http-server.ts';
 
 const ORIGIN = 'https://hyj.fj.gov.cn';
 const TODAY = '2026-11-20';
@@ -18,7 +23,7 @@ function page(path: string, html: string): PageArtifact {
   return { url, finalUrl: url, status: 200, redirects: [], contentType: 'text/html', charset: 'utf-8', charsetSource: 'header', headers: {}, timingMs: 1, bytes: html.length, depth: 2, fromSitemap: false, ...p };
 }
 
-function site(pages: PageArtifact[], rendered: RenderedPage[] = []): Artifacts {
+function site(pages: PageArtifact[], rendered: RenderedPage[] = [], spiderViews?: SpiderView[]): Artifacts {
   const u = new URL(ORIGIN);
   return {
     site: { startUrl: `${ORIGIN}/`, origin: u.origin, host: u.host },
@@ -28,11 +33,12 @@ function site(pages: PageArtifact[], rendered: RenderedPage[] = []): Artifacts {
     sitemap: { urls: [], found: false },
     crawl: { pages: pages.length, targets: 0, requests: 0, bytes: 0, durationMs: 0, limited: 0 },
     ...(rendered.length ? { browser: { rendered } as unknown as Artifacts['browser'] } : {}),
+    ...(spiderViews ? { spiderViews } : {}),
   };
 }
 
-const run = (pages: PageArtifact[], options: object = {}, rendered: RenderedPage[] = []) => {
-  const r = integrity.run({ artifacts: site(pages, rendered), options: integrity.meta.options.parse(options), today: TODAY, findings: [], data: {} });
+const run = (pages: PageArtifact[], options: object = {}, rendered: RenderedPage[] = [], spiderViews?: SpiderView[]) => {
+  const r = integrity.run({ artifacts: site(pages, rendered, spiderViews), options: integrity.meta.options.parse(options), today: TODAY, findings: [], data: {} });
   return { findings: r.findings, data: r.data as IntegrityData, rules: r.findings.map((f) => f.rule).sort() };
 };
 
@@ -177,5 +183,62 @@ describe('dates after the day of the check', () => {
     expect(run([page('/g.html', doc(`<nav class="nav">${list(['2027-01-01', '2027-01-02'])}</nav>`))]).findings).toEqual([]);
     expect(run([page('/h.html', doc('<p>x</p>', '<title>t</title><meta name="PubDate" content="2027-03-01 10:00">'))]).rules).toEqual(['future-date']);
     expect(run([page('/i.html', doc(list(['2026-12-25'])))], { futureDates: false }).findings).toEqual([]);
+  });
+});
+
+describe('the site as search engines see it (spider views)', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+  const real = doc('<a href="/a.html">新闻</a>', '<title>示例省海洋与渔业局</title>');
+  const hacked = doc('<a href="/a.html">新闻</a><div style="display:none"><a href="http://x.example/">百家乐</a></div>', '<title>澳门新葡京_百家乐</title>');
+
+  it('fetches the homepage and column pages as Baiduspider and as a Baidu search visitor; an offsite redirect is not followed', async () => {
+    const elsewhere = await startServer({ '/': '<title>赌博网站</title>' });
+    servers.push(elsewhere);
+    const home = await startServer({
+      '/': (req, res) => {
+        if (/Baiduspider/.test(String(req.headers['user-agent']))) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hacked);
+        if (/baidu\.com/.test(String(req.headers.referer))) return void res.writeHead(302, { location: elsewhere.url + '/' }).end();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(real);
+      },
+      '/a.html': { status: 302, headers: { location: '/b.html' } },
+      '/b.html': doc('<p>栏目</p>'),
+    });
+    servers.push(home);
+    const homeUrl = home.url + '/';
+    const pages = [page(homeUrl, real), page(home.url + '/a.html', doc('<p>栏目</p>'))];
+    pages[0].depth = 1;
+    const fetcher = new Fetcher({ crawl: crawlSchema.parse({}), resolver: new NameResolver() });
+    try {
+      const views = await gatherSpiderViews({ artifacts: site(pages), fetcher, pages: 5 });
+      expect(views.map((v) => [v.url.replace(home.url, ''), v.as])).toEqual([['/', 'spider'], ['/', 'search-visitor'], ['/a.html', 'spider'], ['/a.html', 'search-visitor']]);
+      expect(views[0].title).toBe('澳门新葡京_百家乐');
+      expect(views[0].headers['user-agent']).toBe(SPIDER_UA);
+      expect(views[1].offsiteLocation).toBe(elsewhere.url + '/');
+      expect(elsewhere.requests.size).toBe(0); // the other site was never contacted
+      expect(views[2].finalUrl).toBe(home.url + '/b.html'); // a same-host redirect is followed
+
+      const { findings, data } = run(pages, {}, [], views);
+      expect(findings.map((f) => [f.rule, f.url.replace(home.url, ''), f.locator, f.evidence?.serious])).toEqual([
+        ['spider-cloaking', '/', 'spider', true],
+        ['spider-cloaking', '/', 'search-visitor', true],
+      ]);
+      expect(findings[0].message).toContain('澳门新葡京_百家乐');
+      expect(findings[1].message).toContain(elsewhere.url);
+      expect(data).toMatchObject({ spiderViews: 4, spiderCloaked: 2 });
+      expect(data.veto.hit).toBe(true);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('the same page for everyone, a crackdown headline, or a redirect to a government site is not cloaking', () => {
+    const p = page('/', real);
+    const view = (o: Partial<SpiderView>): SpiderView => ({ url: p.url, as: 'spider', headers: {}, status: 200, finalUrl: p.url, title: p.title, meta: {}, links: p.links, scriptText: '', ...o });
+    expect(run([p], {}, [], [view({}), view({ as: 'search-visitor' })]).findings).toEqual([]);
+    expect(run([p], {}, [], [view({ title: '警惕网络百家乐赌博陷阱' })]).findings).toEqual([]);
+    expect(run([p], {}, [], [view({ as: 'search-visitor', status: 302, offsiteLocation: 'https://www.fj.gov.cn/' })]).findings).toEqual([]);
   });
 });

@@ -164,6 +164,12 @@ export interface Artifacts {
    * `browser.lighthouse[]`: scores and failing audits. Absent when the browser did not run.
    */
   browser?: BrowserArtifacts;
+  /**
+   * The homepage and a few column pages fetched as Baiduspider and as a visitor coming from a
+   * Baidu search (src/gather/spider-view.ts), for the integrity audit. Absent when not gathered.
+   */
+  spiderViews?: SpiderView[];
 }
 
 export type { BrowserArtifacts, BrowserPage, RenderedPage } from './browser/types.ts';
+import type { SpiderView } from './spider-view.ts';

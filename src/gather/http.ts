@@ -127,6 +127,31 @@ export class Fetcher {
     }
   }
 
+  /**
+   * A GET as someone else (other request headers: a search engine's crawler, a visitor coming
+   * from a search result), not memoised. Redirects are followed on the same host only: where a
+   * page sends such a visitor to another site is the finding, and that site is not contacted.
+   */
+  async fetchAs(url: string, headers: Record<string, string>): Promise<FollowResult & { offsiteLocation?: string }> {
+    const redirects: string[] = [];
+    let current = url;
+    for (let i = 0; ; i++) {
+      const hop = await this.limit(() => this.once(current, 'GET', headers));
+      const base = { url, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, error: hop.error, errorCode: hop.errorCode, timingMs: hop.timingMs, bytes: hop.bytes, redirects };
+      if (!REDIRECT.has(hop.status) || !hop.location) return { ...base, finalUrl: current };
+      let next: string;
+      try {
+        next = new URL(hop.location, current).href;
+      } catch {
+        return { ...base, finalUrl: current, error: `invalid redirect Location: ${hop.location.slice(0, 200)}` };
+      }
+      if (new URL(next).host !== new URL(current).host) return { ...base, finalUrl: current, offsiteLocation: next };
+      if (i >= this.opts.crawl.maxRedirects || redirects.includes(next)) return { ...base, finalUrl: next, error: 'redirect loop or too many redirects' };
+      redirects.push(current);
+      current = next;
+    }
+  }
+
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
@@ -152,7 +177,7 @@ export class Fetcher {
     }
   }
 
-  private async once(url: string, method: Method): Promise<Hop> {
+  private async once(url: string, method: Method, extraHeaders?: Record<string, string>): Promise<Hop> {
     const c = this.opts.crawl;
     const started = performance.now();
     this.requests++;
@@ -165,6 +190,7 @@ export class Fetcher {
           accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
           'accept-encoding': 'gzip, deflate, br',
           'accept-language': 'zh-CN,zh;q=0.9',
+          ...extraHeaders,
         },
         signal: AbortSignal.timeout(c.timeoutMs),
       });

@@ -16,6 +16,7 @@ import { NameResolver } from '../gather/dns.ts';
 import { Fetcher } from '../gather/http.ts';
 import { collectGarbage } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
+import { gatherSpiderViews } from '../gather/spider-view.ts';
 import type { BrowserProgress } from '../gather/browser/gather.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
 import { loadAvailability } from '../probe/store.ts';
@@ -88,6 +89,11 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress });
     // IPv6 (issue 4): after the crawl, on its graph; off with --no-ipv6 / ipv6.enabled false.
     if (o.config.ipv6?.enabled !== false && o.config.audits.ipv6?.enabled !== false && audits.some((a) => a.meta.id === 'ipv6')) artifacts.ipv6 = await gatherIpv6({ artifacts, config: o.config, resolver });
+    // The site as search engines see it (hacked servers serve crawlers and search visitors another page).
+    const integrityOpts = o.config.audits.integrity?.options as { spiderPages?: number; spiderCheck?: boolean } | undefined;
+    if (audits.some((a) => a.meta.id === 'integrity') && o.config.audits.integrity?.enabled !== false && integrityOpts?.spiderCheck !== false) {
+      artifacts.spiderViews = await gatherSpiderViews({ artifacts, fetcher, pages: Number(integrityOpts?.spiderPages ?? 5) });
+    }
     // Availability (issue 4): the stored homepage probes of the last 7 days, for 站点无法访问.
     if (db && audits.some((a) => a.meta.id === 'availability')) artifacts.availability = loadAvailability(db, [new URL(startUrl).origin, artifacts.site.origin], new Date(), Number(o.config.audits.availability?.options?.days ?? 7));
     const outDir = o.outDir === null ? null : (o.outDir ?? join('reports', host.replace(/[:\[\]]/g, '_'), `run-${runId ?? Date.now()}`));

@@ -95,6 +95,12 @@ export interface Portal {
   dynamic(pathAndQuery: string, method?: string): Resource | undefined;
   /** the 404 page */
   notFound: Resource;
+  /**
+   * A hacked server's double life (integrity plants): the homepage search-engine crawlers are
+   * served, and where visitors arriving from a search engine are redirected. Ordinary
+   * visitors (and the crawl) see the real homepage.
+   */
+  cloaked: { spiderHome: Resource; searchRedirect: string };
 }
 
 export const ORIGIN_PLACEHOLDER = '__ORIGIN__';
@@ -1314,6 +1320,23 @@ window.addEventListener('load', function () { document.getElementById('popup-mas
 
   resources.set('/index.html', resources.get('/')!);
 
+  // --- the homepage as a hacked server shows it to search engines only --------------------------
+  // Crawlers (Baiduspider …) get a gambling title and hidden gambling links; visitors coming from a
+  // search engine are sent to the gambling site; everyone else sees the real page. The hosts are
+  // under .example and the redirect is never followed by the audit (a foreign host).
+  const cloakHost = 'http://www.xpj-vip.example/';
+  const home = resources.get('/')!;
+  const spiderHtml = home.body
+    .toString('utf8')
+    .replace(/<title>[^<]*<\/title>/, `<title>澳门新葡京_百家乐_真人娱乐-${SITE.name}</title>`)
+    .replace('</body>', `<div style="display:none"><a href="${cloakHost}">澳门新葡京</a><a href="http://www.bjl-vip.example/">百家乐</a></div></body>`);
+  const spiderBody = Buffer.from(spiderHtml);
+  const cloaked = { spiderHome: { ...home, headers: { ...home.headers, 'content-length': String(spiderBody.length) }, body: spiderBody }, searchRedirect: `${cloakHost}?from=baidu` };
+  plants.push(
+    { id: 'spider-cloaking', kind: 'spider-cloaking', area: 'integrity', path: '/', detail: '首页只对搜索引擎爬虫（Baiduspider）显示赌博网站标题和隐藏的赌博链接，直接访问的人看不到（服务器被篡改）' },
+    { id: 'search-redirect', kind: 'spider-cloaking', area: 'integrity', path: '/', detail: '从百度搜索结果进入首页的访客被 302 跳转到赌博网站' },
+  );
+
   // --- link graph and depths ------------------------------------------------------------------
   const redirectTo = new Map(redirects.map((r) => [r.from, r.to]));
   const finalOf = (p: string): string | null => {
@@ -1567,7 +1590,7 @@ window.addEventListener('load', function () { document.getElementById('popup-mas
 
   // the HTML strings are no longer needed (the closures above would otherwise keep them alive)
   pages.clear();
-  return { resources, manifest, dynamic, notFound };
+  return { resources, manifest, dynamic, notFound, cloaked };
 
   // =============================================================================================
   // helpers that need the generator's state (function declarations are hoisted)
@@ -2164,8 +2187,8 @@ ${signature(a.day)}`,
     const spamText = ['澳门新葡京', '皇冠体育', '百家乐', '金沙娱乐', '真人娱乐', '六合彩'];
     specs.push({
       id: 'integrity-hidden',
-      col: 'bmdt',
-      pos: 3,
+      col: 'gzdt',
+      pos: 9,
       title: '关于警惕“百家乐”等网络赌博陷阱的提示',
       render: (a) => ({
         html: `<p>近期，一些不法分子以“百家乐”“真人娱乐”等名义诱导群众参与网络赌博。请广大渔民群众提高警惕，远离网络赌博，发现线索及时举报。</p>
@@ -2187,8 +2210,8 @@ ${signature(a.day)}
     const seoText = ['体育资讯', '旅游攻略', '健康养生', '汽车报价', '财经新闻'];
     specs.push({
       id: 'integrity-script',
-      col: 'bmdt',
-      pos: 5,
+      col: 'gzdt',
+      pos: 11,
       title: '省渔业执法总队开展伏季休渔专项执法检查',
       render: (a) => ({
         html: `<p>为巩固伏季休渔成果，省渔业执法总队组织开展专项执法检查，重点检查渔港和近岸海域。</p>
@@ -2203,8 +2226,8 @@ document.write('<div style="position:absolute;left:-9999px;top:-9999px">' + '${s
     });
     specs.push({
       id: 'integrity-meta',
-      col: 'bmdt',
-      pos: 7,
+      col: 'gzdt',
+      pos: 13,
       title: '省海洋渔业执法总队召开年度工作会议',
       render: (a) => ({
         head: `<meta name="keywords" content="澳门新葡京,百家乐,真人娱乐,皇冠体育">\n`,

@@ -49,8 +49,11 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 const COMPRESSIBLE = /^(text\/|application\/(xml|javascript|json))/;
 
-function count(map: Map<string, number>, req: http.IncomingMessage): number {
-  const key = `${req.method} ${req.url}`;
+const SPIDER_UA = /Baiduspider|Sogou web spider|360Spider|YisouSpider|bingbot|Googlebot/i;
+const SEARCH_REFERER = /^https?:\/\/([a-z0-9-]+\.)*(baidu\.com|sogou\.com|so\.com|sm\.cn)\//i;
+
+function count(map: Map<string, number>, req: http.IncomingMessage, prefix = ''): number {
+  const key = `${prefix}${req.method} ${req.url}`;
   const n = (map.get(key) ?? 0) + 1;
   map.set(key, n);
   return n;
@@ -102,12 +105,24 @@ export function createPortalHandler(portal: Portal, requests: Map<string, number
   };
 
   return (req, res) => {
-    count(requests, req);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
+    // The hacked homepage's double life (integrity plants): counted apart, so "one request per
+    // URL" still holds for the crawl.
+    const home = (url === '/' || url === '/index.html') && (method === 'GET' || method === 'HEAD');
+    const asSpider = SPIDER_UA.test(String(req.headers['user-agent'] ?? ''));
+    const asSearch = !asSpider && SEARCH_REFERER.test(String(req.headers.referer ?? ''));
+    count(requests, req, asSpider ? 'SPIDER ' : asSearch ? 'SEARCH ' : '');
+    const spider = home && asSpider;
+    const fromSearch = home && asSearch;
     // drain any request body
     req.resume();
-    let r = lookup(url, method);
+    if (fromSearch) {
+      res.writeHead(302, { server: 'nginx', location: portal.cloaked.searchRedirect, 'content-length': '0' });
+      res.end();
+      return;
+    }
+    let r = spider ? portal.cloaked.spiderHome : lookup(url, method);
     if (!r) {
       if (method !== 'GET' && method !== 'HEAD' && portal.resources.has(url.split('?')[0])) {
         const body = Buffer.from('405 Method Not Allowed\n');
