@@ -113,6 +113,47 @@ function selectorOf(el: Element): string {
   return parts.join(' > ');
 }
 
+/**
+ * The address a script-only link goes to: `href="javascript:window.open('…')"`, or an onclick
+ * that opens or assigns a location (common on older portals), else null.
+ */
+export function scriptedHref(js: string | undefined): string | null {
+  if (!js) return null;
+  const m = /(?:window\.open|location\.(?:assign|replace)|(?:window\.|self\.|top\.|parent\.|document\.)?location(?:\.href)?\s*=)\s*\(?\s*["']([^"'\s]+)["']/i.exec(js);
+  return m ? m[1] : null;
+}
+
+const MAX_SCRIPT_PAGES = 500;
+
+/**
+ * Pages of a list that only a script links to. TRS WCM, the content system of many portals,
+ * writes a column's pagination with createPageHTML(count, current, "index", "html"): pages
+ * index.html, index_1.html … index_{count-1}.html. Without these a crawl sees only the first
+ * page of every column. Arguments may be literals or variables set in the same scripts.
+ */
+export function scriptPagination(script: string): string[] {
+  const out: string[] = [];
+  const num = (v: string): number | null => {
+    if (/^\d+$/.test(v)) return Number(v);
+    const m = new RegExp(`(?:var|let|const)?\\s*\\b${v.replace(/[^\w$]/g, '')}\\s*=\\s*(\\d+)`).exec(script);
+    return m ? Number(m[1]) : null;
+  };
+  const str = (v: string): string | null => {
+    const q = /^["']([\w.-]+)["']$/.exec(v);
+    if (q) return q[1];
+    const m = new RegExp(`\\b${v.replace(/[^\w$]/g, '')}\\s*=\\s*["']([\\w.-]+)["']`).exec(script);
+    return m ? m[1] : null;
+  };
+  for (const m of script.matchAll(/createPageHTML\s*\(\s*([\w$]+)\s*,\s*[\w$]+\s*,\s*([\w$"'.-]+)\s*,\s*([\w$"'.-]+)\s*\)/g)) {
+    const count = num(m[1]);
+    const name = str(m[2]);
+    const ext = str(m[3]);
+    if (!count || !name || !ext) continue;
+    for (let i = 1; i < Math.min(count, MAX_SCRIPT_PAGES); i++) out.push(`${name}_${i}.${ext}`);
+  }
+  return [...new Set(out)];
+}
+
 /** How an element is hidden by the page's own <style> rules for its class or id, or null. */
 function selectorConcealment(a: Record<string, string>, hiding: Map<string, string>): string | null {
   if (a.id && hiding.has(`#${a.id}`)) return `#${a.id}{${hiding.get(`#${a.id}`)}}`;
@@ -256,10 +297,12 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
       case 'frame':
         addLink(a.src, 'iframe', a.title ?? '', inFooter, inNav);
         return;
-      case 'a':
+      case 'a': {
         if (a.name) anchors.add(a.name);
-        addLink(a.href, 'a', textOf(el) || a.title || '', inFooter, inNav);
+        const plain = a.href && !/^\s*(javascript:|#\s*$)/i.test(a.href) ? a.href : undefined;
+        addLink(plain ?? scriptedHref(a.href) ?? scriptedHref(a.onclick) ?? a.href, 'a', textOf(el) || a.title || '', inFooter, inNav);
         break;
+      }
       case 'area':
         addLink(a.href, 'area', a.alt ?? '', inFooter, inNav);
         return;
@@ -318,6 +361,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
 
   walk(doc as unknown as ChildNode, false, false);
   if (hiddenLinks.length) out.hiddenLinks = hiddenLinks;
+  for (const href of scriptPagination(out.scriptText)) addLink(href, 'a', '（脚本分页）', false, false);
 
   out.text = tidy(textParts.join('')).slice(0, MAX_TEXT);
   out.footerText = tidy(footerParts.join(''));

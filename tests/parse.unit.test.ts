@@ -1,0 +1,69 @@
+/**
+ * Links only scripts make, as older portals write them: onclick / javascript: navigation and
+ * TRS WCM's createPageHTML pagination — parsed, and crawled on a real loopback site.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseHtml, scriptedHref, scriptPagination } from '../src/gather/parse.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { auditSite } from '../src/run/audit-site.ts';
+import links from '../audits/links.ts';
+import { startServer, type TestServer } from './helpers/http-server.ts';
+
+describe('script-only links', () => {
+  it('reads the address of window.open / location assignments in href="javascript:…" and onclick', () => {
+    expect(scriptedHref(`javascript:window.open('/a/b.html')`)).toBe('/a/b.html');
+    expect(scriptedHref(`location.href='../c.html';return false;`)).toBe('../c.html');
+    expect(scriptedHref(`window.location = "/d.html"`)).toBe('/d.html');
+    expect(scriptedHref(`top.location.replace("e.html")`)).toBe('e.html');
+    expect(scriptedHref('javascript:void(0)')).toBeNull();
+    expect(scriptedHref('history.back()')).toBeNull();
+  });
+
+  it('links them with their text; a plain href wins over an onclick; javascript:void(0) alone is no link', () => {
+    const p = parseHtml(
+      `<a href="javascript:void(0)" onclick="window.open('/x.html')">X</a><a href="#" onclick="location.href='y.html'">Y</a>` +
+        `<a href="z.html" onclick="stat('/ignored.html')">Z</a><a href="javascript:;">none</a><a href="#top">top</a>`,
+      'http://s.example.gov.cn/col/',
+    );
+    expect(p.links.map((l) => [l.url, l.text])).toEqual([
+      ['http://s.example.gov.cn/x.html', 'X'],
+      ['http://s.example.gov.cn/col/y.html', 'Y'],
+      ['http://s.example.gov.cn/col/z.html', 'Z'],
+      ['http://s.example.gov.cn/col/', 'top'],
+    ]);
+  });
+
+  it("TRS createPageHTML pagination, with literal or variable arguments; nothing for other scripts", () => {
+    expect(scriptPagination(`var countPage = 4//共多少页\nvar currentPage = 0;\ncreatePageHTML(countPage, currentPage, "index", "html");`)).toEqual(['index_1.html', 'index_2.html', 'index_3.html']);
+    expect(scriptPagination(`createPageHTML(3, 0, "index", "shtml");`)).toEqual(['index_1.shtml', 'index_2.shtml']);
+    expect(scriptPagination(`createPageHTML(1, 0, "index", "html");`)).toEqual([]);
+    expect(scriptPagination(`createPageHTML(n, 0, "index", "html");`)).toEqual([]); // unknown count
+    expect(scriptPagination(`var pages = 5; showPages(pages);`)).toEqual([]);
+  });
+});
+
+describe('crawling a TRS-style column whose pagination only a script writes', () => {
+  let srv: TestServer;
+  afterAll(() => srv?.close());
+  const list = (n: number, items: string[]) =>
+    `<html><head><title>工作动态</title></head><body><ul>${items.map((i) => `<li><a href="./${i}.html">${i}</a><span>2026-11-0${n + 1}</span></li>`).join('')}</ul>` +
+    `<script>var countPage = 3;\nvar currentPage = ${n};\ncreatePageHTML(countPage, currentPage, "index", "html");</script></body></html>`;
+
+  it('reaches the items of every page of the list, and finds the broken one on page 3', async () => {
+    srv = await startServer({
+      '/': `<html><head><title>首页</title></head><body><a href="/gzdt/index.html">工作动态</a></body></html>`,
+      '/gzdt/index.html': list(0, ['a1', 'a2']),
+      '/gzdt/index_1.html': list(1, ['b1']),
+      '/gzdt/index_2.html': list(2, ['c1', 'missing']),
+      '/gzdt/a1.html': '<title>a1</title>',
+      '/gzdt/a2.html': '<title>a2</title>',
+      '/gzdt/b1.html': '<title>b1</title>',
+      '/gzdt/c1.html': '<title>c1</title>',
+    });
+    const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false } });
+    const res = await auditSite({ startUrl: srv.url + '/', config, db: null, outDir: null, audits: [links] });
+    const crawled = res.artifacts.pages.map((p) => new URL(p.url).pathname).sort();
+    expect(crawled).toEqual(['/', '/gzdt/a1.html', '/gzdt/a2.html', '/gzdt/b1.html', '/gzdt/c1.html', '/gzdt/index.html', '/gzdt/index_1.html', '/gzdt/index_2.html'].sort());
+    expect(res.result.findings.find((f) => f.rule === 'broken-link')?.evidence.target).toBe(srv.url + '/gzdt/missing.html');
+  });
+});
