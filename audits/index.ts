@@ -10,9 +10,10 @@ import interaction from './interaction.ts';
 import privacy from './privacy.ts';
 import wording from './wording.ts';
 import integrity from './integrity.ts';
+import search from './search.ts';
 import accessibility from './accessibility.ts';
 import ageFriendly from './age-friendly.ts';
 import lighthouse from './lighthouse.ts';
 import verdict from './verdict.ts';
 
-export const ALL_AUDITS: Audit[] = [links, ipv6, availability, identity, columns, serviceGuides, interaction, privacy, wording, integrity, accessibility, ageFriendly, lighthouse, verdict];
+export const ALL_AUDITS: Audit[] = [links, ipv6, availability, identity, columns, serviceGuides, search, interaction, privacy, wording, integrity, accessibility, ageFriendly, lighthouse, verdict];

@@ -178,3 +178,12 @@ describe('tampering plants (integrity): each found with its rule, no near miss r
     expect(res.artifacts.pages.find((p) => p.url === abs(nearMissPage))!.links.some((l) => l.url.includes('.example/'))).toBe(false); // hidden links are not crawled
   });
 });
+
+describe('site search (near miss: it works)', () => {
+  it('finds the titles it was asked for, so nothing is reported', () => {
+    const d = res.report.audits.find((a) => a.id === 'search')!.data as { evaluated: boolean; queries: number; found: number };
+    expect(d).toMatchObject({ evaluated: true, queries: 2, found: 2 });
+    expect(res.result.findings.filter((f) => f.audit === 'search')).toEqual([]);
+    expect([...portal.requests.keys()].filter((k) => k.startsWith('GET /search?'))).toHaveLength(2);
+  });
+});

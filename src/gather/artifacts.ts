@@ -57,6 +57,8 @@ export interface FormInfo {
   action: string;
   method: string;
   inputs: string[];
+  /** Values of its hidden inputs (site or channel ids a search form sends along), at most 20. */
+  hidden?: Record<string, string>;
 }
 
 export interface PageArtifact {
@@ -169,7 +171,10 @@ export interface Artifacts {
    * Baidu search (src/gather/spider-view.ts), for the integrity audit. Absent when not gathered.
    */
   spiderViews?: SpiderView[];
+  /** The homepage's site search tried with titles the site published (src/gather/search-probe.ts). */
+  search?: SearchProbe;
 }
 
 export type { BrowserArtifacts, BrowserPage, RenderedPage } from './browser/types.ts';
 import type { SpiderView } from './spider-view.ts';
+import type { SearchProbe } from './search-probe.ts';

@@ -308,11 +308,15 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         return;
       case 'form': {
         const inputs: string[] = [];
+        const hidden: Record<string, string> = {};
         const collect = (e: Element) => {
           for (const c of e.children) {
             if (c.type !== 'tag') continue;
             const ce = c as Element;
-            if ((ce.name === 'input' || ce.name === 'textarea' || ce.name === 'select') && ce.attribs.name) inputs.push(ce.attribs.name);
+            if ((ce.name === 'input' || ce.name === 'textarea' || ce.name === 'select') && ce.attribs.name) {
+              inputs.push(ce.attribs.name);
+              if (ce.name === 'input' && ce.attribs.type?.toLowerCase() === 'hidden' && Object.keys(hidden).length < 20) hidden[ce.attribs.name] = clip(ce.attribs.value ?? '', 200);
+            }
             collect(ce);
           }
         };
@@ -321,7 +325,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         try {
           action = new URL(action || out.baseUrl, out.baseUrl).href;
         } catch { /* keep as written */ }
-        out.forms.push({ action, method: (a.method ?? 'get').toLowerCase(), inputs });
+        out.forms.push({ action, method: (a.method ?? 'get').toLowerCase(), inputs, ...(Object.keys(hidden).length ? { hidden } : {}) });
         break;
       }
       case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': {

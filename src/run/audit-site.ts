@@ -17,6 +17,7 @@ import { Fetcher } from '../gather/http.ts';
 import { collectGarbage } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
+import { probeSearch } from '../gather/search-probe.ts';
 import type { BrowserProgress } from '../gather/browser/gather.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
 import { loadAvailability } from '../probe/store.ts';
@@ -93,6 +94,10 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const integrityOpts = o.config.audits.integrity?.options as { spiderPages?: number; spiderCheck?: boolean } | undefined;
     if (audits.some((a) => a.meta.id === 'integrity') && o.config.audits.integrity?.enabled !== false && integrityOpts?.spiderCheck !== false) {
       artifacts.spiderViews = await gatherSpiderViews({ artifacts, fetcher, pages: Number(integrityOpts?.spiderPages ?? 5) });
+    }
+    // The site search, tried with titles the site published.
+    if (audits.some((a) => a.meta.id === 'search') && o.config.audits.search?.enabled !== false) {
+      artifacts.search = await probeSearch(artifacts, fetcher, Number((o.config.audits.search?.options as { queries?: number } | undefined)?.queries ?? 2));
     }
     // Availability (issue 4): the stored homepage probes of the last 7 days, for 站点无法访问.
     if (db && audits.some((a) => a.meta.id === 'availability')) artifacts.availability = loadAvailability(db, [new URL(startUrl).origin, artifacts.site.origin], new Date(), Number(o.config.audits.availability?.options?.days ?? 7));

@@ -12,7 +12,7 @@ import { linksSummary } from './links.ts';
 import { columnsSummary } from './columns.ts';
 import { identitySummary } from './identity.ts';
 import { accessibilitySummary, ageFriendlySummary, lighthouseSummary } from './browser.ts';
-import { integritySummary, privacySummary, wordingSummary } from './content.ts';
+import { integritySummary, privacySummary, searchSummary, wordingSummary } from './content.ts';
 import { availabilitySummary, interactionSummary, serviceGuidesSummary } from './services.ts';
 
 type Summary = (data: unknown, r: Report) => Raw;
@@ -30,6 +30,7 @@ const SECTIONS: [string, Summary | null][] = [
   ['wording', wordingSummary],
   ['integrity', integritySummary],
   ['service-guides', serviceGuidesSummary],
+  ['search', searchSummary],
   ['interaction', interactionSummary],
   ['availability', availabilitySummary],
 ];

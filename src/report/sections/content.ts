@@ -3,6 +3,7 @@ import { html, type Raw } from '../escape.ts';
 import type { PrivacyData } from '../../../audits/privacy.ts';
 import type { WordingData } from '../../../audits/wording.ts';
 import type { IntegrityData } from '../../../audits/integrity.ts';
+import type { SearchData } from '../../../audits/search.ts';
 import { PII_KIND_ZH, type PiiKind } from '../../pii/detect.ts';
 
 export function privacySummary(data: unknown): Raw {
@@ -41,4 +42,15 @@ ${card(d.cloakingScripts, '按搜索引擎来源跳转的脚本（挂马）')}
 ${d.spiderViews ? card(d.spiderCloaked, `只对搜索引擎显示的内容（比对 ${d.spiderViews} 次）`) : html``}
 ${card(d.futureDated, '日期晚于检查日的页面', false)}
 </div><p class="muted">违法链接、标题篡改、挂马脚本和只对搜索引擎显示的内容属于“严重问题”单项否决；隐藏外链和超前日期需人工核实。</p>`;
+}
+
+export function searchSummary(data: unknown): Raw {
+  const d = data as Partial<SearchData> | undefined;
+  if (!d) return html``;
+  if (!d.evaluated) return html`<p class="muted">未检查：${d.skipped ?? '—'}</p>`;
+  return html`<div class="cards">
+<div class="card"><b>${d.queries ?? 0}</b><span>用已发布信息的标题检索</span></div>
+<div class="card"><b class="${d.found === d.queries ? 'pass' : 'fail'}">${d.found ?? 0}</b><span>搜到</span></div>
+<div class="card"><b class="${d.failed ? 'fail' : 'pass'}">${d.failed ?? 0}</b><span>出错</span></div>
+</div><p class="muted">搜索表单：${d.form?.action ?? '—'}（参数 ${d.form?.param ?? '—'}）</p>`;
 }
