@@ -170,6 +170,12 @@ describe('tampering plants (integrity): each found with its rule, no near miss r
     expect(veto).toBeDefined();
   });
 
+  it('names the gambling sites in the HTML report without ever linking to them', () => {
+    const html = readFileSync(join(dir, 'report', 'index.html'), 'utf8');
+    expect(html).toContain('www.xpj-vip.example');
+    expect(html).not.toMatch(/href="[^"]*(xpj-vip|pj8888|bjl-vip)\.example/);
+  });
+
   it('reports nothing else: not the crackdown news, the hidden sub-menu, the back button, nor any other page', () => {
     const integrity = res.result.findings.filter((f) => f.audit === 'integrity');
     expect(integrity).toHaveLength(6);

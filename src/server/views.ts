@@ -109,7 +109,8 @@ function evidenceRows(t: Ticket, v: ViewCtx): Raw[] {
     if (val === undefined || val === null || k === 'refs' || k === 'findingId' || k === 'platform') continue;
     const name = label[k] ?? k;
     if (k === 'pages' && Array.isArray(val)) rows.push(html`<dt>引用页面</dt><dd>${val.slice(0, 10).map((p) => html`${link(String(p))}<br>`)}</dd>`);
-    else if (k === 'target' && typeof val === 'string') rows.push(html`<dt>${name}</dt><dd>${link(val)}</dd>`);
+    // A serious finding's target is illegal content (a gambling site…): shown, never made a link.
+    else if (k === 'target' && typeof val === 'string') rows.push(html`<dt>${name}</dt><dd>${e.serious === true ? html`<code>${val}</code>` : link(val)}</dd>`);
     else if (k === 'snippet') rows.push(html`<dt>${name}</dt><dd><pre>${String(val)}</pre></dd>`);
     else rows.push(html`<dt>${name}</dt><dd>${typeof val === 'object' ? JSON.stringify(val) : String(val)}</dd>`);
   }

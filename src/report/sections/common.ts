@@ -68,7 +68,8 @@ export function localFile(path: string): boolean {
 
 export function evidenceCell(e: Record<string, unknown>): Raw {
   const rows: Raw[] = [];
-  if (typeof e.target === 'string') rows.push(html`<div>目标：${link(e.target)}${e.status ? ` · HTTP ${e.status}` : ''}${e.error ? ` · ${e.error}` : ''}</div>`);
+  // A serious finding's target is illegal content (a gambling site…): shown, never made a link.
+  if (typeof e.target === 'string') rows.push(html`<div>目标：${e.serious === true ? html`<code>${e.target}</code>` : link(e.target)}${e.status ? ` · HTTP ${e.status}` : ''}${e.error ? ` · ${e.error}` : ''}</div>`);
   if (typeof e.anchorText === 'string' && e.anchorText) rows.push(html`<div>链接文字：${e.anchorText}</div>`);
   if (typeof e.snippet === 'string') rows.push(html`<div>片段：<code>${e.snippet}</code></div>`);
   if (typeof e.selector === 'string') rows.push(html`<div>位置：<code>${e.selector}</code></div>`);
