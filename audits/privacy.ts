@@ -1,7 +1,9 @@
 /**
  * privacy — 个人信息未脱敏 (task 35; standards §9). Every page's title and text is scanned for
- * unmasked resident ID numbers (area code, birth date and check digit valid), personal mobile
- * numbers and bank card numbers (Luhn). Unified social credit codes, digit runs in file names
+ * unmasked resident ID numbers (area code, birth date and check digit valid), old 15-digit ID
+ * numbers (area code and 19YY birth date valid, after an ID keyword or alone in a table cell /
+ * list item; rule unmasked-id-number-15), personal mobile numbers and bank card numbers (Luhn).
+ * Unified social credit codes, 15-digit registration numbers (注册号), digit runs in file names
  * and URLs, office fixed lines, already masked values and ID-like numbers with a wrong check
  * digit are not reported. One finding per page and kind, listing the masked values.
  *
@@ -14,10 +16,10 @@ import type { PageArtifact } from '../src/gather/artifacts.ts';
 import { findPii, maskPii, PII_KIND_ZH, type PiiHit, type PiiKind } from '../src/pii/detect.ts';
 import { guideline, regulation, seedTask } from './rules/refs.ts';
 
-const PII_KINDS = ['id-number', 'mobile', 'bank-card'] as const satisfies readonly PiiKind[];
+const PII_KINDS = ['id-number', 'id-number-15', 'mobile', 'bank-card'] as const satisfies readonly PiiKind[];
 
 const options = z.strictObject({
-  /** Kinds to look for. */
+  /** Kinds to look for ('id-number-15': old 15-digit ID numbers, apart from 18-digit 'id-number'). */
   kinds: z.array(z.enum(PII_KINDS)).default([...PII_KINDS]),
   /** Characters of (masked) context on each side of a value. */
   contextChars: z.number().int().min(0).max(100).default(20),
@@ -27,7 +29,7 @@ const options = z.strictObject({
   mobileSeverity: z.enum(SEVERITIES).default('medium'),
 });
 
-const RULE: Record<PiiKind, string> = { 'id-number': 'unmasked-id-number', mobile: 'unmasked-mobile', 'bank-card': 'unmasked-bank-card' };
+const RULE: Record<PiiKind, string> = { 'id-number': 'unmasked-id-number', 'id-number-15': 'unmasked-id-number-15', mobile: 'unmasked-mobile', 'bank-card': 'unmasked-bank-card' };
 
 const PIPL: RuleRef = { source: 'regulation', doc: '中华人民共和国个人信息保护法', item: '第二十八条 — 身份证件号码、金融账户属敏感个人信息' };
 const REFS: RuleRef[] = [
@@ -61,7 +63,7 @@ export default defineAudit({
   meta: {
     id: 'privacy',
     title: { zh: '个人信息保护', en: 'Personal data exposure' },
-    description: '检查页面中未脱敏的居民身份证号码（校验地区码、出生日期和校验位）、个人手机号码和银行卡号（Luhn 校验）。统一社会信用代码、文件名与网址中的数字串、办公固定电话、已脱敏的号码不报告。报告中一律只显示脱敏后的号码。',
+    description: '检查页面中未脱敏的居民身份证号码（校验地区码、出生日期和校验位）、15 位（一代）身份证号码（校验地区码和出生日期，且前有“身份证号”等字样或单独位于表格单元格、列表项中）、个人手机号码和银行卡号（Luhn 校验）。统一社会信用代码、工商注册号、文件名与网址中的数字串、办公固定电话、已脱敏的号码不报告。报告中一律只显示脱敏后的号码。',
     refs: REFS,
     severity: 'high',
     requires: ['pages'],
@@ -87,7 +89,7 @@ export default defineAudit({
     const isTemplate = (h: PiiHit) => (footerSeen.get(`${h.kind}:${h.value}`)?.size ?? 0) > 1;
 
     const findings: FindingDraft[] = [];
-    const distinct: Record<PiiKind, Set<string>> = { 'id-number': new Set(), mobile: new Set(), 'bank-card': new Set() };
+    const distinct: Record<PiiKind, Set<string>> = { 'id-number': new Set(), 'id-number-15': new Set(), mobile: new Set(), 'bank-card': new Set() };
     const severityOf = (k: PiiKind): Severity => (k === 'mobile' ? o.mobileSeverity : 'high');
     const add = (kind: PiiKind, url: string, masked: string[], snippets: string[], pages: PageArtifact[]) => {
       const values = [...new Set(masked)];
@@ -147,7 +149,7 @@ export default defineAudit({
     const data: PrivacyData = {
       pagesScanned: artifacts.pages.length,
       pagesWithPii: scanned.length,
-      values: { 'id-number': distinct['id-number'].size, mobile: distinct.mobile.size, 'bank-card': distinct['bank-card'].size },
+      values: { 'id-number': distinct['id-number'].size, 'id-number-15': distinct['id-number-15'].size, mobile: distinct.mobile.size, 'bank-card': distinct['bank-card'].size },
       findings: findings.length,
     };
     return { findings, data };

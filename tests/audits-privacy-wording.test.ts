@@ -209,6 +209,34 @@ describe('privacy rules on hand-written pages', () => {
     expect(f[0].evidence.pageCount).toBe(3);
   });
 
+  it('reports old 15-digit ID numbers under their own rule (task 35), masked, and not the 15-digit near misses', () => {
+    const ID15 = '330102850312123';
+    const ID15B = '110105960229001';
+    const REG15 = '330100000112345'; // a 工商注册号 with a valid check digit; digits 7–12 read as 1900-01-12
+    const body =
+      `<table><tr><th>姓名</th><th>性别</th><th>身份证号</th><th>联系电话</th><th>拟聘岗位</th></tr>` +
+      `<tr><td>张三</td><td>男</td><td>${ID}</td><td>0591-87654321</td><td>渔业技术岗</td></tr>` +
+      `<tr><td>李四</td><td>女</td><td>${ID15}</td><td>0591-87654322</td><td>水产养殖岗</td></tr>` +
+      `<tr><td>王五</td><td>男</td><td>${ID15B}</td><td>0591-87654323</td><td>执法岗</td></tr></table>` +
+      `<p>受理企业注册号：${REG15}</p><p>索引号：${ID15.slice(0, 14)}4</p><p>附件：<a href="/f/${ID15}.pdf">${ID15}.pdf</a></p><p>编号 330102851312123</p>`;
+    const r = runWith([page('/a.html', body)]);
+    const f = r.findings.filter((x) => x.audit === 'privacy');
+    expect(f.map((x) => x.rule).sort()).toEqual(['unmasked-id-number', 'unmasked-id-number-15']);
+    const old = f.find((x) => x.rule === 'unmasked-id-number-15')!;
+    expect(old.evidence.values).toEqual(['3301*******2123', '1101*******9001']); // not the 注册号, 索引号, file name or month-13 number
+    expect(old.evidence).toMatchObject({ kind: 'id-number-15', kindZh: '15 位（一代）身份证号码', count: 2 });
+    expect(old.message).toContain('15 位（一代）身份证号');
+    expect(old.message).toContain('3301*******2123');
+    expect(old.severity).toBe('high');
+    const id18 = f.find((x) => x.rule === 'unmasked-id-number')!;
+    expect(old.refs).toEqual(id18.refs); // task 35 / 个人信息保护, like the 18-digit rule
+    expect(old.refs).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'seed', item: '35' }), expect.objectContaining({ source: 'regulation', doc: '中华人民共和国个人信息保护法' })]));
+    expect(privacy.meta.title.zh).toBe('个人信息保护');
+    expect((r.data.privacy as { values: Record<string, number> }).values).toMatchObject({ 'id-number': 1, 'id-number-15': 2, mobile: 0, 'bank-card': 0 });
+    const out = JSON.stringify(r);
+    for (const v of [ID15, ID15B, ID15.slice(4, 11), ID15B.slice(4, 11)]) expect(out).not.toContain(v);
+  });
+
   it('can be limited to some kinds', () => {
     const r = runWith([page('/a.html', `<p>${ID} 13812345678</p>`)], { privacy: { options: { kinds: ['id-number'] } } });
     expect(r.findings.filter((f) => f.audit === 'privacy').map((f) => f.rule)).toEqual(['unmasked-id-number']);

@@ -3,7 +3,7 @@
  * invalid cases side by side. Check digits are computed here, independently of the module.
  */
 import { describe, expect, it } from 'vitest';
-import { findPii, isCreditCode, isValidIdNumber, luhnValid, maskDeep, maskPii, maskValue } from '../src/pii/detect.ts';
+import { findPii, isCreditCode, isRegistrationNumber15, isValidIdNumber, isValidIdNumber15, luhnValid, maskAs, maskDeep, maskPii, maskValue } from '../src/pii/detect.ts';
 
 // --- independent reference implementations -------------------------------------------------
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -42,6 +42,17 @@ const ID_X = (() => {
   }
   throw new Error('no X id');
 })();
+/** ISO 7064 MOD 11,10 check digit of a 14-digit 工商注册号 body (GS 15-2006). */
+function regWithCheck(first14: string): string {
+  let p = 10;
+  for (const ch of first14) {
+    const r = (p + Number(ch)) % 10;
+    p = ((r === 0 ? 10 : r) * 2) % 11;
+  }
+  for (let c = 0; c < 10; c++) if ((p + c) % 10 === 1) return first14 + c;
+  throw new Error('no check digit');
+}
+const fullWidth = (s: string) => [...s].map((c) => (/\d/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
 const CARD16 = cardWithCheck('622202123456789');
 const CARD19 = cardWithCheck('622848001234567890');
 const kinds = (text: string) => findPii(text).map((h) => h.kind);
@@ -191,5 +202,128 @@ describe('masking', () => {
     expect(h.value).toBe('13812345678');
     expect(text.slice(h.index, h.index + h.length)).toBe('+86 138 1234 5678');
     expect(maskPii(text)).toBe('电话 +86 138 **** 5678。');
+  });
+});
+
+describe('old 15-digit resident ID numbers (第一代居民身份证号码)', () => {
+  const ID15 = '330102850312123'; // 浙江杭州, 1985-03-12, sequence 123
+  const MASK15 = '3301*******2123';
+  // A real-shaped 工商注册号: area 330100, body 00000112 (digits 7–12 "000112" read as 1900-01-12, a valid date).
+  const REG15 = regWithCheck('33010000011234');
+  // An ID whose 15 digits also happen to pass the 注册号 check (about one ID in ten).
+  const ID15_REGLIKE = (() => {
+    for (let n = 0; n < 1000; n++) {
+      const v = `320104720815${String(n).padStart(3, '0')}`;
+      if (regWithCheck(v.slice(0, 14)) === v) return v;
+    }
+    throw new Error('none');
+  })();
+  const kinds15 = (text: string) => findPii(text).map((h) => `${h.kind}:${h.masked}`);
+
+  it('validates the area code and a 19YY birth date, leap years included', () => {
+    expect(isValidIdNumber15(ID15)).toBe(true);
+    expect(isValidIdNumber15('110105960229001')).toBe(true); // 1996-02-29
+    expect(isValidIdNumber15('650102991231999')).toBe(true);
+    expect(isValidIdNumber15('110105970229001')).toBe(false); // 1997-02-29
+    expect(isValidIdNumber15('110105000229001')).toBe(false); // 1900 was not a leap year
+    expect(isValidIdNumber15('330102851312123')).toBe(false); // month 13
+    expect(isValidIdNumber15('330102850012123')).toBe(false); // month 00
+    expect(isValidIdNumber15('330102850431123')).toBe(false); // 31 April
+    expect(isValidIdNumber15('330102850300123')).toBe(false); // day 00
+    expect(isValidIdNumber15('990102850312123')).toBe(false); // no province 99
+    expect(isValidIdNumber15('160102850312123')).toBe(false); // no province 16
+    expect(isValidIdNumber15('810102850312123')).toBe(false); // Hong Kong: 18-digit permits only
+    expect(isValidIdNumber15('33010285031212')).toBe(false);
+    expect(isValidIdNumber15('3301028503121234')).toBe(false);
+  });
+
+  it('recognises a 工商注册号 by its check digit', () => {
+    expect(isRegistrationNumber15(REG15)).toBe(true);
+    expect(isValidIdNumber15(REG15)).toBe(true); // ID-shaped: context must tell them apart
+    expect(isRegistrationNumber15(REG15.slice(0, 14) + ((Number(REG15[14]) + 1) % 10))).toBe(false);
+    expect(isRegistrationNumber15(ID15)).toBe(false);
+    expect(isRegistrationNumber15(ID15_REGLIKE)).toBe(true);
+    expect(isValidIdNumber15(ID15_REGLIKE)).toBe(true);
+  });
+
+  it.each([
+    [`身份证：${ID15}`],
+    [`身份证号：${ID15}`],
+    [`身份证号码 ${ID15}`],
+    [`公民身份号码：${ID15}`],
+    [`证件号：${ID15}`],
+    [`证件号码（15 位）：${ID15}`],
+    [`申请人身份证号（旧证）为${ID15}，已核验`], // keyword within 20 characters before
+    [`公民身份号码 ${ID15.slice(0, 6)} ${ID15.slice(6, 12)} ${ID15.slice(12)}`], // grouped 6-6-3
+    [`身份证号：${fullWidth(ID15)}`], // full-width digits
+    ['身份证号：110105960229001'], // born 29 February 1996
+    [`身份证号：${ID15_REGLIKE}`], // the keyword says ID, whatever its digits happen to pass
+    [`姓名\n身份证号\n联系地址\n张三\n${ID15}\n杭州市`], // keyword in the header cell
+  ])('finds %s', (text) => expect(kinds15(text).filter((k) => k.startsWith('id-number-15')).length).toBe(1));
+
+  it('finds a 15-digit ID standing alone in a table cell or list item, without a keyword', () => {
+    // parse.ts puts every block (td, li, p) on a line of its own; innerText separates cells with tabs.
+    const rows = ['张三\n男\n350102198503121234\n138****5678', '李四\n女\n' + ID15 + '\n杭州市'].join('\n');
+    expect(findPii(`拟聘人员名单\n${'姓名\n性别\n身份证号码\n联系电话\n'}${rows}`).map((h) => h.kind)).toContain('id-number-15');
+    expect(kinds15(`${'王五\t男\t'.repeat(4)}\n赵六\t男\t${ID15}\t科员`)).toEqual([`id-number-15:${MASK15}`]);
+    expect(kinds15(ID15)).toEqual([`id-number-15:${MASK15}`]); // a text node of its own (the extension's locate)
+    expect(kinds15(`\n  ${ID15}\u3000\n`)).toEqual([`id-number-15:${MASK15}`]);
+  });
+
+  it.each([
+    // 注册号 (工商注册号) labelled as such, or standing alone with a valid 注册号 check digit
+    [`注册号：${REG15}`],
+    [`工商注册号 ${REG15}`],
+    [`统一社会信用代码/注册号：${REG15}`],
+    [`注册号：${ID15}`],
+    [`企业名称\n注册号\n${ID15}`], // the cell after a 注册号 header
+    [`某某水产有限公司\n${REG15}\n2003-05-06`], // alone in a cell of a registry table, far from its header
+    [`某某公司\n${ID15_REGLIKE}\n2003-05-06`], // alone, but a valid 注册号: not an ID without a keyword
+    // order numbers, 索引号, file names
+    [`索引号：${ID15}`],
+    [`索引号\n${ID15}`],
+    [`订单号：${ID15}`],
+    [`流水号 ${ID15}`],
+    [`身份证号：350102198503121234，订单号：${ID15}`], // the nearer label says order number
+    [`附件：${ID15}.pdf`],
+    [`身份证号：${ID15}.xlsx`],
+    [`/uploads/${ID15}/`],
+    [`P020${ID15}.doc`],
+    [`http://hyj.example.gov.cn/art/${ID15}.html`],
+    // invalid date or area code, even with a keyword
+    ['身份证号：330102851312123'], // month 13
+    ['身份证号：110105970229001'], // 29 February 1997
+    ['身份证号：110105000229001'], // 29 February 1900
+    ['身份证号：990102850312123'],
+    // part of a longer run, or glued to letters
+    [`身份证号：${ID15}4`],
+    [`身份证号：1${ID15}`],
+    [`身份证号：${ID15}${ID15}`],
+    [`身份证号：A${ID15}`],
+    [`身份证号：${ID15}X`],
+    // no context: not after an ID keyword, not alone in its block
+    [`张三 ${ID15} 男`],
+    [`序列 ${ID15}`],
+    [`申请人身份证明材料 ${ID15} 份`], // 身份证明 is not 身份证
+    [`身份证号码原件请在受理窗口当场出示核验；如有疑问，请拨打 ${ID15}`], // keyword more than 20 characters before
+    [`${ID15}、${ID15.slice(0, 12)}124`], // a list in one block, no keyword
+    [`身份证号：${MASK15}`], // already masked
+  ])('ignores %s', (text) => expect(findPii(text)).toEqual([]));
+
+  it('masks like 18-digit IDs: first 4 and last 4 kept, in place', () => {
+    const [h] = findPii(`身份证号：${ID15}`);
+    expect(h).toMatchObject({ kind: 'id-number-15', value: ID15, masked: MASK15, index: 5, length: 15 });
+    expect(maskAs('id-number-15', ID15)).toBe(MASK15);
+    expect(maskAs('id-number-15', ID15)).toBe(maskValue(ID15)); // the same 4+4 as maskAs('id-number', …)
+    const text = `张三 身份证号 ${ID15.slice(0, 6)} ${ID15.slice(6, 12)} ${ID15.slice(12)}；李四 身份证号：${fullWidth(ID15)}；注册号：${REG15}`;
+    const m = maskPii(text);
+    expect(m).toHaveLength(text.length);
+    expect(m).toContain('身份证号 3301** *****2 123');
+    expect(m).toContain(`身份证号：${fullWidth('3301')}*******${fullWidth('2123')}`);
+    expect(m).not.toContain(ID15.slice(4, 11));
+    expect(m).toContain(`注册号：${REG15}`);
+    expect(maskPii(m)).toBe(m);
+    expect(findPii(m)).toEqual([]);
+    expect(JSON.stringify(maskDeep({ a: [`证件号 ${ID15}`] }))).not.toContain(ID15);
   });
 });
