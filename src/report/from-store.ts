@@ -1,8 +1,10 @@
 /**
  * report.json rebuilt from the store: a stored run's pages, links, findings and audit data
  * make the same Report the run wrote (the site report and `zhaocuo report` render the same
- * data). What the store does not keep is left out: why an audit was skipped, the sitemap flag
- * of a page, the redirect hops of a link, the referrers of a link that worked.
+ * data), down to why an audit was skipped or failed and the redirect hops of each link. What
+ * the store does not keep is left out: the sitemap flag of a page, the referrers of a link that
+ * worked. Runs stored before the skip reasons and hops were kept (schema 3 and older) still
+ * render: a skipped or failed audit says its reason is unknown, a link shows no hops.
  */
 import { ALL_AUDITS } from '../../audits/index.ts';
 import { SEVERITIES, type Severity } from '../audit/types.ts';
@@ -36,6 +38,20 @@ export function completeRunOrThrow(db: DB, runId: number): RunRow {
   return run;
 }
 
+/** The reason a rebuilt report gives for a skipped or failed audit whose reason was not stored. */
+export const UNKNOWN_REASON = 'reason unknown (this run was stored by a zhaocuo that did not keep it)';
+
+/** A stored JSON list of strings (redirect hops); anything else (NULL, malformed) is unknown. */
+function stringList(json: unknown): string[] | undefined {
+  if (typeof json !== 'string') return undefined;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function reportFromStore(db: DB, runId: number): Report {
   const run = completeRunOrThrow(db, runId);
   const site = db.prepare('SELECT name FROM sites WHERE id = ?').get(run.siteId) as { name: string | null };
@@ -52,30 +68,37 @@ export function reportFromStore(db: DB, runId: number): Report {
   }));
 
   const edges = db.prepare('SELECT DISTINCT from_url FROM edges WHERE run_id = ? AND to_url = ? LIMIT 20');
-  const links = (db.prepare('SELECT url, state, status, error, final_url, internal, kinds, referrers FROM links WHERE run_id = ?').all(runId) as Record<string, unknown>[]).map((l) => ({
-    url: String(l.url),
-    from: l.state === 'ok' ? [] : (edges.all(runId, l.url) as { from_url: string }[]).map((e) => e.from_url),
-    fromCount: Number(l.referrers ?? 0),
-    status: l.status === null ? null : Number(l.status),
-    state: l.state as 'ok' | 'broken' | 'blocked' | 'skipped',
-    ...(l.error ? { error: String(l.error) } : {}),
-    internal: Boolean(l.internal),
-    kinds: l.kinds ? String(l.kinds).split(',').filter(Boolean) : [],
-    ...(l.final_url ? { finalUrl: String(l.final_url) } : {}),
-  }));
+  const links = (db.prepare('SELECT url, state, status, error, final_url, internal, kinds, referrers, redirects_json FROM links WHERE run_id = ?').all(runId) as Record<string, unknown>[]).map((l) => {
+    const redirects = stringList(l.redirects_json);
+    return {
+      url: String(l.url),
+      from: l.state === 'ok' ? [] : (edges.all(runId, l.url) as { from_url: string }[]).map((e) => e.from_url),
+      fromCount: Number(l.referrers ?? 0),
+      status: l.status === null ? null : Number(l.status),
+      state: l.state as 'ok' | 'broken' | 'blocked' | 'skipped',
+      ...(l.error ? { error: String(l.error) } : {}),
+      internal: Boolean(l.internal),
+      kinds: l.kinds ? String(l.kinds).split(',').filter(Boolean) : [],
+      ...(redirects?.length ? { redirects } : {}),
+      ...(l.final_url ? { finalUrl: String(l.final_url) } : {}),
+    };
+  });
 
   const findings = runFindings(db, runId);
   const perAudit = new Map<string, number>();
   for (const f of findings) perAudit.set(f.audit, (perAudit.get(f.audit) ?? 0) + 1);
   const meta = new Map(ALL_AUDITS.map((a) => [a.meta.id, a.meta]));
-  const rows = db.prepare('SELECT audit, status, data_json FROM audit_data WHERE run_id = ? ORDER BY rowid').all(runId) as { audit: string; status: 'ran' | 'skipped' | 'failed'; data_json: string | null }[];
+  const rows = db.prepare('SELECT audit, status, reason, data_json FROM audit_data WHERE run_id = ? ORDER BY rowid').all(runId) as { audit: string; status: 'ran' | 'skipped' | 'failed'; reason: string | null; data_json: string | null }[];
   const audits = rows.map((a) => {
     const m = meta.get(a.audit);
     const data = a.data_json ? maskDeep(JSON.parse(a.data_json) as unknown) : undefined;
+    // NULL: the audit ran, or the run was stored before reasons were kept (then: unknown).
+    const reason = a.reason ?? (a.status === 'ran' ? null : UNKNOWN_REASON);
     return {
       id: a.audit,
       title: m?.title ?? { zh: a.audit, en: a.audit },
       status: a.status,
+      ...(reason ? { reason } : {}),
       findings: perAudit.get(a.audit) ?? 0,
       refs: m?.refs ?? [],
       ...(data !== undefined ? { data } : {}),

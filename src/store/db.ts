@@ -28,12 +28,13 @@ export function openDb(path: string): DB {
   return db;
 }
 
-export function migrate(db: DB): void {
+/** Brings the schema up to `to` (default: the newest); a lower `to` makes an older database, for tests. */
+export function migrate(db: DB, to = MIGRATIONS.length): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new UsageError(`the database was written by a newer zhaocuo (schema ${version}, this one knows ${MIGRATIONS.length}); upgrade zhaocuo`);
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
+  for (let v = version; v < Math.min(to, MIGRATIONS.length); v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);

@@ -194,4 +194,14 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX outbox_pending ON outbox(status, next_attempt_at);
   `,
+  // 4: what a report rebuilt from the store needs and the first schema left out. Why an audit
+  // was skipped or failed (its status is audit_data.status: ran / skipped / failed); NULL for
+  // an audit that ran, and for the runs stored before this step (reason unknown). The redirect
+  // hops of each link target, as a JSON array of URLs before final_url, NULL when there were
+  // none (or, for older runs, not recorded). A page's hops are those of its own link target
+  // (same run_id and url, the same request), so pages do not repeat them.
+  `
+  ALTER TABLE audit_data ADD COLUMN reason TEXT;
+  ALTER TABLE links ADD COLUMN redirects_json TEXT;
+  `,
 ];

@@ -34,15 +34,18 @@ export function failRun(db: DB, runId: number, error: string): void {
   db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, new Date().toISOString(), runId);
 }
 
-/** Stores a finished run's pages, links, edges, findings and audit data in one transaction. */
+/**
+ * Stores a finished run's pages, links (with their redirect hops), edges, findings and audit
+ * outcomes (status, why one was skipped or failed, its data) in one transaction.
+ */
 export function completeRun(db: DB, runId: number, artifacts: Artifacts, result: AuditRun, summary: object, reportDir: string | null): void {
   const refCount = new Map<string, number>();
   for (const p of artifacts.pages) for (const l of new Set(p.links.map((x) => x.url))) refCount.set(l, (refCount.get(l) ?? 0) + 1);
   const insPage = db.prepare('INSERT OR REPLACE INTO pages (run_id, url, final_url, status, depth, title, charset, timing_ms, bytes, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)');
-  const insLink = db.prepare('INSERT OR REPLACE INTO links (run_id, url, state, status, error, final_url, internal, is_page, kinds, referrers) VALUES (?,?,?,?,?,?,?,?,?,?)');
+  const insLink = db.prepare('INSERT OR REPLACE INTO links (run_id, url, state, status, error, final_url, internal, is_page, kinds, referrers, redirects_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)');
   const insEdge = db.prepare('INSERT INTO edges (run_id, from_url, to_url, kind, text) VALUES (?,?,?,?,?)');
   const insFinding = db.prepare('INSERT INTO findings (run_id, id, audit, rule, severity, url, message, fingerprint, division, refs_json, evidence_json, deduction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
-  const insData = db.prepare('INSERT OR REPLACE INTO audit_data (run_id, audit, status, data_json) VALUES (?,?,?,?)');
+  const insData = db.prepare('INSERT OR REPLACE INTO audit_data (run_id, audit, status, reason, data_json) VALUES (?,?,?,?,?)');
   // Edges are kept only towards targets that did not work: every night's full link graph
   // (300,000 rows for a 10,000-page portal) would grow the database without telling anyone more.
   const notOk = new Set(artifacts.targets.filter((t) => t.state !== 'ok' || t.missingFragments?.length).map((t) => t.url));
@@ -52,12 +55,13 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
       for (const l of p.links) if (notOk.has(l.url)) insEdge.run(runId, p.url, l.url, l.kind, l.text ? maskPii(l.text) : null);
     }
     for (const t of artifacts.targets) {
-      insLink.run(runId, t.url, t.state, t.status ?? null, t.error ?? t.skipReason ?? null, t.finalUrl ?? null, t.internal ? 1 : 0, t.isPage ? 1 : 0, t.kinds.join(','), refCount.get(t.url) ?? 0);
+      // A page's redirect hops are its target's (the same request): stored once, here.
+      insLink.run(runId, t.url, t.state, t.status ?? null, t.error ?? t.skipReason ?? null, t.finalUrl ?? null, t.internal ? 1 : 0, t.isPage ? 1 : 0, t.kinds.join(','), refCount.get(t.url) ?? 0, t.redirects.length ? JSON.stringify(t.redirects) : null);
     }
     for (const f of result.findings) {
       insFinding.run(runId, f.id, f.audit, f.rule, f.severity, f.url, f.message, f.fingerprint, f.division, JSON.stringify(f.refs), JSON.stringify(f.evidence), f.deduction ?? null);
     }
-    for (const a of result.audits) insData.run(runId, a.id, a.status, a.data === undefined ? null : JSON.stringify(a.data));
+    for (const a of result.audits) insData.run(runId, a.id, a.status, a.reason ?? null, a.data === undefined ? null : JSON.stringify(a.data));
     db.prepare("UPDATE runs SET status = 'complete', finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
   })();
 }
