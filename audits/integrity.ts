@@ -15,10 +15,12 @@
  *  - spider-cloaking: the homepage and column pages fetched as Baiduspider and as a visitor
  *    from a Baidu search (src/gather/spider-view.ts) show gambling titles or links, or redirect
  *    to another site, where the page everyone else gets does not — a hacked server's double life;
+ *  - defacement: a defacer's signature on a page ("Hacked by …"), serious; homepage-changed: a
+ *    homepage title with nothing in common with the last stored run's, for a person to check;
  *  - future-date: items dated after the day of the check (a date typed wrong, or a date set
  *    ahead so a column looks updated), to be checked by a person.
  *
- * Illegal links, title hijacks, cloaking scripts and spider cloaking are 严重问题 (single veto) and are marked
+ * Illegal links, title hijacks, cloaking scripts, spider cloaking and defacement are 严重问题 (single veto) and are marked
  * serious; hidden links without illegal words and future dates are for a person to check.
  * Sources: the crawl's parsed pages (links, hidden links, inline scripts, meta) and, when the
  * browser ran, the rendered DOM of sampled pages (links scripts made invisible).
@@ -63,6 +65,8 @@ export interface IntegrityData {
   /** Pages fetched as a search engine / search visitor (each both ways), and those served something else. */
   spiderViews: number;
   spiderCloaked: number;
+  /** Pages with a defacer's signature ("hacked by …"). */
+  defaced: number;
   serious: number;
   veto: VetoContribution;
 }
@@ -153,7 +157,7 @@ export default defineAudit({
     };
 
     const findings: FindingDraft[] = [];
-    const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0, spiderViews: 0, spiderCloaked: 0 };
+    const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0, spiderViews: 0, spiderCloaked: 0, defaced: 0 };
 
     // Illegal links and hidden links, per page; the same set on many pages (a template) is one finding.
     const illegalGroups = new Map<string, { pages: string[]; links: (Candidate & { terms: string[] })[] }>();
@@ -253,6 +257,35 @@ export default defineAudit({
       }
     }
 
+    // Defacement: the signatures defacers leave, and a homepage whose title no longer resembles the last run's.
+    for (const p of pages) {
+      const m = DEFACED.exec(`${p.title}\n${p.text.slice(0, 20_000)}`);
+      if (!m) continue;
+      data.defaced++;
+      findings.push({
+        rule: 'defacement',
+        url: p.url,
+        locator: 'text',
+        severity: 'critical',
+        message: `页面上有入侵者留下的篡改标记「${m[0].slice(0, 60)}」：网站被篡改。请立即恢复页面、保留日志并排查入侵途径，按网络安全事件报告。`,
+        refs: REFS,
+        evidence: { serious: true, snippet: m[0].slice(0, 120) },
+      });
+    }
+    const prev = artifacts.previousHomepage;
+    const home = pages.find((p) => p.depth === 1);
+    if (prev && home && prev.title && home.title && !similarTitles(prev.title, home.title)) {
+      findings.push({
+        rule: 'homepage-changed',
+        url: home.url,
+        locator: 'title',
+        severity: 'medium',
+        message: `首页标题与上次检查（${prev.today}）完全不同：「${prev.title.slice(0, 60)}」→「${home.title.slice(0, 60)}」。如不是网站改版或更名，请核查首页是否被篡改。`,
+        refs: REFS,
+        evidence: { previous: prev.title, previousRun: prev.runId, current: home.title },
+      });
+    }
+
     // The double life of a hacked server: what crawlers and search visitors get that others do not.
     const byUrl = new Map(artifacts.pages.map((p) => [p.url, p]));
     for (const v of artifacts.spiderViews ?? []) {
@@ -341,6 +374,18 @@ export default defineAudit({
     return { findings, data: result };
   },
 });
+
+/** What defacers sign their work with ("Hacked by X", "defaced by", "h4ck3d"), as text on the page. */
+const DEFACED = /\b(h[a4]ck[e3]d|defaced|pwned|0wned)\s+by\b[^\n]{0,40}|\bh[a4]ck[e3]d\s+(by|from)\s*[:：]/i;
+
+/** Two titles of the same homepage share a run of 4 characters (the department's name, usually). */
+function similarTitles(a: string, b: string): boolean {
+  const x = a.replace(/\s+/g, '');
+  const y = b.replace(/\s+/g, '');
+  if (x === y) return true;
+  for (let i = 0; i + 4 <= x.length; i++) if (y.includes(x.slice(i, i + 4))) return true;
+  return false;
+}
 
 function safe(u: string): string {
   try {

@@ -13,6 +13,11 @@ import { NameResolver } from '../src/gather/dns.ts';
 import { Fetcher } from '../src/gather/http.ts';
 import { gatherSpiderViews, SPIDER_UA, type SpiderView } from '../src/gather/spider-view.ts';
 import { startServer, type TestServer } from './helpers/http-server.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../src/config/load.ts';
+import { auditSite } from '../src/run/audit-site.ts';
 
 const ORIGIN = 'https://hyj.fj.gov.cn';
 const TODAY = '2026-11-20';
@@ -240,5 +245,31 @@ describe('the site as search engines see it (spider views)', () => {
     expect(run([p], {}, [], [view({}), view({ as: 'search-visitor' })]).findings).toEqual([]);
     expect(run([p], {}, [], [view({ title: '警惕网络百家乐赌博陷阱' })]).findings).toEqual([]);
     expect(run([p], {}, [], [view({ as: 'search-visitor', status: 302, offsiteLocation: 'https://www.fj.gov.cn/' })]).findings).toEqual([]);
+  });
+});
+
+describe('defacement', () => {
+  it("a defacer's signature on a page is a serious problem; the word hacker in a news title is not", () => {
+    const { findings, data } = run([page('/d.html', doc('<h1>Hacked by Sh3ll_Team</h1><p>Your security is low</p>'))]);
+    expect(findings.map((f) => [f.rule, f.severity, f.evidence?.serious])).toEqual([['defacement', 'critical', true]]);
+    expect(data.veto.hit).toBe(true);
+    expect(run([page('/n.html', doc('<p>我省开展防范黑客攻击专项检查，hacker 攻击防护演练</p>'))]).findings).toEqual([]);
+  });
+
+  it("a homepage title with nothing in common with the last stored run's is reported for a person to check; a renamed column is not", async () => {
+    let title = '示例省海洋与渔业局';
+    const srv = await startServer({ '/': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<title>${title}</title><p>首页</p>`) });
+    try {
+      const db = join(mkdtempSync(join(tmpdir(), 'zc-deface-')), 'z.db');
+      const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false }, audits: { integrity: { options: { spiderCheck: false } } } });
+      const audit = async () => (await auditSite({ startUrl: srv.url + '/', config, db, outDir: null, audits: [integrity] })).result.findings.map((f) => f.rule);
+      expect(await audit()).toEqual([]); // the first run has nothing to compare with
+      title = '示例省海洋与渔业局门户网站';
+      expect(await audit()).toEqual([]);
+      title = 'Welcome to nginx!';
+      expect(await audit()).toEqual(['homepage-changed']);
+    } finally {
+      await srv.close();
+    }
   });
 });

@@ -171,6 +171,8 @@ export interface Artifacts {
    * Baidu search (src/gather/spider-view.ts), for the integrity audit. Absent when not gathered.
    */
   spiderViews?: SpiderView[];
+  /** The homepage as the site's previous stored run saw it (from the store; absent without one). */
+  previousHomepage?: { runId: number; today: string; url: string; title: string };
   /** The homepage's site search tried with titles the site published (src/gather/search-probe.ts). */
   search?: SearchProbe;
 }

@@ -26,7 +26,7 @@ import type { Report } from '../report/schema.ts';
 import { ensureWritableDir, writeReport } from '../report/write.ts';
 import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
-import { beginRun, completeRun, failRun } from '../store/runs.ts';
+import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.ts';
 import { ticketContext } from '../tickets/context.ts';
 import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
 
@@ -94,6 +94,11 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const integrityOpts = o.config.audits.integrity?.options as { spiderPages?: number; spiderCheck?: boolean } | undefined;
     if (audits.some((a) => a.meta.id === 'integrity') && o.config.audits.integrity?.enabled !== false && integrityOpts?.spiderCheck !== false) {
       artifacts.spiderViews = await gatherSpiderViews({ artifacts, fetcher, pages: Number(integrityOpts?.spiderPages ?? 5) });
+    }
+    // The homepage as the last stored run saw it (integrity: a homepage whose title changed beyond recognition).
+    if (db && runId !== null) {
+      const prev = previousHomepage(db, runId);
+      if (prev) artifacts.previousHomepage = prev;
     }
     // The site search, tried with titles the site published.
     if (audits.some((a) => a.meta.id === 'search') && o.config.audits.search?.enabled !== false) {

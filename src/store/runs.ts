@@ -95,3 +95,14 @@ export function runFindings(db: DB, runId: number): Finding[] {
     ...(r.deduction !== null ? { deduction: Number(r.deduction) } : {}),
   }));
 }
+
+/** The homepage (depth 1) of the site's last complete run before `runId`: for telling a defaced homepage. */
+export function previousHomepage(db: DB, runId: number): { runId: number; today: string; url: string; title: string } | undefined {
+  return db
+    .prepare(
+      `SELECT r.id AS runId, r.today AS today, p.url AS url, COALESCE(p.title, '') AS title FROM runs r JOIN pages p ON p.run_id = r.id
+       WHERE r.site_id = (SELECT site_id FROM runs WHERE id = ?) AND r.id < ? AND r.status = 'complete' AND p.depth = 1
+       ORDER BY r.id DESC LIMIT 1`,
+    )
+    .get(runId, runId) as { runId: number; today: string; url: string; title: string } | undefined;
+}

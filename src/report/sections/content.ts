@@ -39,6 +39,7 @@ ${card(d.illegalLinks, '违法违规内容链接')}
 ${card(d.hiddenLinkPages, '有成批隐藏外链的页面（疑似暗链）', false)}
 ${card(d.titleHijacks, '标题或关键词被篡改的页面')}
 ${card(d.cloakingScripts, '按搜索引擎来源跳转的脚本（挂马）')}
+${card(d.defaced, '有篡改标记（Hacked by …）的页面')}
 ${d.spiderViews ? card(d.spiderCloaked, `只对搜索引擎显示的内容（比对 ${d.spiderViews} 次）`) : html``}
 ${card(d.futureDated, '日期晚于检查日的页面', false)}
 </div><p class="muted">违法链接、标题篡改、挂马脚本和只对搜索引擎显示的内容属于“严重问题”单项否决；隐藏外链和超前日期需人工核实。</p>`;
