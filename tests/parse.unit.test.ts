@@ -67,3 +67,31 @@ describe('crawling a TRS-style column whose pagination only a script writes', ()
     expect(res.result.findings.find((f) => f.rule === 'broken-link')?.evidence.target).toBe(srv.url + '/gzdt/missing.html');
   });
 });
+
+describe('a root page that only sends the visitor on', () => {
+  it('follows <meta http-equiv="refresh"> and a script setting location on a page without links', () => {
+    expect(parseHtml(`<meta http-equiv="Refresh" content="0; URL=/portal/index.shtml">`, 'http://s.example.gov.cn/').links.map((l) => l.url)).toEqual(['http://s.example.gov.cn/portal/index.shtml']);
+    expect(parseHtml(`<script>window.location.href = "/main/index.html";</script>`, 'http://s.example.gov.cn/').links.map((l) => l.url)).toEqual(['http://s.example.gov.cn/main/index.html']);
+    // a page with links of its own is not a redirect page: its scripts are not read for one
+    expect(parseHtml(`<a href="/a.html">a</a><script>function go(){ location.href = "/b.html"; }</script>`, 'http://s.example.gov.cn/').links.map((l) => l.url)).toEqual(['http://s.example.gov.cn/a.html']);
+  });
+
+  it('crawls a portal whose root is a meta-refresh page', async () => {
+    const site = await startServer({
+      '/': '<html><head><meta http-equiv="refresh" content="0;url=/index.shtml"><title></title></head><body></body></html>',
+      '/index.shtml': '<html><head><title>首页</title></head><body><a href="/a.html">a</a></body></html>',
+      '/a.html': '<title>a</title>',
+    });
+    try {
+      const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false } });
+      const res = await auditSite({ startUrl: site.url + '/', config, db: null, outDir: null, audits: [links] });
+      expect(res.artifacts.pages.map((p) => new URL(p.url).pathname).sort()).toEqual(['/', '/a.html', '/index.shtml']);
+      // the page the root sends to is the homepage (depth 1, first), as after an HTTP redirect
+      const home = res.artifacts.pages.find((p) => p.depth === 1)!;
+      expect(new URL(home.url).pathname).toBe('/index.shtml');
+      expect(res.artifacts.pages.find((p) => p.url === site.url + '/a.html')!.depth).toBe(2);
+    } finally {
+      await site.close();
+    }
+  });
+});

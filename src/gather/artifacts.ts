@@ -27,6 +27,8 @@ export interface OutLink {
    * visibility:hidden …), a class/id the page's <style> hides, display:none or `hidden`.
    */
   concealed?: string;
+  /** The page sends every visitor here by itself: a <meta refresh>, or a script on a page without links. */
+  via?: 'refresh' | 'script';
 }
 
 export interface ListItem {

@@ -299,11 +299,19 @@ function checkFragments(pages: Map<string, PageArtifact>, targets: Map<string, T
   }
 }
 
-/** Breadth-first link depth over the crawled page graph: homepage 1; unreachable → null. */
+/**
+ * Breadth-first link depth over the crawled page graph: homepage 1; unreachable → null. A root
+ * that only sends the visitor on (<meta refresh>, a script) is not the homepage: the page it
+ * sends to is, as for an HTTP redirect, and comes first in the list (audits take the first
+ * depth-1 page as the homepage).
+ */
 function assignDepths(startUrl: string, pages: Map<string, PageArtifact>): PageArtifact[] {
-  const unique = [...new Set(pages.values())];
+  let unique = [...new Set(pages.values())];
   for (const p of unique) p.depth = null;
-  const start = pages.get(startUrl);
+  const root = pages.get(startUrl);
+  const onward = root?.links.find((l) => l.via && pages.has(l.url) && pages.get(l.url) !== root);
+  const start = onward ? pages.get(onward.url)! : root;
+  if (onward && start) unique = [start, ...unique.filter((p) => p !== start)];
   if (start) {
     start.depth = 1;
     let frontier = [start];

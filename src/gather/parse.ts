@@ -366,6 +366,19 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   walk(doc as unknown as ChildNode, false, false);
   if (hiddenLinks.length) out.hiddenLinks = hiddenLinks;
   for (const href of scriptPagination(out.scriptText)) addLink(href, 'a', '（脚本分页）', false, false);
+  // A page that only sends the visitor on (a portal's root often does: <meta refresh>, or a
+  // script setting location): where it goes is a link, or the crawl would end there.
+  const refresh = /^\s*\d*\s*[;,]\s*url\s*=\s*['"]?([^'"\s]+)/i.exec(out.meta['refresh'] ?? '');
+  const onward = (href: string, text: string, via: 'refresh' | 'script') => {
+    const n = out.links.length;
+    addLink(href, 'a', text, false, false);
+    if (out.links.length > n) out.links[n].via = via;
+  };
+  if (refresh) onward(refresh[1], '（自动跳转）', 'refresh');
+  else if (!out.links.some((l) => l.kind === 'a' || l.kind === 'area' || l.kind === 'iframe')) {
+    const to = scriptedHref(out.scriptText);
+    if (to) onward(to, '（脚本跳转）', 'script');
+  }
 
   out.text = tidy(textParts.join('')).slice(0, MAX_TEXT);
   out.footerText = tidy(footerParts.join(''));
