@@ -11,9 +11,10 @@ import privacy from './privacy.ts';
 import wording from './wording.ts';
 import integrity from './integrity.ts';
 import search from './search.ts';
+import https from './https.ts';
 import accessibility from './accessibility.ts';
 import ageFriendly from './age-friendly.ts';
 import lighthouse from './lighthouse.ts';
 import verdict from './verdict.ts';
 
-export const ALL_AUDITS: Audit[] = [links, ipv6, availability, identity, columns, serviceGuides, search, interaction, privacy, wording, integrity, accessibility, ageFriendly, lighthouse, verdict];
+export const ALL_AUDITS: Audit[] = [links, https, ipv6, availability, identity, columns, serviceGuides, search, interaction, privacy, wording, integrity, accessibility, ageFriendly, lighthouse, verdict];

@@ -173,6 +173,8 @@ export interface Artifacts {
    * Baidu search (src/gather/spider-view.ts), for the integrity audit. Absent when not gathered.
    */
   spiderViews?: SpiderView[];
+  /** The site's own hosts whose HTTPS certificate failed verification (the crawl went on regardless). */
+  tls?: TlsProblem[];
   /** The homepage as the site's previous stored run saw it (from the store; absent without one). */
   previousHomepage?: { runId: number; today: string; url: string; title: string };
   /** The homepage's site search tried with titles the site published (src/gather/search-probe.ts). */
@@ -182,3 +184,4 @@ export interface Artifacts {
 export type { BrowserArtifacts, BrowserPage, RenderedPage } from './browser/types.ts';
 import type { SpiderView } from './spider-view.ts';
 import type { SearchProbe } from './search-probe.ts';
+import type { TlsProblem } from './http.ts';

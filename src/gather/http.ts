@@ -43,6 +43,33 @@ export interface FetcherOptions {
   family?: Family;
   /** Decides from the response headers whether a GET body is worth reading. */
   wantBody?: (contentType: string) => boolean;
+  /**
+   * URLs (the site's own) still fetched when their HTTPS certificate is invalid: the problem is
+   * recorded (tlsProblems) and reported, and the audit goes on, as a visitor who clicks through
+   * the browser's warning would. Other URLs fail with the certificate error.
+   */
+  tolerateTls?: (url: string) => boolean;
+}
+
+/** Certificate errors (Node's codes) and what they mean to a visitor. */
+export const TLS_ERRORS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'HTTPS 证书已过期',
+  CERT_NOT_YET_VALID: 'HTTPS 证书尚未生效',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'HTTPS 证书是自签名证书，浏览器不信任',
+  SELF_SIGNED_CERT_IN_CHAIN: 'HTTPS 证书链中有自签名证书，浏览器不信任',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'HTTPS 证书链不完整（缺少中间证书）或签发机构不受信任',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'HTTPS 证书链不完整（缺少中间证书）或签发机构不受信任',
+  UNABLE_TO_GET_ISSUER_CERT: 'HTTPS 证书链不完整（缺少中间证书）',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'HTTPS 证书与域名不符',
+  CERT_REVOKED: 'HTTPS 证书已被吊销',
+};
+
+export interface TlsProblem {
+  host: string;
+  code: string;
+  message: string;
+  /** The first URL it was seen on. */
+  url: string;
 }
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -56,6 +83,9 @@ export class Fetcher {
   private readonly memo = new Map<string, Promise<Hop>>();
   requests = 0;
   bytes = 0;
+  /** Hosts whose HTTPS certificate failed verification, by host. */
+  readonly tlsProblems = new Map<string, TlsProblem>();
+  private insecure?: Agent;
 
   constructor(private readonly opts: FetcherOptions) {
     const c = opts.crawl;
@@ -154,6 +184,7 @@ export class Fetcher {
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
+    await this.insecure?.close().catch(() => undefined);
   }
 
   private async hopWithRetries(url: string, method: Method): Promise<Hop> {
@@ -177,14 +208,39 @@ export class Fetcher {
     }
   }
 
+  /** The agent for a URL: the site's own hosts whose certificate failed go through one that does not verify. */
+  private agentFor(url: string): Agent {
+    if (!this.insecure || !this.tlsProblems.size) return this.agent;
+    const host = new URL(url).host;
+    return this.tlsProblems.has(host) && this.opts.tolerateTls?.(url) ? this.insecure : this.agent;
+  }
+
   private async once(url: string, method: Method, extraHeaders?: Record<string, string>): Promise<Hop> {
+    const hop = await this.onceVia(url, method, extraHeaders, this.agentFor(url));
+    if (!hop.errorCode || !TLS_ERRORS[hop.errorCode] || !url.startsWith('https:')) return hop;
+    const host = new URL(url).host;
+    if (!this.tlsProblems.has(host)) this.tlsProblems.set(host, { host, code: hop.errorCode, message: TLS_ERRORS[hop.errorCode], url });
+    if (!this.opts.tolerateTls?.(url)) return hop;
+    const c = this.opts.crawl;
+    this.insecure ??= new Agent({
+      connections: c.perHost,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: c.timeoutMs,
+      bodyTimeout: c.timeoutMs,
+      connect: { lookup: this.opts.resolver.lookupFn(this.opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000), rejectUnauthorized: false },
+    });
+    return this.onceVia(url, method, extraHeaders, this.insecure);
+  }
+
+  private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent): Promise<Hop> {
     const c = this.opts.crawl;
     const started = performance.now();
     this.requests++;
     try {
       const res = await request(url, {
         method,
-        dispatcher: this.agent,
+        dispatcher,
         headers: {
           'user-agent': c.userAgent,
           accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
@@ -240,8 +296,11 @@ function describeError(code: string | undefined, e: Error, timeoutMs: number): s
       return 'host name not found (DNS)';
     case 'ECONNRESET':
       return 'connection reset';
+    case undefined:
+      return `error: ${e.cause instanceof Error ? e.cause.message : e.message}`;
     default:
-      return `${code ?? 'error'}: ${e.cause instanceof Error ? e.cause.message : e.message}`;
+      if (TLS_ERRORS[code]) return `${TLS_ERRORS[code]} (${code})`;
+      return `${code}: ${e.cause instanceof Error ? e.cause.message : e.message}`;
   }
 }
 

@@ -85,9 +85,17 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const runId = db ? beginRun(db, new URL(startUrl).origin, startUrl, today, o.config.site.name) : null;
   const startedAt = new Date().toISOString();
   const resolver = new NameResolver(o.config.dnsServer);
-  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver });
+  // The site's own hosts are still crawled when their certificate is invalid (the https audit reports it).
+  const siteHost = new URL(startUrl).hostname.replace(/^www\./, '');
+  const ownHost = (u: string) => {
+    const h = new URL(u).hostname;
+    return h === siteHost || h.endsWith(`.${siteHost}`);
+  };
+  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress });
+    const tls = [...fetcher.tlsProblems.values()].filter((t) => ownHost(t.url));
+    if (tls.length) artifacts.tls = tls;
     // IPv6 (issue 4): after the crawl, on its graph; off with --no-ipv6 / ipv6.enabled false.
     if (o.config.ipv6?.enabled !== false && o.config.audits.ipv6?.enabled !== false && audits.some((a) => a.meta.id === 'ipv6')) artifacts.ipv6 = await gatherIpv6({ artifacts, config: o.config, resolver });
     // The site as search engines see it (hacked servers serve crawlers and search visitors another page).

@@ -318,6 +318,8 @@ export class BrowserPool {
     const browser = await puppeteer.launch({
       executablePath: this.o.executablePath,
       headless: headlessMode(this.o.executablePath),
+      // A site with an invalid certificate is still audited (the https audit reports the certificate).
+      acceptInsecureCerts: true,
       args,
       defaultViewport: null,
       timeout: this.o.launchTimeoutMs ?? 30_000,
