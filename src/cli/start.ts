@@ -21,15 +21,21 @@ export function registerStart(program: Command): void {
     .option('--seed <n>', 'generator seed', positiveInt, 1)
     .option('-o, --out <dir>', 'report folder', 'reports/sample')
     .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+    .option('--port <n>', 'port of the sample portal (a fixed one keeps its runs together in the database, for the trends); busy: any free port', positiveInt, 8360)
     .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, Lighthouse)')
     .option('-q, --quiet', 'print only the summary')
-    .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean; browser: boolean }) => {
+    .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean; browser: boolean; port: number }) => {
       const log = Log.pick(opts);
       const today = localToday();
       // Loaded on demand: only `start` needs the generator and the DNS server.
       const { startSamplePortal } = await import('../sample-portal/server.ts');
       const { startDnsServer } = await import('../sample-portal/dns.ts');
-      const portal = await startSamplePortal({ pages: opts.pages, seed: opts.seed, today, host: 'both' });
+      const serve = (port: number) => startSamplePortal({ pages: opts.pages, seed: opts.seed, today, host: 'both', port });
+      const portal = await serve(opts.port).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        log.event('warning', { port: opts.port }, `zhaocuo: port ${opts.port} is busy; the sample portal takes a free one (its runs are not added to the earlier ones' trends)`);
+        return serve(0);
+      });
       const dns = await startDnsServer({
         [SAMPLE_HOST]: { A: ['127.0.0.1'], AAAA: ['::1'] },
         'example.gov.cn': { NS: ['ns1.example.gov.cn'] },
