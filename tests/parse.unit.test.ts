@@ -95,3 +95,37 @@ describe('a root page that only sends the visitor on', () => {
     }
   });
 });
+
+describe('a site that rate-limits (a firewall answering 503 to bursts)', () => {
+  it('is crawled slowly, not reported broken', async () => {
+    let last = 0;
+    let refused = 0;
+    // a tree: the root links p1–p4, p1 links p5–p8 … (24 pages besides the root, every link real)
+    const page = (i: number) => `<title>p${i}</title>${Array.from({ length: 4 }, (_, k) => i * 4 + k + 1).filter((n) => n <= 24).map((n) => `<a href="/p${n}.html">p</a>`).join('')}`;
+    const routes: Record<string, Parameters<typeof startServer>[0][string]> = {};
+    for (let i = 0; i <= 24; i++) {
+      routes[i === 0 ? '/' : `/p${i}.html`] = (_req, res) => {
+        const now = Date.now();
+        // at most one request per 50 ms; no Retry-After (most firewalls send none)
+        if (now - last < 50) {
+          refused++;
+          return void res.writeHead(503, { 'content-type': 'text/html' }).end('请求过于频繁');
+        }
+        last = now;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(i));
+      };
+    }
+    const site = await startServer(routes);
+    const warnings: string[] = [];
+    try {
+      const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false }, crawl: { retries: 4 } });
+      const res = await auditSite({ startUrl: site.url + '/', config, db: null, outDir: null, audits: [links], onWarning: (m) => warnings.push(m) });
+      expect(refused).toBeGreaterThan(0); // it did push back…
+      expect(res.artifacts.pages.length).toBe(25); // …and every page was still crawled
+      expect(res.result.findings.filter((f) => f.rule === 'broken-link')).toEqual([]);
+      expect(warnings.some((w) => /slow down/.test(w))).toBe(true);
+    } finally {
+      await site.close();
+    }
+  }, 60_000);
+});

@@ -51,7 +51,7 @@ export const ipv6Schema = z.strictObject({
 export const browserSchema = z.strictObject({
   /** Off with --no-browser: the accessibility, age-friendly and lighthouse audits are then skipped. */
   enabled: z.boolean().default(true),
-  /** Chromium/Chrome binary (default: CHROME_PATH, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). */
+  /** Chromium/Chrome binary (default: CHROME_PATH, then Chromium's headless shell, then /usr/bin/chromium, chromium-browser, google-chrome). */
   executablePath: z.string().optional(),
   /** Pages open at once in the one browser, each in its own incognito-like context. */
   pool: z.number().int().min(1).max(16).default(3),

@@ -83,6 +83,10 @@ export class Fetcher {
   private readonly memo = new Map<string, Promise<Hop>>();
   requests = 0;
   bytes = 0;
+  /** 429/503 answers: the site asked us to slow down this many times. */
+  throttled = 0;
+  /** Per host: the spacing of requests after it asked us to slow down, and its next free slot. */
+  private readonly pace = new Map<string, { interval: number; next: number; raisedAt: number }>();
   /** Hosts whose HTTPS certificate failed verification, by host. */
   readonly tlsProblems = new Map<string, TlsProblem>();
   private insecure?: Agent;
@@ -187,14 +191,53 @@ export class Fetcher {
     await this.insecure?.close().catch(() => undefined);
   }
 
+  /**
+   * Waits for the host's next slot when it has asked us to slow down (a 429/503: rate limits and
+   * the web application firewalls many portals sit behind). Requests to it are then spaced by
+   * an interval that doubles on every further refusal (up to 4 s) and shrinks again with each
+   * answer, so a throttling site is crawled slowly rather than reported broken.
+   */
+  private async waitTurn(host: string): Promise<void> {
+    const p = this.pace.get(host);
+    if (!p) return;
+    const now = Date.now();
+    const at = Math.max(now, p.next);
+    p.next = at + p.interval;
+    if (at > now) await sleep(at - now);
+  }
+
+  /** `sentAt`: refusals of requests sent before the last slow-down are the same burst, counted once. */
+  private paceAfter(host: string, status: number, sentAt: number): void {
+    const p = this.pace.get(host);
+    if (status === 429 || status === 503) {
+      this.throttled++;
+      const q = p ?? { interval: 0, next: 0, raisedAt: 0 };
+      if (sentAt >= q.raisedAt) {
+        q.interval = Math.min(Math.max(q.interval * 2, 250), 4000);
+        q.raisedAt = Date.now();
+      }
+      this.pace.set(host, q);
+    } else if (p && status > 0) {
+      p.interval = Math.floor(p.interval * 0.9);
+      if (p.interval < 25) this.pace.delete(host);
+    }
+  }
+
   private async hopWithRetries(url: string, method: Method): Promise<Hop> {
     const c = this.opts.crawl;
+    const host = new URL(url).host;
     let attempt = 0;
     for (;;) {
+      await this.waitTurn(host);
+      const sentAt = Date.now();
       const hop = await this.once(url, method);
+      this.paceAfter(host, hop.status, sentAt);
       if (attempt >= c.retries) return hop;
       attempt++;
-      if ((hop.status === 429 || hop.status === 503) && hop.headers['retry-after'] !== undefined) {
+      if (hop.status === 429 || hop.status === 503) {
+        // Asked to come back later: after Retry-After when given (if not too long), else when
+        // the host's slowed pace (waitTurn) lets us.
+        if (hop.headers['retry-after'] === undefined) continue;
         const waitS = retryAfterSeconds(hop.headers['retry-after']);
         if (waitS === undefined || waitS > c.maxRetryAfterS) return hop;
         await sleep(waitS * 1000);

@@ -94,6 +94,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress });
+    if (fetcher.throttled) o.onWarning?.(`the site asked to slow down ${fetcher.throttled} times (HTTP 429/503): requests to it were spaced out and retried`);
     const tls = [...fetcher.tlsProblems.values()].filter((t) => ownHost(t.url));
     if (tls.length) artifacts.tls = tls;
     // IPv6 (issue 4): after the crawl, on its graph; off with --no-ipv6 / ipv6.enabled false.
