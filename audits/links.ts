@@ -157,6 +157,20 @@ export default defineAudit({
       }
     }
 
+    // A site that answers pages that do not exist with 200 hides its broken links from every
+    // checker that trusts the status (and search engines index its error page).
+    const sp = artifacts.soft404;
+    if (sp && sp.status === 200) {
+      findings.push({
+        rule: 'soft-404-site',
+        url: artifacts.site.startUrl,
+        locator: 'soft-404',
+        severity: 'medium',
+        message: `网站对不存在的页面返回 HTTP 200（软 404）${sp.finalUrl !== sp.url ? `，并跳转到 ${sp.finalUrl}` : ''}${sp.title ? `，页面标题“${sp.title.slice(0, 40)}”` : ''}：检查工具和搜索引擎难以发现失效链接。本次检查已按错误页识别失效链接；请让不存在的页面返回 404 状态码。`,
+        evidence: { target: sp.url, status: sp.status, ...(sp.finalUrl !== sp.url ? { redirects: [sp.url, sp.finalUrl] } : {}) },
+      });
+    }
+
     const home = homeBroken.size * o.homepageWeight;
     const other = otherBroken.size * o.otherWeight;
     const data: LinksData = {

@@ -54,7 +54,7 @@ describe('link check (background)', () => {
         expect(Boolean(t!.missingFragments?.includes(decodeURIComponent(frag))), p.id).toBe(p.expectedState === 'broken');
       } else expect(t!.state, p.id).toBe(p.expectedState);
     }
-    // One request (HEAD) per target, GET only where the anchors must be read.
+    // One request per target and method: HEAD, and GET where the anchors or a page's title (soft 404) must be read.
     for (const [key, n] of portal.requests) expect(n, key).toBe(1);
   });
 

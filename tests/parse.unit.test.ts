@@ -8,6 +8,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { auditSite } from '../src/run/audit-site.ts';
 import links from '../audits/links.ts';
 import { startServer, type TestServer } from './helpers/http-server.ts';
+import { soft404Reason } from '../src/gather/soft404.ts';
 
 describe('script-only links', () => {
   it('reads the address of window.open / location assignments in href="javascript:…" and onclick', () => {
@@ -128,4 +129,43 @@ describe('a site that rate-limits (a firewall answering 503 to bursts)', () => {
       await site.close();
     }
   }, 60_000);
+});
+
+describe('soft 404s (a "not found" page answered with 200)', () => {
+  it('tells them by the title, by the same answer as a made-up URL, or by a redirect to the error page', () => {
+    const probe = { url: 'http://s/zhaocuo-x-no-such-page.html', status: 200, finalUrl: 'http://s/error.html', title: '提示信息' };
+    expect(soft404Reason({ url: 'http://s/a.html', finalUrl: 'http://s/a.html', title: '404 - 页面不存在' }, null)).toMatch(/does not exist/);
+    expect(soft404Reason({ url: 'http://s/b.html', finalUrl: 'http://s/error.html', title: '提示信息' }, probe)).toMatch(/error page/);
+    expect(soft404Reason({ url: 'http://s/c.html', finalUrl: 'http://s/c.html', title: '提示信息' }, { ...probe, finalUrl: probe.url })).toMatch(/answered like/);
+    // an article about 404 errors or a year with 404 in it is not an error page
+    expect(soft404Reason({ url: 'http://s/d.html', finalUrl: 'http://s/d.html', title: '关于2404号提案的答复' }, probe)).toBeNull();
+    expect(soft404Reason({ url: 'http://s/e.html', finalUrl: 'http://s/e.html', title: '我局召开信息化工作会议' }, probe)).toBeNull();
+  });
+
+  it('a site that answers every unknown address with 200: its broken links are found, and the site is told', async () => {
+    const errorPage = '<html><head><title>温馨提示</title></head><body><p>您访问的信息已下线</p><a href="/">返回</a></body></html>';
+    const known: Record<string, string> = {
+      '/': '<html><head><title>首页</title></head><body><a href="/a.html">a</a><a href="/gone.html">已删除的信息</a></body></html>',
+      '/a.html': '<html><head><title>正常信息</title></head><body>正文</body></html>',
+    };
+    const site = await startServer({});
+    const raw = (await import('node:http')).createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(known[path] ?? errorPage);
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(raw.address() as import('node:net').AddressInfo).port}/`;
+    try {
+      const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false } });
+      const res = await auditSite({ startUrl: url, config, db: null, outDir: null, audits: [links] });
+      expect(res.artifacts.pages.map((p) => new URL(p.url).pathname).sort()).toEqual(['/', '/a.html']);
+      const broken = res.result.findings.filter((f) => f.rule === 'broken-link');
+      expect(broken.map((f) => new URL(String(f.evidence.target)).pathname)).toEqual(['/gone.html']);
+      expect(String(broken[0].evidence.error)).toMatch(/soft 404/);
+      expect(res.result.findings.some((f) => f.rule === 'soft-404-site')).toBe(true);
+    } finally {
+      raw.close();
+      await site.close();
+    }
+  });
 });

@@ -3,7 +3,9 @@
  * granted; a content script only reads its own page's origin). Each link target once: HEAD,
  * then GET when the server refuses or mishandles HEAD (the crawl's HEAD_REFUSED), judged by
  * the crawl's own linkState (ok / broken / blocked); a 429 with a short Retry-After is asked
- * once more after the wait, as the crawl does. Requests carry no cookies, as the inspection's
+ * once more after the wait, as the crawl does. A page of the site that answers 200 is read (GET)
+ * for its title: the site's "not found" page is a broken link (soft 404), as for the crawl.
+ * Requests carry no cookies, as the inspection's
  * crawler sees the site. fetch follows redirects without telling the hops, so a chain counts as
  * one redirect (no redirect-chain findings) and a loop shows as a failed request (broken).
  *
@@ -15,6 +17,7 @@
 import type { LinkKind, LinkTarget } from '../gather/artifacts.ts';
 import { HEAD_REFUSED, linkState } from '../gather/link-state.ts';
 import { parseHtml } from '../gather/parse.ts';
+import { soft404Reason } from '../gather/soft404-rule.ts';
 
 export interface LinkToCheck {
   url: string;
@@ -121,6 +124,21 @@ async function checkOne(f: LinkFetch, pageUrl: string, link: LinkToCheck, o: Req
     target.finalUrl = a.finalUrl;
     // fetch follows redirects without telling the hops: one is known to have happened.
     if (a.redirected) target.redirects = [link.url];
+  }
+  // A page of the site answered 200: read it, it may be the site's "not found" page (a soft 404,
+  // as the crawl judges it).
+  if (internal && target.state === 'ok' && target.isPage && !samePage && kinds.some((k) => k === 'a' || k === 'area')) {
+    if (a.body === undefined) {
+      const g = await request(f, link.url, 'GET', o.timeoutMs, true);
+      if (!g.error && !g.opaque && g.body !== undefined) a = { ...a, body: g.body, finalUrl: g.finalUrl ?? a.finalUrl };
+    }
+    if (a.body !== undefined) {
+      const soft = soft404Reason({ url: link.url, finalUrl: a.finalUrl ?? link.url, title: parseHtml(a.body, a.finalUrl ?? link.url).title }, null);
+      if (soft) {
+        target.state = 'broken';
+        target.error = `soft 404: ${soft}`;
+      }
+    }
   }
   if (fragments.length && target.state === 'ok') {
     const anchors = samePage ? new Set(o.pageAnchors) : a.body !== undefined ? new Set(parseHtml(a.body, a.finalUrl ?? link.url).anchors) : null;

@@ -173,6 +173,8 @@ export interface Artifacts {
    * Baidu search (src/gather/spider-view.ts), for the integrity audit. Absent when not gathered.
    */
   spiderViews?: SpiderView[];
+  /** How the site answered a made-up URL (a 200 there means soft 404s: src/gather/soft404.ts). */
+  soft404?: Soft404Probe;
   /** The site's own hosts whose HTTPS certificate failed verification (the crawl went on regardless). */
   tls?: TlsProblem[];
   /** The homepage as the site's previous stored run saw it (from the store; absent without one). */
@@ -185,3 +187,4 @@ export type { BrowserArtifacts, BrowserPage, RenderedPage } from './browser/type
 import type { SpiderView } from './spider-view.ts';
 import type { SearchProbe } from './search-probe.ts';
 import type { TlsProblem } from './http.ts';
+import type { Soft404Probe } from './soft404.ts';

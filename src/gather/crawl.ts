@@ -10,6 +10,7 @@ import { decodeBody } from './decode.ts';
 import { Fetcher, isHtmlType, type FollowResult } from './http.ts';
 import { HEAD_REFUSED, linkState } from './link-state.ts';
 import { parseHtml } from './parse.ts';
+import { probeSoft404, soft404Reason } from './soft404.ts';
 import { loadRobots, loadSitemap, type Robots } from './robots.ts';
 import { Scope, looksLikeResource } from './url.ts';
 import { collectGarbage } from './gc.ts';
@@ -59,7 +60,10 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   scope.addHost(finalStart.host);
   const origin = finalStart.origin;
 
+  // How the site answers a page that does not exist (soft 404s), asked once, beside robots.txt.
+  const soft404 = probeSoft404(fetcher, origin).catch(() => null);
   const robots: Robots | undefined = c.robots ? await loadRobots(fetcher, origin, c.userAgent) : undefined;
+  const probe = await soft404;
   const disallowed = new Set<string>();
 
   const pages = new Map<string, PageArtifact>(); // by requested URL
@@ -181,6 +185,13 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
     const decoded = decodeBody(res.body, ct);
     const { baseUrl: _base, ...content } = parseHtml(decoded.text, res.finalUrl);
+    // A 200 that is the site's "not found" page: a broken link, not a page (its links are the site's chrome).
+    const soft = url === startUrl ? null : soft404Reason({ url, finalUrl: res.finalUrl, title: content.title }, probe);
+    if (soft) {
+      t.state = 'broken';
+      t.error = `soft 404: ${soft}`;
+      return;
+    }
     const page: PageArtifact = {
       url,
       finalUrl: res.finalUrl,
@@ -279,6 +290,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     targets: [...targets.values()].map(({ kindSet, ...t }) => ({ ...t, kinds: [...kindSet] })),
     robots: { url: robots?.url ?? new URL('/robots.txt', origin).href, found: robots?.found ?? false, honoured: c.robots, disallowedUrls: [...disallowed], sitemaps: robots?.sitemaps ?? [] },
     sitemap,
+    ...(probe ? { soft404: probe } : {}),
     crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited },
   };
 }

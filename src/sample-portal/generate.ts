@@ -105,6 +105,9 @@ export interface Portal {
 
 export const ORIGIN_PLACEHOLDER = '__ORIGIN__';
 
+/** A link to an item the CMS deleted: its server answers 200 with a "not found" page (soft 404). */
+const SOFT_404_LINK = '/info/2019/t20190312_4455.html';
+
 export const DEFAULTS = {
   seed: 20261120,
   pages: 200,
@@ -1575,6 +1578,11 @@ window.addEventListener('load', function () { document.getElementById('popup-mas
 <ul class="list">${hits.map((h) => `<li><a href="${h.path}">${esc(h.title)}</a><span>${isoDay(h.day)}</span></li>`).join('\n')}</ul></div>`;
       return htmlRes(chrome.page({ title: `站内搜索_${SITE.name}`, section: null, crumbs: [['站内搜索']], main }));
     }
+    // An old CMS's "not found" page: any unknown address under /info/ gets 200 (a soft 404).
+    if (path.startsWith('/info/') && (method === 'GET' || method === 'HEAD')) {
+      const main = `<div class="content-box"><h1>页面不存在</h1><p>对不起，您访问的页面不存在或已被删除。</p><p><a href="/">返回首页</a></p></div>`;
+      return htmlRes(chrome.page({ title: `页面不存在_${SITE.name}`, section: null, crumbs: [['页面不存在']], main }));
+    }
     if (path === '/hdjl/zxzx/submit' && method === 'POST') {
       return htmlRes(
         chrome.page({
@@ -1962,6 +1970,7 @@ ${inner}
 <p>会议通报了全省海洋与渔业数据资源整合情况，详见<a href="/zwgk/missing-page.html">信息化建设专栏</a>。有关政策依据见<a href="/zwgk/zcwj/index.html">政策文件</a>栏目和<a href="/zwgk/zcjd/index.html#top-anchor-that-exists">政策解读</a>栏目，往期解读见<a href="/zwgk/zcjd/index.html#no-such-anchor">政策解读（往期）</a>，也可<a href="${textDirective}">直接查看相关解读段落</a>。</p>
 <p style="text-align:center"><img src="/images/missing.png" alt="座谈会现场" width="600" height="400"></p>
 <p><a name="sec-2"></a>二、下一步工作。会议要求，要加快推进海洋与渔业“一张图”建设，提升数据共享和业务协同水平。</p>
+<p>往年会议材料见<a href="${SOFT_404_LINK}">2019年座谈会材料</a>（如提示页面不存在，请通过网站地图查找）。</p>
 <div class="attach">附件：<p><a href="./${okPdf}">1. 信息化建设工作要点.pdf</a></p><p><a href="./${badDoc}">2. 信息化项目申报汇总表.doc</a></p></div>`;
         const base = (t: string) => (t.startsWith('./') ? dir + t.slice(2) : t);
         return {
@@ -1976,6 +1985,8 @@ ${inner}
             { id: 'fragment-missing', kind: 'fragment', area: 'links', path: a.path, target: '/zwgk/zcjd/index.html#no-such-anchor', expectedState: 'broken', detail: '链接的锚点在目标页中不存在', evidence: 'href="/zwgk/zcjd/index.html#no-such-anchor"' },
             { id: 'fragment-name-anchor', kind: 'fragment', area: 'links', path: a.path, target: `${a.path}#sec-2`, expectedState: 'ok', nearMiss: true, detail: '页内锚点以 <a name> 形式存在', evidence: 'href="#sec-2"' },
             { id: 'text-directive', kind: 'text-directive', area: 'links', path: a.path, target: textDirective, expectedState: 'ok', nearMiss: true, detail: '#:~:text= 是文本片段指令，不是锚点，不得报告为锚点缺失', evidence: `href="${textDirective}"` },
+            { id: 'soft-404', kind: 'soft-404', area: 'links', path: a.path, target: SOFT_404_LINK, expectedState: 'broken', detail: '链接指向已删除的信息：服务器返回 200 和“页面不存在”提示页（软 404）', evidence: `href="${SOFT_404_LINK}"` },
+            { id: 'says-not-found', kind: 'soft-404-near-miss', area: 'links', path: a.path, target: a.path, expectedState: 'ok', nearMiss: true, detail: '正文提到“页面不存在”的正常文章，不是软 404', evidence: '如提示页面不存在' },
             { id: 'non-http-links', kind: 'non-http-link', area: 'links', path: a.path, nearMiss: true, detail: 'javascript: 链接（打印、关闭、字号）不是可检查的链接，不得报告', evidence: 'href="javascript:window.print()"' },
           ],
         };
