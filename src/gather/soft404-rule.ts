@@ -13,8 +13,12 @@ export interface Soft404Probe {
   title?: string;
 }
 
-/** Titles of error pages ("404", "页面不存在" …) — an article is never titled so. */
-const ERROR_TITLE = /(^|[^\d])404([^\d]|$)|页面不存在|网页不存在|页面未找到|找不到(该|此|您要访问的)?页面|文章不存在|信息不存在|内容不存在|页面已删除|信息已删除|页面错误|错误页面|not\s*found/i;
+/**
+ * Titles of error pages ("404", "页面不存在" …) — an article is never titled so. A bare 404 is
+ * not enough: 第404号建议 is a proposal's number.
+ */
+const ERROR_TITLE =
+  /^\s*404(\s|$|[-_|:：])|404\s*(错误|error|not\s*found|页面)|(error|错误)\s*404|页面不存在|网页不存在|页面未找到|找不到(该|此|您要访问的)?页面|文章不存在|信息不存在|内容不存在|页面已删除|信息已删除|页面错误|错误页面|not\s*found/i;
 
 /** Why a page that answered 200 is really the site's "not found" page, or null. */
 export function soft404Reason(page: Pick<PageArtifact, 'url' | 'finalUrl' | 'title'>, probe: Soft404Probe | null): string | null {

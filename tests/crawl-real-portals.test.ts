@@ -1,6 +1,8 @@
 /**
- * Links only scripts make, as older portals write them: onclick / javascript: navigation and
- * TRS WCM's createPageHTML pagination — parsed, and crawled on a real loopback site.
+ * What real portals do that a naive crawl gets wrong, each on a real loopback site: links only
+ * scripts make (onclick / javascript: navigation, TRS WCM's createPageHTML pagination), a root
+ * that only sends the visitor on (meta refresh, script), a firewall that answers bursts with
+ * 503, and soft 404s (a "not found" page answered with 200).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseHtml, scriptedHref, scriptPagination } from '../src/gather/parse.ts';
@@ -139,6 +141,9 @@ describe('soft 404s (a "not found" page answered with 200)', () => {
     expect(soft404Reason({ url: 'http://s/c.html', finalUrl: 'http://s/c.html', title: '提示信息' }, { ...probe, finalUrl: probe.url })).toMatch(/answered like/);
     // an article about 404 errors or a year with 404 in it is not an error page
     expect(soft404Reason({ url: 'http://s/d.html', finalUrl: 'http://s/d.html', title: '关于2404号提案的答复' }, probe)).toBeNull();
+    expect(soft404Reason({ url: 'http://s/f.html', finalUrl: 'http://s/f.html', title: '关于省十四届人大53次会议第404号建议的答复' }, probe)).toBeNull();
+    expect(soft404Reason({ url: 'http://s/g.html', finalUrl: 'http://s/g.html', title: '404 Not Found' }, null)).toMatch(/does not exist/);
+    expect(soft404Reason({ url: 'http://s/h.html', finalUrl: 'http://s/h.html', title: '404错误_某某局' }, null)).toMatch(/does not exist/);
     expect(soft404Reason({ url: 'http://s/e.html', finalUrl: 'http://s/e.html', title: '我局召开信息化工作会议' }, probe)).toBeNull();
   });
 
