@@ -174,3 +174,27 @@ describe('soft 404s (a "not found" page answered with 200)', () => {
     }
   });
 });
+
+describe('Hanweb (大汉 JCMS) columns: the items are in a <script type="text/xml"> datastore', () => {
+  const datastore = (items: [string, string, string][]) =>
+    `<div id="4186"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&columnid=4186&unitid=8849&permissiontype=0"></a>]]></nextgroup><recordset>` +
+    items.map(([href, title, date]) => `<record><![CDATA[<li><a href="${href}" title="${title}" target="_blank">${title}</a><span>${date}</span></li>]]></record>`).join('') +
+    `</recordset></datastore></script></div><script language="javascript" src="/module/web/jpage/jpage.js"></script>`;
+
+  it('reads the records as the list the browser shows: links and dated items', () => {
+    const p = parseHtml(`<title>工作动态</title>${datastore([['/art/2026/11/20/art_4186_1.html', '我局召开海洋渔业工作会议', '2026-11-20'], ['/art/2026/11/18/art_4186_2.html', '我局开展休渔执法检查', '2026-11-18']])}`, 'http://s.example.gov.cn/col/col4186/index.html');
+    expect(p.links.filter((l) => l.kind === 'a').map((l) => [new URL(l.url).pathname, l.text])).toEqual([
+      ['/art/2026/11/20/art_4186_1.html', '我局召开海洋渔业工作会议'],
+      ['/art/2026/11/18/art_4186_2.html', '我局开展休渔执法检查'],
+    ]);
+    expect(p.lists.flatMap((l) => l.items.map((i) => i.date))).toEqual(['2026-11-20', '2026-11-18']);
+    expect(p.text).toContain('我局召开海洋渔业工作会议');
+    expect(p.scriptText).not.toContain('datastore');
+  });
+
+  it('a plain XML script without a datastore is not content', () => {
+    const p = parseHtml(`<script type="text/xml"><config><a>1</a></config></script><p>正文</p>`, 'http://s.example.gov.cn/');
+    expect(p.links).toEqual([]);
+    expect(p.text).toBe('正文');
+  });
+});

@@ -154,6 +154,17 @@ export function scriptPagination(script: string): string[] {
   return [...new Set(out)];
 }
 
+/** The records of a Hanweb datastore (their CDATA HTML, joined), or null when the script holds none. */
+export function datastoreRecords(xml: string): string | null {
+  if (!/<datastore[\s>]/i.test(xml)) return null;
+  const parts: string[] = [];
+  for (const m of xml.matchAll(/<record(?:\s[^>]*)?>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))\s*<\/record>/gi)) {
+    parts.push(m[1] ?? m[2] ?? '');
+    if (parts.length >= 500) break;
+  }
+  return parts.length ? parts.join('\n') : null;
+}
+
 /** How an element is hidden by the page's own <style> rules for its class or id, or null. */
 function selectorConcealment(a: Record<string, string>, hiding: Map<string, string>): string | null {
   if (a.id && hiding.has(`#${a.id}`)) return `#${a.id}{${hiding.get(`#${a.id}`)}}`;
@@ -265,10 +276,24 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         if (key && a.content !== undefined) out.meta[key] = a.content;
         return;
       }
-      case 'script':
-        if (a.src) addLink(a.src, 'script', '', inFooter, inNav);
-        else if (out.scriptText.length < MAX_SCRIPT) out.scriptText += el.children.map((c) => (c.type === 'text' ? c.data : '')).join('').slice(0, MAX_SCRIPT) + '\n';
+      case 'script': {
+        if (a.src) {
+          addLink(a.src, 'script', '', inFooter, inNav);
+          return;
+        }
+        const code = el.children.map((c) => (c.type === 'text' ? c.data : '')).join('');
+        // Hanweb JCMS (大汉) ships a column's first page of items as <script type="text/xml">
+        // <datastore><recordset><record><![CDATA[<li>…</li>]]></record>…, shown by a script: the
+        // items are the page's content, read as the browser would show them.
+        const records = /xml/i.test(a.type ?? '') ? datastoreRecords(code) : null;
+        if (records) {
+          const box = parseDocument(`<ul class="zc-datastore">${records}</ul>`, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+          for (const c of box.children) walk(c, inFooter, inNav);
+          return;
+        }
+        if (out.scriptText.length < MAX_SCRIPT) out.scriptText += code.slice(0, MAX_SCRIPT) + '\n';
         return;
+      }
       case 'style':
         concealingSelectors(el.children.map((c) => (c.type === 'text' ? c.data : '')).join(''), hidingSelectors);
         return;
