@@ -17,7 +17,7 @@ import { runAxe, type UtilityPages } from './axe.ts';
 import { BrowserNotFoundError, findBrowser, type BrowserFinder } from './find.ts';
 import { crawlHosts, hostResolverRules, resolveHosts } from './flags.ts';
 import { runLighthouse } from './lighthouse.ts';
-import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
+import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, TRAPPED_DIALOGS, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
 import { BrowserPool, PageTaskError, type PoolEvent } from './pool.ts';
 import { samplePages, type SampledPage } from './sample.ts';
 import type { AgeFacts, BrowserArtifacts, BrowserPage, ConcealedLink, JsDialog, LighthouseRun, RenderedLink, RenderedPage } from './types.ts';
@@ -139,6 +139,9 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
     }
   }
   out.finalUrl = page.url();
+  // Dialogs the trap answered (pool.ts), besides any real one dismissed above.
+  const trapped = ((await page.mainFrame().evaluate(TRAPPED_DIALOGS).catch(() => [])) ?? []) as JsDialog[];
+  for (const d of trapped) if (!dialogs.some((x) => x.type === d.type && x.message === d.message)) dialogs.push(d);
   if (dialogs.length) out.dialogs = dialogs;
 
   if (shotDir && out.axe && out.axe.violations.length) {

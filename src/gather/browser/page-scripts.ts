@@ -178,3 +178,22 @@ export function outlineScript(selectors: string[]): string {
 
 /** Height of the document, px. */
 export const DOC_HEIGHT = `Math.max(document.documentElement ? document.documentElement.scrollHeight : 0, document.body ? document.body.scrollHeight : 0)`;
+
+/**
+ * Run before a page's own scripts (evaluateOnNewDocument): alert/confirm/prompt return at once
+ * (confirm: false, prompt: null) and are recorded in window.__zcDialogs. A real dialog blocks
+ * the page's parser until someone answers it, and under load the headless shell's dialog event
+ * can come too late to answer it in time; trapped, the page never waits.
+ */
+export const DIALOG_TRAP = `(() => {
+  if (window.__zcDialogs) return;
+  const rec = [];
+  try { Object.defineProperty(window, '__zcDialogs', { value: rec }); } catch (e) { return; }
+  const wrap = (type, ret) => function (m) { if (rec.length < 20) rec.push({ type, message: String(m === undefined ? '' : m).slice(0, 200) }); return ret; };
+  window.alert = wrap('alert', undefined);
+  window.confirm = wrap('confirm', false);
+  window.prompt = wrap('prompt', null);
+})()`;
+
+/** The dialogs the trap recorded in the top frame. */
+export const TRAPPED_DIALOGS = `(window.__zcDialogs || []).slice()`;

@@ -9,6 +9,7 @@
  */
 import puppeteer, { type Browser, type BrowserContext, type CDPSession, type Dialog, type Page } from 'puppeteer-core';
 import { BASE_ARGS, headlessMode } from './flags.ts';
+import { DIALOG_TRAP } from './page-scripts.ts';
 
 export type PageFailure = 'timeout' | 'crash' | 'browser' | 'error';
 
@@ -288,7 +289,9 @@ export class BrowserPool {
     if (ua) await page.setUserAgent({ userAgent: ua });
     // A page's scripts (and axe) must run even under a strict Content-Security-Policy.
     await page.setBypassCSP(true);
-    // alert/confirm on load would block the page's scripts forever.
+    // alert/confirm on load would block the page's scripts: trapped before they run, and any
+    // real dialog (one the trap missed) is dismissed.
+    await page.evaluateOnNewDocument(DIALOG_TRAP);
     page.on('dialog', dismissDialog);
     return page;
   }
