@@ -56,7 +56,10 @@ function sampleTitles(home: PageArtifact, origin: string, n: number): { title: s
   const out: { title: string; url: string }[] = [];
   for (const i of items) {
     if (out.some((o) => o.url === i.href)) continue;
-    out.push({ title: i.text.replace(/\s+/g, ' ').trim().slice(0, 40), url: i.href! });
+    // Lists often cut long titles ("我局召开…"): the part shown is what a visitor would type.
+    const title = i.text.replace(/\s+/g, ' ').trim().replace(/(\.{2,}|…+)$/, '').trim().slice(0, 40);
+    if (title.length < 8) continue;
+    out.push({ title, url: i.href! });
     if (out.length >= n) break;
   }
   return out;
