@@ -72,6 +72,23 @@ describe('site search', () => {
     expect(findings[0].message).toContain('HTTP 500');
   });
 
+  it('a title the list cut short ("…") is searched without its ellipsis, and found in the full result title', async () => {
+    const full = '关于做好2026年全省海洋渔业安全生产工作的通知';
+    const asked: string[] = [];
+    const action = await searchServer((q, res) => {
+      asked.push(q.get('q')!);
+      const hit = full.includes(q.get('q')!);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<ul>${hit ? `<li><a href="/news/9.html">${full}</a></li>` : ''}</ul>`);
+    });
+    const cut = `<html><head><title>首页</title></head><body><form action="${action}"><input name="q"></form><ul class="list"><li><a href="/news/9.html">关于做好2026年全省海洋渔业安全…</a><span>2026-11-19</span></li></ul></body></html>`;
+    const srv = await startServer({ '/': cut, '/news/9.html': '<title>9</title>' });
+    servers.push(srv);
+    const config = parseConfig({ today: '2026-11-20', ipv6: { enabled: false }, browser: { enabled: false } });
+    const res = await auditSite({ startUrl: srv.url + '/', config, db: null, outDir: null, audits: [search] });
+    expect(asked).toEqual(['关于做好2026年全省海洋渔业安全']);
+    expect(res.result.findings).toEqual([]);
+  });
+
   it('a POST form is not submitted; a form on an unrelated host is not contacted', async () => {
     const post = await run({}, '<form action="/s" method="post"><input name="q"></form>');
     expect(post.findings.map((f) => [f.rule, f.severity])).toEqual([['search-not-checked', 'info']]);
