@@ -144,7 +144,7 @@ export default defineAudit({
     const enforcement = RULES.enforcement;
     const siteHost = hostOf(artifacts.site.startUrl).replace(/^www\./, '');
     const ownHost = (h: string) => !h || h === siteHost || h.endsWith(`.${siteHost}`) || siteHost.endsWith(`.${h.replace(/^www\./, '')}`);
-    const innocentHost = (h: string) => ownHost(h) || /\.gov\.cn$|\.gov$/.test(h) || underHost(h, o.allowHosts);
+    const innocentHost = (h: string) => ownHost(h) || /\.gov\.cn$|\.gov$|\.edu\.cn$/.test(h) || underHost(h, o.allowHosts) || underHost(h, RULES.trustedHosts);
     // One regex pass over every string first: on a 10,000-page site almost nothing matches.
     const any = new RegExp(terms.map((t) => t.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
     const termsIn = (s: string, urlToo = false): { term: string; category: string }[] => {

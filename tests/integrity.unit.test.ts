@@ -136,6 +136,8 @@ describe('hidden links to unrelated hosts (疑似暗链)', () => {
 
   it('four links, links to government sites, links to the site itself, allowed hosts and visible links are not reported', () => {
     const gov = ['www.fj.gov.cn', 'www.gov.cn', 'hyj.fj.gov.cn', 'a.hyj.fj.gov.cn', 'www.mnr.gov.cn'];
+    const media = ['www.news.cn', 'www.people.com.cn', 'www.gmw.cn', 'www.xmu.edu.cn', 'www.12377.cn'];
+    expect(run([page('/m.html', doc(`<div style="display:none">${links(media)}</div>`))]).findings).toEqual([]);
     expect(run([page('/1.html', doc(`<div style="display:none">${links(five.slice(0, 4))}</div>`))]).findings).toEqual([]);
     expect(run([page('/2.html', doc(`<div style="display:none">${links(gov)}</div>`))]).findings).toEqual([]);
     expect(run([page('/3.html', doc(`<div style="display:none">${links(five)}</div>`))], { allowHosts: ['example'] }).findings).toEqual([]);
