@@ -20,14 +20,14 @@
  *  - future-date: items dated after the day of the check (a date typed wrong, or a date set
  *    ahead so a column looks updated), to be checked by a person.
  *
- * Illegal links, title hijacks, cloaking scripts, spider cloaking and defacement are 严重问题 (single veto) and are marked
- * serious; hidden links without illegal words and future dates are for a person to check.
+ * Illegal links, title hijacks, cloaking scripts, spider cloaking and defacement are 严重问题
+ * (single veto) and are marked serious; hidden links without illegal words, a changed homepage
+ * title and future dates are for a person to check.
  * Sources: the crawl's parsed pages (links, hidden links, inline scripts, meta) and, when the
  * browser ran, the rendered DOM of sampled pages (links scripts made invisible).
  */
 import { z } from 'zod';
 import { defineAudit, type FindingDraft, type RuleRef, type VetoContribution } from '../src/audit/types.ts';
-import type { OutLink, PageArtifact } from '../src/gather/artifacts.ts';
 import RULES from './rules/integrity.json' with { type: 'json' };
 import { guideline, inspection, seedTask } from './rules/refs.ts';
 
@@ -181,7 +181,7 @@ export default defineAudit({
         all.push(c);
         if (isHidden) hidden.push(c);
       };
-      for (const l of p.links as OutLink[]) if (l.kind === 'a' || l.kind === 'area' || l.kind === 'attachment') push({ url: l.url, text: l.text, how: l.concealed }, Boolean(l.concealed));
+      for (const l of p.links) if (l.kind === 'a' || l.kind === 'area' || l.kind === 'attachment') push({ url: l.url, text: l.text, how: l.concealed }, Boolean(l.concealed));
       for (const l of p.hiddenLinks ?? []) push({ url: l.url, text: l.text, how: l.concealed }, true);
       for (const c of scriptLinks(p.scriptText ?? '', base)) push(c, c.how === 'written by script, hidden');
       for (const c of rendered.get(p.url)?.concealedLinks ?? []) push({ url: c.url, text: c.text, how: `rendered: ${c.how}` }, true);
