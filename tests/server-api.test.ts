@@ -16,6 +16,8 @@ import { createToken } from '../src/server/tokens.ts';
 import { openDb } from '../src/store/db.ts';
 import { auditSite } from '../src/run/audit-site.ts';
 import { ALL_AUDITS } from '../audits/index.ts';
+import { createTicket } from '../src/tickets/service.ts';
+import { ticketContext } from '../src/tickets/context.ts';
 import { startServer as startSite, type TestServer } from './helpers/http-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-api-'));
@@ -272,6 +274,16 @@ describe('the dashboard over HTTP', () => {
     expect(rep.status).toBe(200);
     expect(rep.headers.get('content-security-policy')).toMatch(/sandbox/);
     expect(await rep.text()).toMatch(/<html/);
+  });
+  it('an open 单项否决-level ticket (严重问题) is announced at the top of the list, and can be listed alone', async () => {
+    const before = await (await fetch(url + '/tickets', { headers: { cookie } })).text();
+    expect(before).not.toContain('data-zc="critical"');
+    const { ticket: t } = createTicket(srv.db, ticketContext(config), { source: 'audit', category: '虚假伪造内容', description: '页面有 6 个指向违法违规内容的链接', audit: 'integrity', severity: 'critical', pageUrl: 'https://hyj.example.gov.cn/xwdt/1.html' }, { name: '自动检查' });
+    const page = await (await fetch(url + '/tickets', { headers: { cookie } })).text();
+    expect(page).toMatch(/data-zc="critical">有 1 个单项否决级问题/);
+    const only = await json(await call('GET', '/api/tickets?severity=critical', { token: tok.admin }));
+    expect(only.body.items.map((x: { number: string }) => x.number)).toEqual([t.number]);
+    expect((await call('GET', '/api/tickets?severity=urgent', { token: tok.admin })).status).toBe(400);
   });
   it('without a session the dashboard redirects to the login page', async () => {
     const r = await fetch(url + '/tickets?overdue=1', { redirect: 'manual' });

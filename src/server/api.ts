@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { SEVERITIES } from '../audit/types.ts';
 import { getRun, listRuns } from '../store/runs.ts';
 import { syncRunTickets } from '../tickets/from-audit.ts';
 import { SOURCES, STATUSES, type Status, type Ticket } from '../tickets/model.ts';
@@ -44,6 +45,7 @@ export const listQuery = z.strictObject({
   dueToday: flag.optional(),
   open: z.enum(['1', '0', 'true', 'false', '']).optional(),
   source: z.enum(SOURCES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
   site: z.string().optional(),
   q: z.string().max(200).optional(),
   from: day.optional(),
@@ -62,6 +64,7 @@ export function filterOf(q: z.infer<typeof listQuery>): TicketFilter {
     dueToday: q.dueToday || undefined,
     open: q.open === undefined || q.open === '' ? undefined : q.open === '1' || q.open === 'true',
     source: q.source,
+    severity: q.severity,
     site: q.site || undefined,
     q: q.q || undefined,
     from: q.from,

@@ -115,7 +115,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     const { q, items } = listFrom(c);
     const scope = scopeOf(c.get('principal'));
     const count = (f: Parameters<typeof listTickets>[1]) => listTickets(db, { ...f, limit: 1 }, { now: ctx.now(), timezone: tz, scope }).total;
-    const counts = { open: count({ open: true }), overdue: count({ overdue: true }), dueToday: count({ dueToday: true }) };
+    const counts = { open: count({ open: true }), overdue: count({ overdue: true }), dueToday: count({ dueToday: true }), critical: count({ open: true, severity: 'critical' }) };
     const search = new URL(c.req.url).search;
     return page(c, ticketsPage(view(c), items.items, items.total, { status: q.status, division: q.division, overdue: q.overdue, dueToday: q.dueToday, q: q.q }, divisions(), counts, search));
   });

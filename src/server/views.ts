@@ -79,8 +79,9 @@ export interface ListQuery {
   open?: string;
 }
 
-export function ticketsPage(v: ViewCtx, items: Ticket[], total: number, q: ListQuery, divisions: string[], counts: { overdue: number; dueToday: number; open: number }, exportQuery: string): string {
+export function ticketsPage(v: ViewCtx, items: Ticket[], total: number, q: ListQuery, divisions: string[], counts: { overdue: number; dueToday: number; open: number; critical: number }, exportQuery: string): string {
   const body = html`<h1>工单</h1>
+${counts.critical ? html`<p class="error" role="alert" data-zc="critical">有 ${counts.critical} 个单项否决级问题（如严重问题：违法链接、网站被篡改）尚未办结，请立即处置。<a href="/tickets?open=1&amp;severity=critical">查看</a></p>` : ''}
 <div class="cards"><a class="card" href="/tickets?open=1"><b>${counts.open}</b>未办结</a><a class="card" href="/tickets?overdue=1"><b>${counts.overdue}</b>已超期</a><a class="card" href="/tickets?dueToday=1"><b>${counts.dueToday}</b>今日到期</a></div>
 <section style="margin-top:14px"><form class="filters" method="get" action="/tickets">
 <label>状态<br><select name="status"><option value="">全部</option>${STATUSES.map((s) => html`<option value="${s}"${q.status === s ? new Raw(' selected') : ''}>${s}</option>`)}</select></label>

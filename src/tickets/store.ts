@@ -80,6 +80,8 @@ export interface TicketFilter {
   dueToday?: boolean;
   /** Only open (true) or only closed (false). */
   open?: boolean;
+  /** Severity of the finding an audit ticket came from (critical: 单项否决 items such as 严重问题). */
+  severity?: string;
   /** Text in number, description, URL or reporter. */
   q?: string;
   /** Received on or after / before (YYYY-MM-DD, local). */
@@ -110,6 +112,7 @@ export function listTickets(db: DB, f: TicketFilter, o: { now: Date; timezone: s
   if (f.site) where.push('(s.origin = ? OR s.origin LIKE ?)'), args.push(f.site, `%${f.site}%`);
   if (f.open === true) where.push('t.closed_at IS NULL');
   if (f.open === false) where.push('t.closed_at IS NOT NULL');
+  if (f.severity) where.push('t.severity = ?'), args.push(f.severity);
   const nowIso = o.now.toISOString();
   if (f.overdue) where.push('t.closed_at IS NULL AND t.due_at IS NOT NULL AND t.due_at < ?'), args.push(nowIso);
   if (f.dueToday) {
