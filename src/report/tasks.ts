@@ -50,13 +50,8 @@ export const TASK_DOC = (MATRIX as { doc: string }).doc;
 /** 找错 tickets of the site as the on-time rule counts them (src/tickets/stats.ts). */
 export type TicketFigures = Omit<RateRow, 'key'> & { total: number };
 
-export interface TaskRow {
-  n: number;
-  group: string;
-  title: string;
-  lead: string[];
-  responsible: string;
-  checkable: boolean;
+/** A task of the table as the report shows it: its definition, judged. */
+export interface TaskRow extends Pick<TaskDef, 'n' | 'group' | 'title' | 'lead' | 'responsible' | 'checkable'> {
   audits: string[];
   state: TaskState;
   /** One line a person can check each. */
