@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-step setup for a fresh machine of this kind (Debian, Node 20): Chromium's headless shell
 # (the browser audits and PDF reports: half the CPU per page of the full browser), the full
-# Chromium (the companion extension loads only there), a CJK font, then the npm dependencies
+# Chromium (the companion extension loads only there), a CJK font, Redis and PostgreSQL (the
+# distributed mode's queue and shared store), then the npm dependencies
 # from the lock file.
 # Idempotent: what is already there is not installed again.
 set -euo pipefail
@@ -19,12 +20,18 @@ have_shell() {
   done
   return 1
 }
+# Redis (the distributed queue, BullMQ) and PostgreSQL (the shared store for many workers):
+# tests start their own servers from these binaries on free loopback ports.
+have_redis() { command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; }
+have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_cjk_font() { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q . ; }
 
 missing=()
 have_chrome || missing+=(chromium)
 have_shell || missing+=(chromium-headless-shell)
 have_cjk_font || missing+=(fonts-wqy-microhei)
+have_redis || missing+=(redis-server)
+have_postgres || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]} with apt-get"
