@@ -4,7 +4,11 @@
  * other as child processes: (a) `zhaocuo audit` with every non-browser audit, (b) the
  * linkinator CLI with --recurse. Prints pages/s, links/s, peak RSS of each process tree and
  * the time ratio a/b (target ≤ 1.0, peak RSS ≤ 400 MB).
- *   npm run bench -- --pages 2000
+ * Then the IPv6 case: a 20,000-page portal under a name with A and AAAA (127.0.0.1, ::1, from a
+ * loopback DNS server), audited with and without the IPv6 pass (--no-ipv6): the pass must
+ * cost time linear in links, a fraction of the crawl, not a multiple of it.
+ *   npm run bench -- --pages 2000 --ipv6-pages 5000
+ *   npm run bench -- --only ipv6        (or --only linkinator)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,9 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
+import { startDnsServer } from '../src/sample-portal/dns.ts';
 import { watchPeak } from './proc-tree.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'ipv6-pages': { type: 'string', default: '20000' }, only: { type: 'string' } } });
 const pages = Number(values.pages);
 const root = join(import.meta.dirname, '..');
 
@@ -37,6 +42,13 @@ function measure(cmd: string, args: string[]): Promise<Measure> {
   });
 }
 
+const line = (name: string, m: Measure, p: number, l: number) =>
+  `${name.padEnd(11)} ${m.seconds.toFixed(1).padStart(6)} s  ${(p / m.seconds).toFixed(0).padStart(5)} pages/s  ${(l / m.seconds).toFixed(0).padStart(6)} links/s  peak RSS ${String(m.peakMb).padStart(4)} MB  (${p} pages, ${l} links, exit ${m.code})`;
+
+if (values.only !== 'ipv6') await linkinatorCase();
+if (values.only !== 'linkinator') await ipv6Case(Number(values['ipv6-pages']));
+
+async function linkinatorCase(): Promise<void> {
 const portal = await startSamplePortal({ pages, host: '127.0.0.1' });
 const start = portal.url + '/';
 console.log(`sample portal: ${portal.manifest.htmlPageCount} pages at ${start}`);
@@ -55,11 +67,31 @@ try {
 } catch { /* printed below as 0 */ }
 await portal.close();
 
-const line = (name: string, m: Measure, p: number, l: number) =>
-  `${name.padEnd(11)} ${m.seconds.toFixed(1).padStart(6)} s  ${(p / m.seconds).toFixed(0).padStart(5)} pages/s  ${(l / m.seconds).toFixed(0).padStart(6)} links/s  peak RSS ${String(m.peakMb).padStart(4)} MB  (${p} pages, ${l} links, exit ${m.code})`;
 // Links = unique link targets checked, the same count for both tools.
 console.log(line('zhaocuo', a, report.summary.pages, report.links.length));
 console.log(`  (zhaocuo crawl phase ${(report.summary.durationMs / 1000).toFixed(1)} s; the rest is start-up, audits and writing the report)`);
 console.log(line('linkinator', b, lk.pages, lk.links));
 console.log(`ratio zhaocuo/linkinator time: ${(a.seconds / b.seconds).toFixed(2)} (target ≤ 1.0); zhaocuo peak RSS ${a.peakMb} MB (target ≤ 400 MB)`);
 console.log(`zhaocuo also ran: ${report.audits.filter((x: { status: string }) => x.status === 'ran').map((x: { id: string }) => x.id).join(', ')}`);
+}
+
+/** The same portal audited with and without the IPv6 pass, over a name that has AAAA. */
+async function ipv6Case(n: number): Promise<void> {
+  const portal = await startSamplePortal({ pages: n, host: 'both' });
+  const host = 'bench.example.gov.cn';
+  const dns = await startDnsServer({ [host]: { A: ['127.0.0.1'], AAAA: ['::1'] }, 'example.gov.cn': { NS: ['ns1.example.gov.cn'] }, 'ns1.example.gov.cn': { A: ['127.0.0.1'], AAAA: ['::1'] } });
+  const start = `http://${host}:${portal.port}/`;
+  console.log(`\nIPv6 case: ${portal.manifest.htmlPageCount} pages at ${start} (A 127.0.0.1, AAAA ::1 from ${dns.server})`);
+  const out = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-v6-'));
+  const args = (dir: string, extra: string[]) => [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--no-db', '--dns-server', dns.server, '--out', join(out, dir), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical', ...extra];
+  const without = await measure(process.execPath, args('no-ipv6', ['--no-ipv6']));
+  const withV6 = await measure(process.execPath, args('ipv6', []));
+  await dns.close();
+  await portal.close();
+  const rep = JSON.parse(readFileSync(join(out, 'ipv6', 'report.json'), 'utf8'));
+  const v6 = rep.ipv6 ?? {};
+  console.log(line('no IPv6', without, rep.summary.pages, rep.links.length));
+  console.log(line('with IPv6', withV6, rep.summary.pages, rep.links.length));
+  console.log(`  IPv6 pass: ${((v6.durationMs ?? 0) / 1000).toFixed(1)} s, ${v6.requests ?? '?'} requests over IPv6, ${(v6.hosts ?? []).length} hosts, ${(v6.urls ?? []).length} 二级/三级 URLs judged`);
+  console.log(`ratio with/without IPv6: ${(withV6.seconds / without.seconds).toFixed(2)} (the pass adds ${(withV6.seconds - without.seconds).toFixed(1)} s)`);
+}

@@ -186,7 +186,7 @@ describe('zhaocuo probe (real probes against loopback)', () => {
     try {
       const r = await cli('probe', `http://www.probe.test:${port}/`, '--once', '--db', file, '--dns-server', dns.server, '--timeout', '0.2', '--family', 'v4');
       expect(r.code).toBe(0);
-      expect(r.out).toContain('failed: not loaded within 0.2 s');
+      expect(r.out).toContain('failed: 在 0.2 秒内未加载完成 (not loaded within 0.2 s)');
       expect(r.out).toContain('1/1 not loaded (100.0%)');
     } finally {
       slowMs = 0;

@@ -60,9 +60,16 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   scope.addHost(finalStart.host);
   const origin = finalStart.origin;
 
+  // Redirects of the site's own requests stay on the site: a target elsewhere is not contacted
+  // by them (a redirected page's target is checked as a link: leftScope).
+  const onSite = { allow: (u: string) => scope.isSameSite(u) };
   // How the site answers a page that does not exist (soft 404s), asked once, beside robots.txt.
-  const soft404 = probeSoft404(fetcher, origin).catch(() => null);
-  const robots: Robots | undefined = c.robots ? await loadRobots(fetcher, origin, c.userAgent) : undefined;
+  const soft404 = probeSoft404(fetcher, origin, onSite).catch(() => null);
+  const robots: Robots | undefined = c.robots ? await loadRobots(fetcher, origin, c.userAgent, onSite) : undefined;
+  // A page's redirect is followed only to a URL that would be crawled as a page itself.
+  const inScope = { allow: (u: string) => scope.isSameSite(u) && !scope.excludedBecause(u) && (!robots || robots.isAllowed(u)) };
+  // Verifying a link follows its redirects anywhere, except to other sites with --no-external.
+  const verifyScope = c.checkExternal ? {} : onSite;
   const probe = await soft404;
   const disallowed = new Set<string>();
 
@@ -163,7 +170,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   };
 
   const crawlPage = async (url: string, depth: number, t: TargetRec) => {
-    const res = url === startUrl ? first : await fetcher.follow(url, 'GET');
+    const res = url === startUrl ? first : await fetcher.follow(url, 'GET', inScope);
+    if (res.stoppedAt) return leftScope(t, res);
     try {
       handlePage(url, depth, t, res);
     } finally {
@@ -237,6 +245,47 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
   };
 
+  /** One verification of a link target (HEAD, then GET where HEAD is refused), shared by all who ask. */
+  const checks = new Map<string, Promise<FollowResult>>();
+  const checkOnce = (url: string): Promise<FollowResult> => {
+    let p = checks.get(url);
+    if (!p) {
+      p = (async () => {
+        // A GET already made (a page, a redirect hop) answers without a new request.
+        const known = fetcher.peek(url, 'GET');
+        let res = await fetcher.follow(url, known ? 'GET' : 'HEAD', verifyScope);
+        if (!known && !res.stoppedAt && (res.error || HEAD_REFUSED.has(res.status))) res = await fetcher.follow(url, 'GET', verifyScope);
+        return res;
+      })();
+      checks.set(url, p);
+    }
+    return p;
+  };
+  const notCheckedOffsite = (next: string) => `redirects to another site (${next}); external links not checked (crawl.checkExternal)`;
+
+  /**
+   * A page of the site redirected out of the run's scope: where it goes is a link like any other,
+   * verified once (never crawled), or not contacted at all with --no-external; an in-site target
+   * that is excluded or disallowed is not requested either.
+   */
+  const leftScope = async (t: TargetRec, res: FollowResult) => {
+    const next = res.stoppedAt!;
+    applyResult(t, res);
+    checked++;
+    if (scope.isSameSite(next)) {
+      t.state = 'skipped';
+      t.skipReason = `redirects to ${next}: ${scope.excludedBecause(next) ?? 'disallowed by robots.txt'}`;
+      return;
+    }
+    if (!c.checkExternal) {
+      t.state = 'skipped';
+      t.skipReason = notCheckedOffsite(next);
+      return;
+    }
+    const ext = await checkOnce(next);
+    applyResult(t, { ...ext, url: t.url, redirects: [...res.redirects, ...ext.redirects], timingMs: res.timingMs + ext.timingMs });
+  };
+
   const verifying = new Set<string>();
   const verify = (url: string, t: TargetRec, same: boolean) => {
     if (verifying.has(url) || discovered.has(url)) return;
@@ -245,11 +294,12 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'disallowed by robots.txt');
     track(
       (async () => {
-        // A GET already made (a page, a redirect hop) answers without a new request.
-        const known = fetcher.peek(url, 'GET');
-        let res = known ? await fetcher.follow(url, 'GET') : await fetcher.follow(url, 'HEAD');
-        if (!known && (res.error || HEAD_REFUSED.has(res.status))) res = await fetcher.follow(url, 'GET');
+        const res = await checkOnce(url);
         applyResult(t, res);
+        if (res.stoppedAt) {
+          t.state = 'skipped';
+          t.skipReason = notCheckedOffsite(res.stoppedAt);
+        }
         checked++;
       })(),
     );
@@ -263,7 +313,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   let sitemap = { urls: [] as string[], found: false };
   if (c.sitemap) {
     const sms = robots?.sitemaps.length ? robots.sitemaps : [new URL('/sitemap.xml', origin).href];
-    sitemap = await loadSitemap(fetcher, sms);
+    sitemap = await loadSitemap(fetcher, sms, undefined, onSite);
     idle = new Promise<void>((r) => (drained = r));
     let added = false;
     for (const u of sitemap.urls) {

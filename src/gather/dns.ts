@@ -6,6 +6,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
+import { BLOCKED_CODE, blockedMessage, isBlockedAddress } from './address-guard.ts';
 
 export interface Address {
   address: string;
@@ -63,13 +64,23 @@ export class NameResolver {
     return out;
   }
 
-  /** A `lookup` for sockets (undici connect.lookup, http.request) restricted to a family. */
+  /**
+   * A `lookup` for sockets (undici connect.lookup, http.request) restricted to a family. Link-local
+   * and cloud metadata addresses are never handed to a socket, whatever the DNS answered
+   * (address-guard.ts); resolveAll still reports them, for the DNS records the audits show.
+   */
   lookupFn(family: Family = 0): LookupFunction {
     return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
       this.resolveAll(hostname).then(
         (addrs) => {
           const want = family || (options?.family as Family) || 0;
-          const list = want ? addrs.filter((a) => a.family === want) : addrs;
+          const wanted = want ? addrs.filter((a) => a.family === want) : addrs;
+          const list = wanted.filter((a) => !isBlockedAddress(a.address));
+          if (wanted.length && !list.length) {
+            const err = new Error(blockedMessage(wanted[0].address)) as NodeJS.ErrnoException;
+            err.code = BLOCKED_CODE;
+            return callback(err);
+          }
           if (!list.length) {
             const err = new Error(`no ${want === 6 ? 'AAAA' : 'A'} record for ${hostname}`) as NodeJS.ErrnoException;
             err.code = 'ENOTFOUND';

@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
+import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
 
 export type Method = 'GET' | 'HEAD';
 
@@ -35,6 +36,17 @@ export interface FollowResult extends Omit<Hop, 'method' | 'location'> {
   redirects: string[];
   loop?: boolean;
   tooManyRedirects?: boolean;
+  /** A redirect to here was not followed: `allow` refused it (outside the run's scope). `finalUrl` is it too. */
+  stoppedAt?: string;
+}
+
+export interface FollowOptions {
+  /**
+   * Whether a redirect may be followed to this URL (the run's scope). When not, follow stops
+   * there without contacting it and returns it as `stoppedAt`, for the caller to treat it as a
+   * link: verified once, or not at all with --no-external.
+   */
+  allow?: (url: string) => boolean;
 }
 
 export interface FetcherOptions {
@@ -128,8 +140,11 @@ export class Fetcher {
     });
   }
 
-  /** Follows redirects hop by hop; detects loops and over-long chains. */
-  async follow(url: string, method: Method = 'GET'): Promise<FollowResult> {
+  /**
+   * Follows redirects hop by hop; detects loops and over-long chains. A redirect to anything
+   * but http(s) (file:, javascript:, data: …) is reported as an error, never followed.
+   */
+  async follow(url: string, method: Method = 'GET', opts: FollowOptions = {}): Promise<FollowResult> {
     const redirects: string[] = [];
     const seen = new Set<string>([url]);
     let current = url;
@@ -149,7 +164,14 @@ export class Fetcher {
       } catch {
         return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, error: `invalid redirect Location: ${hop.location.slice(0, 200)}` };
       }
+      if (!/^https?:$/.test(new URL(next).protocol)) {
+        const scheme = new URL(next).protocol;
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, errorCode: 'EBADREDIRECT', error: `重定向到 ${scheme} 地址，不予跟随 (redirect to a ${scheme} URL, not followed): ${next.slice(0, 200)}` };
+      }
       redirects.push(current);
+      if (opts.allow && !opts.allow(next) && !seen.has(next)) {
+        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, stoppedAt: next };
+      }
       if (seen.has(next)) {
         return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, loop: true, error: `redirect loop: ${[...redirects, next].join(' → ')}` };
       }
@@ -279,6 +301,9 @@ export class Fetcher {
   private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent): Promise<Hop> {
     const c = this.opts.crawl;
     const started = performance.now();
+    // An address literal is connected to without a lookup, so the resolver's guard cannot see it.
+    const blocked = blockedUrlReason(url);
+    if (blocked) return { url, method, status: 0, headers: {}, error: blocked, errorCode: BLOCKED_CODE, timingMs: 0, bytes: 0 };
     this.requests++;
     try {
       const res = await request(url, {
@@ -312,7 +337,9 @@ export class Fetcher {
       return hop;
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-      const code = e.cause?.code ?? e.code ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : e.name);
+      // AbortSignal.timeout rejects with a DOMException whose `code` is the number 23: its name tells.
+      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError';
+      const code = timedOut ? 'ETIMEDOUT' : String(e.cause?.code ?? e.code ?? e.name);
       return { url, method, status: 0, headers: {}, error: describeError(code, e, c.timeoutMs), errorCode: code, timingMs: Math.round(performance.now() - started), bytes: 0 };
     }
   }
@@ -324,6 +351,12 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
+/** The one wording of a timeout, in findings, logs and reports. */
+export function noAnswerWithin(timeoutMs: number): string {
+  const s = Math.round(timeoutMs / 100) / 10;
+  return `在 ${s} 秒内无应答 (no answer within ${s} s)`;
+}
+
 function describeError(code: string | undefined, e: Error, timeoutMs: number): string {
   switch (code) {
     case 'ETIMEDOUT':
@@ -332,7 +365,9 @@ function describeError(code: string | undefined, e: Error, timeoutMs: number): s
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'TimeoutError':
     case 'AbortError':
-      return `no answer within ${timeoutMs / 1000} s (timeout)`;
+      return noAnswerWithin(timeoutMs);
+    case BLOCKED_CODE:
+      return e.cause instanceof Error ? e.cause.message : e.message;
     case 'ECONNREFUSED':
       return 'connection refused';
     case 'ENOTFOUND':

@@ -34,7 +34,8 @@ export function linkLevels(pages: readonly PageArtifact[], kinds: readonly LinkK
       if (!want.has(l.kind)) continue;
       let from = level.get(l.url);
       if (!from) level.set(l.url, (from = []));
-      if (!from.includes(p.url)) from.push(p.url);
+      // Pages come one at a time: a repeat of this page's link can only be the last entry (linear).
+      if (from[from.length - 1] !== p.url) from.push(p.url);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 /** robots.txt and sitemap.xml: fetched once each through the run's fetcher. */
 import robotsParserModule from 'robots-parser';
-import type { Fetcher } from './http.ts';
+import type { Fetcher, FollowOptions } from './http.ts';
 import { decodeBody } from './decode.ts';
 
 export interface Robots {
@@ -10,9 +10,10 @@ export interface Robots {
   isAllowed(url: string): boolean;
 }
 
-export async function loadRobots(fetcher: Fetcher, origin: string, userAgent: string): Promise<Robots> {
+/** `follow`: the run's redirect scope (a robots.txt redirected off-site is not read). */
+export async function loadRobots(fetcher: Fetcher, origin: string, userAgent: string, follow?: FollowOptions): Promise<Robots> {
   const url = new URL('/robots.txt', origin).href;
-  const res = await fetcher.follow(url, 'GET');
+  const res = await fetcher.follow(url, 'GET', follow);
   const ok = !res.error && res.status >= 200 && res.status < 300 && res.body;
   const text = ok ? decodeBody(res.body!, res.headers['content-type']).text : '';
   fetcher.release(res.finalUrl);
@@ -37,7 +38,7 @@ export async function loadRobots(fetcher: Fetcher, origin: string, userAgent: st
 const LOC_RE = /<loc>\s*(?:<!\[CDATA\[)?\s*([^<\]]+?)\s*(?:\]\]>)?\s*<\/loc>/gi;
 
 /** URLs listed by the sitemaps (following one level of sitemap index), capped. */
-export async function loadSitemap(fetcher: Fetcher, sitemapUrls: string[], cap = 50_000): Promise<{ urls: string[]; found: boolean }> {
+export async function loadSitemap(fetcher: Fetcher, sitemapUrls: string[], cap = 50_000, follow?: FollowOptions): Promise<{ urls: string[]; found: boolean }> {
   const urls = new Set<string>();
   let found = false;
   const queue = [...sitemapUrls];
@@ -46,8 +47,9 @@ export async function loadSitemap(fetcher: Fetcher, sitemapUrls: string[], cap =
     const sm = queue.shift()!;
     if (seen.has(sm)) continue;
     seen.add(sm);
-    const res = await fetcher.follow(sm, 'GET');
-    if (res.error || res.status >= 400 || !res.body) continue;
+    if (follow?.allow && !follow.allow(sm)) continue; // a sitemap (index entry) on another site
+    const res = await fetcher.follow(sm, 'GET', follow);
+    if (res.stoppedAt || res.error || res.status >= 400 || !res.body) continue;
     found = true;
     const xml = decodeBody(res.body, res.headers['content-type']).text;
     fetcher.release(res.finalUrl);

@@ -3,6 +3,7 @@
  * following redirects, timed until the last byte. The availability command and the IPv6
  * homepage success rate both measure with this, so "loaded" means the same in both places.
  */
+import { BLOCKED_CODE, blockedUrlReason } from '../gather/address-guard.ts';
 import { Agent, request } from 'undici';
 import net from 'node:net';
 import zlib from 'node:zlib';
@@ -69,6 +70,8 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
     for (let hop = 0; ; hop++) {
       // An IP address in the URL is connected to as is (no lookup): it must be of the family.
       const literal = net.isIP(new URL(current).hostname.replace(/^\[|\]$/g, ''));
+      const blocked = blockedUrlReason(current);
+      if (blocked) return out({ status: 0, error: blocked, errorCode: BLOCKED_CODE });
       if (literal && literal !== o.family) return out({ status: 0, error: `${new URL(current).hostname} is an IPv${literal} address: no IPv${o.family} connection`, errorCode: 'ENOTFOUND' });
       const res = await request(current, {
         method: 'GET',
@@ -81,6 +84,7 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
         await res.body.dump().catch(() => undefined);
         if (hop >= (o.maxRedirects ?? 5)) return out({ status: res.statusCode, error: `more than ${o.maxRedirects ?? 5} redirects`, errorCode: 'REDIRECTS' });
         current = new URL(location, current).href;
+        if (!/^https?:$/.test(new URL(current).protocol)) return out({ status: res.statusCode, error: `重定向到 ${new URL(current).protocol} 地址，不予跟随 (redirect to a non-http URL, not followed)`, errorCode: 'EBADREDIRECT' });
         continue;
       }
       const raw = Buffer.from(await res.body.arrayBuffer());
@@ -95,7 +99,9 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
     const code = e.cause?.code ?? e.code ?? e.name;
     const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError';
     const msg = timeout
-      ? `not loaded within ${timeoutMs / 1000} s`
+      ? `在 ${timeoutMs / 1000} 秒内未加载完成 (not loaded within ${timeoutMs / 1000} s)`
+      : code === BLOCKED_CODE
+        ? (e.cause?.message ?? e.message)
       : code === 'ECONNREFUSED'
         ? 'connection refused'
         : code === 'ENOTFOUND'
