@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { makePdf } from './assets.ts';
 import { generatePortal, withOrigin, type GenerateOptions, type Portal, type Resource } from './generate.ts';
 import type { Manifest } from './manifest.ts';
+import { Revisions, notModified } from './revisions.ts';
 
 export type HostChoice = '127.0.0.1' | '::1' | 'both';
 
@@ -41,6 +42,10 @@ export interface SamplePortal {
   external: ExternalSite;
   /** requests by "METHOD path+query" */
   requests: Map<string, number>;
+  /** Pages revised or removed between runs, and the validators served (incremental re-audits). */
+  revisions: Revisions;
+  /** Bytes the portal's server has written to its sockets (headers and bodies), since start or resetCounts. */
+  bytesSent(): number;
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -76,28 +81,29 @@ function originOf(req: http.IncomingMessage, fallback: string): string {
 }
 
 /** The request handler of the portal: pre-generated resources, dynamic pages, gzip, ETag, HEAD. */
-export function createPortalHandler(portal: Portal, requests: Map<string, number>, fallbackOrigin: () => string): Handler {
+export function createPortalHandler(portal: Portal, requests: Map<string, number>, fallbackOrigin: () => string, revisions = new Revisions(portal)): Handler {
+  const get = (path: string) => revisions.current(path);
   const gzCache = new WeakMap<Resource, Buffer>();
   const etagCache = new WeakMap<Resource, string>();
-  const templatedCache = new Map<string, Resource>();
+  const templatedCache = new Map<string, { src: Resource; res: Resource }>();
 
   const lookup = (url: string, method: string): Resource | undefined => {
     const dyn = portal.dynamic(url, method);
     if (dyn) return dyn;
     if (method !== 'GET' && method !== 'HEAD') return undefined;
-    let r = portal.resources.get(url);
+    let r = get(url);
     if (r) return r;
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
     if (q >= 0 && path !== '/calendar.html') {
       // like a static web server: an unknown query on a static file is ignored
-      r = portal.resources.get(path);
+      r = get(path);
       if (r) return r;
     }
     if (path.endsWith('/')) {
-      r = portal.resources.get(path + 'index.html');
+      r = get(path + 'index.html');
       if (r) return r;
-    } else if (!path.slice(path.lastIndexOf('/') + 1).includes('.') && portal.resources.has(path + '/index.html')) {
+    } else if (!path.slice(path.lastIndexOf('/') + 1).includes('.') && get(path + '/index.html')) {
       const body = Buffer.from(`<html><head><title>301 Moved Permanently</title></head><body><h1>301 Moved Permanently</h1></body></html>\n`);
       return { status: 301, headers: { location: path + '/', 'content-type': 'text/html', 'content-length': String(body.length) }, body };
     }
@@ -136,23 +142,28 @@ export function createPortalHandler(portal: Portal, requests: Map<string, number
       const origin = originOf(req, fallbackOrigin());
       const key = `${url} ${origin}`;
       let t = templatedCache.get(key);
-      if (!t) {
-        t = withOrigin(r, origin);
+      if (!t || t.src !== r) {
+        t = { src: r, res: withOrigin(r, origin) };
         if (templatedCache.size > 64) templatedCache.clear();
         templatedCache.set(key, t);
       }
-      r = t;
+      r = t.res;
     }
     const headers: Record<string, string> = { server: 'nginx', ...r.headers };
     let body = r.body;
+    const mode = revisions.validators;
+    if (mode === 'none' || mode === 'etag') delete headers['last-modified'];
     if (r.status === 200) {
-      let etag = etagCache.get(r);
-      if (!etag) {
-        etag = `"${createHash('sha1').update(r.body).digest('hex').slice(0, 16)}"`;
-        etagCache.set(r, etag);
+      let etag: string | undefined;
+      if (mode === 'both' || mode === 'etag') {
+        etag = etagCache.get(r);
+        if (!etag) {
+          etag = `"${createHash('sha1').update(r.body).digest('hex').slice(0, 16)}"`;
+          etagCache.set(r, etag);
+        }
+        headers.etag = etag;
       }
-      headers.etag = etag;
-      if (req.headers['if-none-match'] === etag) {
+      if ((method === 'GET' || method === 'HEAD') && notModified(req, etag, headers['last-modified'])) {
         delete headers['content-length'];
         delete headers['content-type'];
         res.writeHead(304, headers);
@@ -298,23 +309,43 @@ export async function startSamplePortal(opts: SamplePortalOptions = {}): Promise
   const requests = new Map<string, number>();
   let port = 0;
   const fallback = () => `http://127.0.0.1:${port}`;
-  const handler = createPortalHandler(portal, requests, fallback);
+  const revisions = new Revisions(portal);
+  const handler = createPortalHandler(portal, requests, fallback, revisions);
   const servers: http.Server[] = [];
+  // Bytes written, counted per socket (headers included): what a run cost the site's server.
+  const sockets = new Set<import('node:net').Socket>();
+  let closedBytes = 0;
+  let bytesBase = 0;
+  const watch = (s: http.Server) => {
+    s.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => {
+        closedBytes += sock.bytesWritten;
+        sockets.delete(sock);
+      });
+    });
+    return s;
+  };
+  const bytesSent = () => {
+    let n = closedBytes;
+    for (const s of sockets) n += s.bytesWritten;
+    return n - bytesBase;
+  };
   try {
     if (host === '::1') {
-      const s = newServer(handler);
+      const s = watch(newServer(handler));
       port = await listen(s, '::1', opts.port ?? 0);
       servers.push(s);
     } else if (host === '127.0.0.1') {
-      const s = newServer(handler);
+      const s = watch(newServer(handler));
       port = await listen(s, '127.0.0.1', opts.port ?? 0);
       servers.push(s);
     } else {
       // same port on both families; retry when the v6 side of a random v4 port is taken
       for (let attempt = 0; ; attempt++) {
-        const s4 = newServer(handler);
+        const s4 = watch(newServer(handler));
         const p = await listen(s4, '127.0.0.1', opts.port ?? 0);
-        const s6 = newServer(handler);
+        const s6 = watch(newServer(handler));
         try {
           await listen(s6, '::1', p);
           servers.push(s4, s6);
@@ -340,9 +371,12 @@ export async function startSamplePortal(opts: SamplePortalOptions = {}): Promise
     portal,
     external,
     requests,
+    revisions,
+    bytesSent,
     resetCounts() {
       requests.clear();
       external.resetCounts();
+      bytesBase += bytesSent();
     },
     async close() {
       await Promise.all(servers.map(closeServer));
