@@ -33,6 +33,8 @@ export interface CrawlFlags {
   browserPool?: number;
   itemsPerColumn?: number;
   lighthouse?: boolean;
+  /** --full: fetch and parse every page again, ignoring the pages the last run stored. */
+  full?: boolean;
 }
 
 /** Flags win over the config file. */
@@ -47,6 +49,7 @@ export function applyFlags(config: Config, f: CrawlFlags): Config {
   if (f.robots === false) c.crawl.robots = false;
   if (f.sitemap === false) c.crawl.sitemap = false;
   if (f.external === false) c.crawl.checkExternal = false;
+  if (f.full) c.crawl.incremental = false;
   if (f.dnsServer) c.dnsServer = f.dnsServer;
   if (f.ipv6 === false) c.ipv6 = { ...c.ipv6, enabled: false };
   if (f.failOn) c.failOn = f.failOn;
@@ -83,6 +86,7 @@ export function addCrawlOptions(cmd: Command): Command {
     .option('--no-robots', 'ignore robots.txt')
     .option('--no-sitemap', 'do not read sitemap.xml')
     .option('--no-external', 'do not check links to other sites')
+    .option('--full', 'fetch and parse every page again (default: a re-audit asks with the last run\'s validators and reuses unchanged pages)')
     .option('--include <prefix>', 'crawl only paths under this prefix (repeatable)', collect)
     .option('--exclude <prefix|/regex/>', 'do not crawl matching paths (repeatable)', collect)
     .option('--dns-server <host:port>', 'resolve every name through this DNS server', hostPort)

@@ -12,6 +12,8 @@ export function summaryText(r: Report, files?: { html: string }): string {
     `  pages ${s.pages} (depth ${depth})  links ${s.links}  broken ${s.broken}  blocked ${s.blocked}  in ${secs.toFixed(1)} s (${(s.pages / Math.max(secs, 0.001)).toFixed(0)} pages/s)`,
     `  findings ${s.findingsTotal}: ${SEVERITIES.map((k) => `${SEVERITY_ZH[k]}(${k}) ${s.findings[k] ?? 0}`).join(' · ')}`,
   ];
+  const inc = s.incremental;
+  if (inc && inc.notModified + inc.sameContent > 0) lines.push(`  re-audit: ${inc.notModified + inc.sameContent} pages unchanged (${inc.notModified} answered 304), ${inc.changed} changed, ${inc.fresh} new; ${mb(s.bytes)} received (--full fetches everything)`);
   const verdict = r.audits.find((a) => a.id === 'verdict')?.data as { verdict?: string; score?: number } | undefined;
   if (verdict?.verdict) lines.push(`  verdict: ${verdict.verdict} (${verdict.score} 分)`);
   const ipv6 = r.ipv6 as { level2Rate?: number; level3Rate?: number; homepageV6?: { ok?: boolean } } | undefined;
@@ -20,4 +22,5 @@ export function summaryText(r: Report, files?: { html: string }): string {
   return lines.join('\n');
 }
 
+const mb = (n: number | undefined) => (n === undefined ? '—' : `${(n / 1048576).toFixed(1)} MB`);
 const pct = (n: number | undefined) => (n === undefined ? '—' : `${(n * 100).toFixed(1)}%`);

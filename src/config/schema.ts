@@ -29,6 +29,12 @@ export const crawlSchema = z.strictObject({
   maxQueryVariants: z.number().int().positive().default(50),
   /** Verify links to other sites. */
   checkExternal: z.boolean().default(true),
+  /**
+   * Re-audits (runs with a database) send the validators the last run stored (If-None-Match /
+   * If-Modified-Since) and reuse the stored parsed page on a 304 or an unchanged body; false
+   * (or --full) fetches and parses every page again.
+   */
+  incremental: z.boolean().default(true),
   userAgent: z.string().default('zhaocuo/0.1 (+government website audit)'),
 });
 

@@ -146,6 +146,8 @@ export interface CrawlStats {
   durationMs: number;
   /** URLs dropped by limits (maxPages, maxDepth, query variants). */
   limited: number;
+  /** How the pages stored by earlier runs were reused (runs with a store: src/gather/page-cache.ts). */
+  incremental?: IncrementalStats;
 }
 
 export interface Artifacts {
@@ -188,3 +190,4 @@ import type { SpiderView } from './spider-view.ts';
 import type { SearchProbe } from './search-probe.ts';
 import type { TlsProblem } from './http.ts';
 import type { Soft404Probe } from './soft404.ts';
+import type { IncrementalStats } from './page-cache.ts';

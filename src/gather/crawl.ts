@@ -14,6 +14,7 @@ import { probeSoft404, soft404Reason } from './soft404.ts';
 import { loadRobots, loadSitemap, type Robots } from './robots.ts';
 import { Scope, looksLikeResource } from './url.ts';
 import { collectGarbage } from './gc.ts';
+import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 
 export class StartUrlError extends Error {
   override name = 'StartUrlError';
@@ -32,6 +33,8 @@ export interface CrawlOptions {
   config: Config;
   fetcher: Fetcher;
   onProgress?: (p: CrawlProgress) => void;
+  /** The pages the site's last runs stored (incremental re-audits); absent: every page fetched and parsed. */
+  cache?: PageCache;
 }
 
 const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area']);
@@ -88,6 +91,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     return s;
   };
   const variants = new Map<string, number>();
+  const cache = opts.cache;
+  const incremental: IncrementalStats = { notModified: 0, sameContent: 0, changed: 0, fresh: 0 };
   let pageBudget = c.maxPages;
   let limited = 0;
   let pending = 0;
@@ -170,20 +175,35 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   };
 
   const crawlPage = async (url: string, depth: number, t: TargetRec) => {
-    const res = url === startUrl ? first : await fetcher.follow(url, 'GET', inScope);
+    let res = url === startUrl ? first : await fetcher.follow(url, 'GET', inScope);
     if (res.stoppedAt) return leftScope(t, res);
+    let stored: StoredPage | undefined;
+    if (res.status === 304 && cache) {
+      // Not modified since the last run: its stored page stands in for it. Should that be gone,
+      // the page is asked again without validators.
+      stored = cache.load(res.finalUrl);
+      if (!stored) {
+        cache.drop(res.finalUrl);
+        fetcher.forget(res.finalUrl);
+        res = await fetcher.follow(url, 'GET', inScope);
+        if (res.stoppedAt) return leftScope(t, res);
+      }
+    }
     try {
-      handlePage(url, depth, t, res);
+      handlePage(url, depth, t, res, stored);
     } finally {
       fetcher.release(res.finalUrl);
     }
   };
 
-  const handlePage = (url: string, depth: number, t: TargetRec, res: FollowResult) => {
+  const handlePage = (url: string, depth: number, t: TargetRec, res: FollowResult, stored?: StoredPage) => {
+    const validators = validatorsOf(res.headers);
+    // A 304 is the stored answer again; the headers it sends (Date, Cache-Control …) are the newer ones.
+    if (stored) res = { ...res, status: stored.status, headers: { ...stored.headers, ...res.headers, 'content-type': stored.contentType } };
     applyResult(t, res);
     checked++;
     const ct = res.headers['content-type'] ?? '';
-    if (t.state !== 'ok' || !res.body || !isHtmlType(ct) || /xml/i.test(ct)) return;
+    if (t.state !== 'ok' || (!res.body && !stored) || !isHtmlType(ct) || /xml/i.test(ct)) return;
     if (!scope.isSameSite(res.finalUrl)) return; // redirected off-site: a link, not a page
     const alias = byFinal.get(res.finalUrl);
     if (alias) {
@@ -191,8 +211,30 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       pages.set(url, alias);
       return;
     }
-    const decoded = decodeBody(res.body, ct);
-    const { baseUrl: _base, ...content } = parseHtml(decoded.text, res.finalUrl);
+    // Sent in full: the body's hash tells whether it changed since the stored copy (servers without validators).
+    let hash: string | undefined;
+    let how: keyof IncrementalStats = 'notModified';
+    if (!stored && res.body) {
+      hash = bodyHash(res.body);
+      const was = cache?.reuse ? cache.hash(res.finalUrl) : undefined;
+      if (was === hash) stored = cache!.load(res.finalUrl);
+      how = stored ? 'sameContent' : was !== undefined ? 'changed' : 'fresh';
+    }
+    let content: Omit<StoredPage, 'finalUrl' | 'status' | 'redirects' | 'contentType' | 'charset' | 'charsetSource' | 'headers' | 'bytes' | 'error'>;
+    let charset: string;
+    let charsetSource: PageArtifact['charsetSource'];
+    if (stored) {
+      const { finalUrl: _f, status: _s, redirects: _r, contentType: _ct, charset: cs, charsetSource: src, headers: _h, bytes: _b, error: _e, ...rest } = stored;
+      content = rest;
+      charset = cs;
+      charsetSource = src;
+    } else {
+      const decoded = decodeBody(res.body!, ct);
+      const { baseUrl: _base, ...parsed } = parseHtml(decoded.text, res.finalUrl);
+      content = parsed;
+      charset = decoded.charset;
+      charsetSource = decoded.source;
+    }
     // A 200 that is the site's "not found" page: a broken link, not a page (its links are the site's chrome).
     const soft = url === startUrl ? null : soft404Reason({ url, finalUrl: res.finalUrl, title: content.title }, probe);
     if (soft) {
@@ -200,24 +242,33 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       t.error = `soft 404: ${soft}`;
       return;
     }
+    incremental[how]++;
     const page: PageArtifact = {
       url,
       finalUrl: res.finalUrl,
       status: res.status,
       redirects: res.redirects,
       contentType: intern(ct),
-      charset: decoded.charset,
-      charsetSource: decoded.source,
+      charset,
+      charsetSource,
       headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => KEEP_HEADERS.has(k)).map(([k, v]) => [k, intern(v)])),
       timingMs: res.timingMs,
-      bytes: res.bytes,
+      bytes: stored ? stored.bytes : res.bytes,
       depth,
       fromSitemap: depth === 0,
       ...content,
       lang: intern(content.lang),
       footerText: intern(content.footerText),
     };
-    if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
+    if (stored?.error) page.error = stored.error;
+    else if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
+    if (cache) {
+      if (stored) cache.touch(res.finalUrl, { ...cache.conditional(res.finalUrl), ...validators });
+      else {
+        const { url: _u, depth: _d, fromSitemap: _fs, timingMs: _t, ...keep } = page;
+        cache.save(res.finalUrl, validators, hash!, keep);
+      }
+    }
     t.isPage = true;
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
@@ -330,6 +381,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (added && pending > 0) await idle;
   }
 
+  cache?.finish(pageBudget > 0);
   checkFragments(pages, targets);
   const pageList = assignDepths(startUrl, pages);
   report();
@@ -341,7 +393,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     robots: { url: robots?.url ?? new URL('/robots.txt', origin).href, found: robots?.found ?? false, honoured: c.robots, disallowedUrls: [...disallowed], sitemaps: robots?.sitemaps ?? [] },
     sitemap,
     ...(probe ? { soft404: probe } : {}),
-    crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited },
+    crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited, ...(cache ? { incremental } : {}) },
   };
 }
 

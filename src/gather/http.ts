@@ -61,6 +61,11 @@ export interface FetcherOptions {
    * the browser's warning would. Other URLs fail with the certificate error.
    */
   tolerateTls?: (url: string) => boolean;
+  /**
+   * Validators from the last run for a URL (incremental re-audits): a GET of it is sent
+   * conditional (If-None-Match / If-Modified-Since), and a 304 comes back without a body.
+   */
+  conditional?: (url: string) => { etag?: string; lastModified?: string } | undefined;
 }
 
 /** Certificate errors (Node's codes) and what they mean to a visitor. */
@@ -138,6 +143,11 @@ export class Fetcher {
     p?.then((h) => {
       h.body = undefined;
     });
+  }
+
+  /** Forgets a memoised GET (a 304 whose stored page is gone: the page is asked again, unconditionally). */
+  forget(url: string): void {
+    this.memo.delete('GET ' + url);
   }
 
   /**
@@ -252,7 +262,7 @@ export class Fetcher {
     for (;;) {
       await this.waitTurn(host);
       const sentAt = Date.now();
-      const hop = await this.once(url, method);
+      const hop = await this.once(url, method, method === 'GET' ? this.conditionalHeaders(url) : undefined);
       this.paceAfter(host, hop.status, sentAt);
       if (attempt >= c.retries) return hop;
       attempt++;
@@ -271,6 +281,15 @@ export class Fetcher {
       }
       return hop;
     }
+  }
+
+  private conditionalHeaders(url: string): Record<string, string> | undefined {
+    const v = this.opts.conditional?.(url);
+    if (!v) return undefined;
+    const h: Record<string, string> = {};
+    if (v.etag) h['if-none-match'] = v.etag;
+    if (v.lastModified) h['if-modified-since'] = v.lastModified;
+    return h;
   }
 
   /** The agent for a URL: the site's own hosts whose certificate failed go through one that does not verify. */
@@ -322,7 +341,7 @@ export class Fetcher {
       const hop: Hop = { url, method, status: res.statusCode, headers, timingMs: 0, bytes: 0 };
       if (headers.location) hop.location = headers.location;
       const ct = headers['content-type'] ?? '';
-      const wantBody = method === 'GET' && !REDIRECT.has(res.statusCode) && (this.opts.wantBody ?? isHtmlType)(ct);
+      const wantBody = method === 'GET' && !REDIRECT.has(res.statusCode) && res.statusCode !== 304 && (this.opts.wantBody ?? isHtmlType)(ct);
       if (wantBody) {
         const { body, truncated, raw } = await readCapped(res.body, headers['content-encoding'], c.maxBodyBytes);
         hop.body = body;

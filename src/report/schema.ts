@@ -30,7 +30,11 @@ export const reportSchema = z.object({
     blocked: z.number().int(),
     skipped: z.number().int(),
     requests: z.number().int(),
+    /** Body bytes received by the crawl (compressed, as sent). */
+    bytes: z.number().int().optional(),
     durationMs: z.number().int(),
+    /** A re-audit's reuse of the pages stored by earlier runs: 304s, unchanged bodies, changed and new pages. */
+    incremental: z.object({ notModified: z.number().int(), sameContent: z.number().int(), changed: z.number().int(), fresh: z.number().int() }).optional(),
     pagesByDepth: z.record(z.string(), z.number().int()),
     findings: z.record(severity, z.number().int()),
     findingsTotal: z.number().int(),

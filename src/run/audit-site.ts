@@ -27,6 +27,7 @@ import { ensureWritableDir, writeReport } from '../report/write.ts';
 import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.ts';
+import { openPageCache } from '../store/page-cache.ts';
 import { ticketContext } from '../tickets/context.ts';
 import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
 
@@ -91,9 +92,11 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const h = new URL(u).hostname;
     return h === siteHost || h.endsWith(`.${siteHost}`);
   };
-  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost });
+  // Incremental re-audits: the pages the site's earlier runs stored, asked for with their validators.
+  const cache = db && runId !== null ? openPageCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
+  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)) });
   try {
-    const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress });
+    const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
     if (fetcher.throttled) o.onWarning?.(`the site asked to slow down ${fetcher.throttled} times (HTTP 429/503): requests to it were spaced out and retried`);
     const tls = [...fetcher.tlsProblems.values()].filter((t) => ownHost(t.url));
     if (tls.length) artifacts.tls = tls;

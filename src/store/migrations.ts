@@ -204,4 +204,21 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE audit_data ADD COLUMN reason TEXT;
   ALTER TABLE links ADD COLUMN redirects_json TEXT;
   `,
+  // 5: the page cache of incremental re-audits (src/store/page-cache.ts): per site and final page
+  // URL, the validators (ETag, Last-Modified) the server sent, a hash of the body, the parsed page
+  // as gzip'd JSON, the parser version that wrote it, and the last run that saw the page.
+  `
+  CREATE TABLE page_cache (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    seen_run INTEGER NOT NULL,
+    artifact BLOB NOT NULL,
+    UNIQUE (site_id, url)
+  );
+  `,
 ];

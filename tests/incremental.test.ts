@@ -1,0 +1,122 @@
+/**
+ * Incremental re-audits on the sample portal (loopback, a real SQLite file): the second run asks
+ * with the validators the first stored and reuses the stored pages on 304, with findings
+ * identical to a full crawl's; a changed page's new defect is found; a dead link target on an
+ * unchanged page is found; a server without validators is told apart by the body hash; a
+ * finding on an unchanged page keeps its ticket; --full fetches everything again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSamplePortal, type SamplePortal } from '../src/sample-portal/server.ts';
+import { REVISION_MOBILE } from '../src/sample-portal/revisions.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { auditSite, type AuditSiteResult } from '../src/run/audit-site.ts';
+import { ALL_AUDITS } from '../audits/index.ts';
+import { openDb, type DB } from '../src/store/db.ts';
+import { applyFlags } from '../src/cli/audit.ts';
+import type { Finding } from '../src/audit/types.ts';
+import type { SyncResult } from '../src/tickets/from-audit.ts';
+
+const TODAY = '2026-11-20';
+const audits = ALL_AUDITS.filter((a) => !['ipv6', 'accessibility', 'age-friendly', 'lighthouse'].includes(a.meta.id));
+const config = parseConfig({ today: TODAY, ipv6: { enabled: false }, browser: { enabled: false }, crawl: { retries: 0 }, tickets: { fromAudits: { minSeverity: 'medium' } } });
+const full = applyFlags(config, { full: true });
+
+let portal: SamplePortal;
+let db: DB;
+beforeAll(async () => {
+  portal = await startSamplePortal({ pages: 120, today: TODAY, host: '127.0.0.1' });
+  db = openDb(join(mkdtempSync(join(tmpdir(), 'zc-incr-')), 'z.db'));
+});
+afterAll(async () => {
+  await portal?.close();
+  db?.close();
+});
+
+const run = (c = config) => auditSite({ startUrl: portal.url + '/', config: c, db, outDir: null, audits });
+/** A finding as a report reader sees it (ids are per run). */
+const seen = (f: Finding) => JSON.stringify([f.fingerprint, f.severity, f.url, f.message, f.evidence, f.deduction ?? null]);
+const findingsOf = (r: AuditSiteResult) => r.result.findings.map(seen).sort();
+const pagesOf = (r: AuditSiteResult) => r.report.pages.map((p) => JSON.stringify(p)).sort();
+/** Links as reported; `from` holds the first 20 referrers in crawl order, which concurrency shuffles. */
+const linksOf = (r: AuditSiteResult) => r.report.links.map((l) => JSON.stringify({ ...l, from: l.fromCount <= 20 ? [...l.from].sort() : l.fromCount })).sort();
+
+describe('incremental re-audits', () => {
+  let first: AuditSiteResult;
+  it('a re-audit of an unchanged site gets 304s and the same findings, pages and links as a full crawl', async () => {
+    first = await run();
+    expect(first.artifacts.crawl.incremental).toMatchObject({ notModified: 0, sameContent: 0 });
+    const pages = first.artifacts.pages.length;
+    expect(pages).toBeGreaterThan(80);
+
+    const again = await run();
+    const inc = again.artifacts.crawl.incremental!;
+    expect(inc.notModified).toBe(pages);
+    expect(inc.changed + inc.fresh).toBe(0);
+    // every page asked for with its validators: a few hundred bytes of headers, no bodies
+    expect(again.artifacts.crawl.bytes).toBeLessThan(first.artifacts.crawl.bytes / 10);
+
+    const fresh = await run(full);
+    expect(fresh.artifacts.crawl.incremental).toMatchObject({ notModified: 0, sameContent: 0 });
+    expect(findingsOf(again)).toEqual(findingsOf(fresh));
+    expect(findingsOf(again)).toEqual(findingsOf(first));
+    expect(pagesOf(again)).toEqual(pagesOf(fresh));
+    expect(linksOf(again)).toEqual(linksOf(fresh));
+  }, 60_000);
+
+  it('finds a changed page\'s new defect and a dead target linked from unchanged pages; tickets stay one per fingerprint', async () => {
+    const before = await run();
+    const articles = portal.revisions.htmlPaths().filter((p) => /\/t\d{8}_\d+\.html$/.test(p));
+    const changed = portal.revisions.mutate({ paths: articles.slice(0, 2), defect: true });
+    // a page and an attachment the site deleted; the pages linking to them do not change
+    const linkedPages = new Set(before.artifacts.pages.flatMap((p) => p.links.filter((l) => l.kind === 'a').map((l) => l.url)));
+    const goneUrl = [...linkedPages].find((u) => u.startsWith(portal.url) && /\/t\d{8}_\d+\.html$/.test(u) && !changed.some((c) => u.endsWith(c)))!;
+    const goneFile = before.artifacts.targets.find((t) => t.state === 'ok' && t.kinds.includes('attachment') && t.url.startsWith(portal.url))!.url;
+    for (const u of [goneUrl, goneFile]) portal.revisions.remove(new URL(u).pathname);
+
+    const inc = await run();
+    const stats = inc.artifacts.crawl.incremental!;
+    expect(stats.changed).toBe(2);
+    expect(stats.notModified).toBe(before.artifacts.pages.length - 3); // the two revised, the one deleted
+    const privacy = inc.result.findings.filter((f) => f.audit === 'privacy' && changed.some((c) => f.url.endsWith(c)));
+    expect(privacy.length).toBe(2);
+    expect(JSON.stringify(privacy)).not.toContain(REVISION_MOBILE); // masked
+    const broken = inc.result.findings.filter((f) => f.audit === 'links').map((f) => JSON.stringify(f.evidence));
+    expect(broken.some((e) => e.includes(goneUrl))).toBe(true);
+    expect(broken.some((e) => e.includes(goneFile))).toBe(true);
+
+    // the same as a full crawl of the changed site
+    const fresh = await run(full);
+    expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+    expect(linksOf(inc)).toEqual(linksOf(fresh));
+
+    // a finding on an unchanged page kept its ticket: seen again by the incremental run, never filed twice
+    const t = inc.tickets as SyncResult;
+    expect(t.created).toBeGreaterThan(0);
+    const counts = db.prepare("SELECT count(*) AS n, count(DISTINCT fingerprint) AS f FROM tickets WHERE source = 'audit'").get() as { n: number; f: number };
+    expect(counts.n).toBe(counts.f);
+    const kept = before.result.findings.find((f) => f.severity !== 'info' && f.severity !== 'low' && !changed.some((c) => f.url.endsWith(c)) && inc.result.findings.some((g) => g.fingerprint === f.fingerprint))!;
+    const ticket = db.prepare('SELECT first_run_id AS firstRun, last_seen_run_id AS lastSeen FROM tickets WHERE fingerprint = ?').get(kept.fingerprint) as { firstRun: number; lastSeen: number };
+    expect(ticket.firstRun).toBeLessThanOrEqual(before.runId!);
+    expect(ticket.lastSeen).toBeGreaterThanOrEqual(inc.runId!);
+  }, 90_000);
+
+  it('without validators the body hash tells unchanged pages from changed ones', async () => {
+    portal.revisions.validators = 'none';
+    try {
+      await run(); // stores pages without validators
+      const changed = portal.revisions.mutate({ fraction: 0.05 });
+      const inc = await run();
+      const stats = inc.artifacts.crawl.incremental!;
+      expect(stats.notModified).toBe(0);
+      expect(stats.changed).toBe(changed.length);
+      expect(stats.sameContent).toBe(inc.artifacts.pages.length - changed.length);
+      const fresh = await run(full);
+      expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+    } finally {
+      portal.revisions.validators = 'both';
+    }
+  }, 90_000);
+});
