@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { defineAudit, SEVERITIES, type FindingDraft, type RuleRef, type Severity } from '../src/audit/types.ts';
 import type { PageArtifact } from '../src/gather/artifacts.ts';
-import { findPii, maskPii, PII_KIND_ZH, type PiiHit, type PiiKind } from '../src/pii/detect.ts';
+import { findPii, maskPii, MASK_EXAMPLE, PII_KIND_ZH, type PiiHit, type PiiKind } from '../src/pii/detect.ts';
 import { guideline, regulation, seedTask } from './rules/refs.ts';
 
 const PII_KINDS = ['id-number', 'id-number-15', 'mobile', 'bank-card'] as const satisfies readonly PiiKind[];
@@ -102,7 +102,7 @@ export default defineAudit({
         severity: severityOf(kind),
         message:
           `${template ? `页面底部（${pages.length} 个页面）` : '页面'}公开了未脱敏的${PII_KIND_ZH[kind]} ${values.length} 个：${shown.join('、')}${values.length > shown.length ? ' 等' : ''}。` +
-          '请删除或脱敏（如 3501**********1234）后重新发布，并排查同类信息。',
+          `请删除或脱敏（如 ${MASK_EXAMPLE[kind]}）后重新发布，并排查同类信息。`,
         refs: REFS,
         evidence: {
           kind,

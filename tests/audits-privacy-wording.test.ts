@@ -237,6 +237,17 @@ describe('privacy rules on hand-written pages', () => {
     for (const v of [ID15, ID15B, ID15.slice(4, 11), ID15B.slice(4, 11)]) expect(out).not.toContain(v);
   });
 
+  it('advises the masking that fits each kind: a mobile as a mobile, a card by its last 4', () => {
+    const CARD = '6228480012345678903'; // Luhn-valid 19 digits
+    const ID15 = '330102850312123';
+    const r = runWith([page('/a.html', `<p>身份证号 ${ID}</p><p>身份证号：${ID15}</p><p>手机 13812345678</p><p>退费账户：${CARD}</p>`)]);
+    const advice = (rule: string) => /脱敏（如 ([^）]+(?:）[^）]*)?)）后/.exec(r.findings.find((f) => f.rule === rule)!.message)?.[1];
+    expect(advice('unmasked-mobile')).toBe('138****1234');
+    expect(advice('unmasked-id-number')).toBe('3501**********1234');
+    expect(advice('unmasked-id-number-15')).toBe('3301*******2123');
+    expect(r.findings.find((f) => f.rule === 'unmasked-bank-card')!.message).toContain('**** **** **** 1234（只保留末 4 位）');
+  });
+
   it('can be limited to some kinds', () => {
     const r = runWith([page('/a.html', `<p>${ID} 13812345678</p>`)], { privacy: { options: { kinds: ['id-number'] } } });
     expect(r.findings.filter((f) => f.audit === 'privacy').map((f) => f.rule)).toEqual(['unmasked-id-number']);

@@ -139,6 +139,18 @@ export function maskAs(kind: PiiKind, value: string): string {
   return maskValue(value, h, t);
 }
 
+/**
+ * How a page should publish each kind masked, as the advice in messages shows it: a mobile as a
+ * mobile, not as an ID number. ID numbers keep the area code and the last 4 (the birth date is
+ * the personal part); a bank card keeps only its last 4, as bank statements print it.
+ */
+export const MASK_EXAMPLE: Record<PiiKind, string> = {
+  'id-number': '3501**********1234',
+  'id-number-15': '3301*******2123',
+  mobile: '138****1234',
+  'bank-card': '**** **** **** 1234（只保留末 4 位）',
+};
+
 /** Full-width digits and X read as ASCII; one UTF-16 unit each, so offsets stay the same. */
 function asciiDigits(text: string): string {
   return text.replace(/[\uFF10-\uFF19\uFF38\uFF58]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
