@@ -26,6 +26,7 @@ import {
 } from '../src/audit/types.ts';
 import type { Artifacts, LinkTarget, ListBlock, ListItem, PageArtifact } from '../src/gather/artifacts.ts';
 import { daysBetween } from '../src/gather/dates.ts';
+import { sitePages } from '../src/gather/frames.ts';
 import RULES from './rules/columns.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
 import { dirOf } from '../src/gather/url.ts';
@@ -100,8 +101,11 @@ const cache = new WeakMap<Artifacts, SiteIndex>();
 export function siteIndex(artifacts: Artifacts): SiteIndex {
   const hit = cache.get(artifacts);
   if (hit) return hit;
-  const pages = artifacts.pages.filter(isOkHtml);
-  const home = artifacts.pages.find((p) => p.depth === 1) ?? artifacts.pages.find((p) => p.url === artifacts.site.startUrl) ?? pages[0];
+  // Pages as a visitor sees them: navigation and lists in a framed header or menu count for the
+  // page that frames them, and a framed-only document is not a column page of its own.
+  const site = sitePages(artifacts);
+  const pages = site.pages.filter(isOkHtml);
+  const home = site.home ?? artifacts.pages.find((p) => p.url === artifacts.site.startUrl) ?? pages[0];
   const byUrl = new Map<string, PageArtifact>();
   for (const p of pages) byUrl.set(p.url, p);
   for (const p of pages) if (!byUrl.has(p.finalUrl)) byUrl.set(p.finalUrl, p);

@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import { defineAudit, type FindingDraft, type RuleRef, type Severity, type VerdictInputs } from '../src/audit/types.ts';
 import type { Artifacts, PageArtifact } from '../src/gather/artifacts.ts';
+import { sitePages } from '../src/gather/frames.ts';
 import RULES from './rules/identity.json' with { type: 'json' };
 import { guideline, inspection, seedTask, standard } from './rules/refs.ts';
 
@@ -39,6 +40,14 @@ const MARKER_ZH: Record<MarkerId, string> = {
   contact: '联系方式',
   jiucuo: '“我为政府网站找错”入口',
 };
+
+/** The blue badge of 事业单位 is its own marker name: a finding about it never calls it the red 党政机关 badge. */
+const INSTITUTION_BADGE_ZH = '事业单位网站标识';
+
+/** The marker's name as found on the site (the badge's colour decides which badge it is). */
+function markerLabel(id: MarkerId, variant?: 'party' | 'institution'): string {
+  return id === 'conac' && variant === 'institution' ? INSTITUTION_BADGE_ZH : MARKER_ZH[id];
+}
 
 const STR = {
   missing: (m: string, n: number, home: boolean) => `${m}缺失：抽查的 ${n} 个页面${home ? '（含首页）' : ''}未找到${m}`,
@@ -359,8 +368,9 @@ function isHtmlPage(p: PageArtifact): boolean {
   return !p.error && p.status >= 200 && p.status < 300 && /html/i.test(p.contentType || 'text/html');
 }
 
+/** The homepage as a visitor sees it (its framed header/footer merged in: src/gather/frames.ts). */
 export function homepageOf(a: Artifacts): PageArtifact | undefined {
-  return a.pages.find((p) => p.depth === 1) ?? a.pages.find((p) => p.url === a.site.startUrl) ?? a.pages[0];
+  return sitePages(a).home ?? a.pages.find((p) => p.url === a.site.startUrl) ?? a.pages[0];
 }
 
 /** The homepage, the pages named in `include`, then `samplePages` pages spread over the crawl. */
@@ -368,11 +378,9 @@ export function samplePages(a: Artifacts, o: Pick<Options, 'samplePages' | 'incl
   const home = homepageOf(a);
   const out: PageArtifact[] = home ? [home] : [];
   const seen = new Set(out.map((p) => p.url));
-  const byUrl = new Map<string, PageArtifact>();
-  for (const p of a.pages) {
-    byUrl.set(p.url, p);
-    if (!byUrl.has(p.finalUrl)) byUrl.set(p.finalUrl, p);
-  }
+  // Pages as a visitor sees them: a framed footer counts for its page and is not sampled alone.
+  const site = sitePages(a);
+  const byUrl = site.byUrl;
   for (const inc of o.include) {
     let url: string;
     try {
@@ -386,7 +394,7 @@ export function samplePages(a: Artifacts, o: Pick<Options, 'samplePages' | 'incl
       seen.add(p.url);
     }
   }
-  const rest = a.pages
+  const rest = site.pages
     .filter((p) => !seen.has(p.url) && isHtmlPage(p))
     .sort((x, y) => (x.depth ?? 99) - (y.depth ?? 99) || (x.url < y.url ? -1 : x.url > y.url ? 1 : 0));
   let budget = o.samplePages;
@@ -509,7 +517,8 @@ export default defineAudit({
     const markers: IdentityMarkerSummary[] = [];
 
     for (const id of o.markers) {
-      const label = MARKER_ZH[id];
+      // The badge the site shows (red or blue) names the marker everywhere below.
+      const siteVariant = pages.find((pm) => pm.markers[id].variant)?.markers[id].variant;
       // Pages by problem, homepage first (sample order).
       const byProblem = new Map<Problem, PageMarkers[]>();
       let worst: Problem | 'ok' = 'ok';
@@ -523,6 +532,7 @@ export default defineAudit({
       }
       const found = pages.find((pm) => pm.markers[id].state !== 'missing' && pm.markers[id].valid !== false) ?? pages.find((pm) => pm.markers[id].state !== 'missing');
       const fm = found?.markers[id];
+      const label = markerLabel(id, fm?.variant ?? siteVariant);
       markers.push({
         marker: id,
         label,
@@ -539,6 +549,7 @@ export default defineAudit({
         const onHome = list.some((pm) => pm.homepage);
         const first = list[0];
         const m = first.markers[id];
+        const label = markerLabel(id, m.variant ?? siteVariant);
         const message =
           rule === 'marker-missing' ? STR.missing(label, list.length, onHome)
           : rule === 'marker-malformed' ? STR.malformed(label, m.value ?? '', m.problem ?? '')

@@ -7,6 +7,7 @@
  */
 import type { Artifacts, PageArtifact } from '../artifacts.ts';
 import type { SampleReason } from './types.ts';
+import { sitePages } from '../frames.ts';
 
 export interface SampleOptions {
   mode: 'sample' | 'all';
@@ -61,11 +62,10 @@ function dirOf(url: string): string {
 }
 
 export function samplePages(a: Artifacts, o: SampleOptions): { pages: SampledPage[]; limited: number } {
-  const byUrl = new Map<string, PageArtifact>();
-  for (const p of a.pages) {
-    byUrl.set(p.url, p);
-    if (!byUrl.has(p.finalUrl)) byUrl.set(p.finalUrl, p);
-  }
+  // Pages as a visitor sees them: a framed header or footer is audited inside its page (axe
+  // enters every frame), never opened alone; a framed menu's links count for its page.
+  const site = sitePages(a);
+  const byUrl = site.byUrl;
   const out = new Map<string, SampledPage>();
   const add = (p: PageArtifact | string, reason: SampleReason) => {
     const url = typeof p === 'string' ? p : p.url;
@@ -73,7 +73,7 @@ export function samplePages(a: Artifacts, o: SampleOptions): { pages: SampledPag
     if (!s) out.set(url, (s = { url, navigateTo: typeof p === 'string' ? p : p.finalUrl || p.url, reasons: [] }));
     if (!s.reasons.includes(reason)) s.reasons.push(reason);
   };
-  const pages = a.pages.filter(usable);
+  const pages = site.pages.filter(usable);
   const home = pages.find((p) => p.depth === 1) ?? byUrl.get(a.site.startUrl);
 
   // The configured pages first: they are never cut.
