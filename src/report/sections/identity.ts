@@ -17,7 +17,8 @@ export function identitySummary(data: unknown): Raw {
   return html`<p>域名：${d.domain?.host ?? ''} — ${DOMAIN_ZH[d.domain?.kind ?? ''] ?? d.domain?.kind ?? ''}；检查页面 ${d.pagesChecked?.length ?? 0} 个${d.renderedAvailable ? '（含浏览器渲染后的页面）' : ''}。</p>
 <table><tr><th>标识</th><th>状态</th><th>读到的值</th><th>页面</th><th class="num">缺失页面</th></tr>
 ${d.markers.map((m) => {
-  const [zh, cls] = STATE_ZH[m.state] ?? [m.state, 'muted'];
+  // Found on some pages, missing on others: say so, not a bare 缺失 beside the value read.
+  const [zh, cls] = m.state === 'missing' && m.value ? ['部分页面缺失', 'fail'] : STATE_ZH[m.state] ?? [m.state, 'muted'];
   return html`<tr><td>${m.label}</td><td class="${cls}">${zh}</td><td>${m.value ?? '—'}</td><td class="url">${m.page ? link(m.page) : '—'}</td><td class="num">${m.pagesMissing.length}/${m.pagesChecked}</td></tr>`;
 })}</table>`;
 }
