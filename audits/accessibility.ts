@@ -26,7 +26,8 @@ const STR = {
   template: (help: string, impact: string, n: number, sel: string) => `全站模板问题：${help}（影响程度：${impact}），同一元素出现在 ${n} 个页面：${sel}`,
   page: (help: string, impact: string, n: number, sel: string) => `${help}（影响程度：${impact}），本页 ${n} 处${n > 1 ? '，如' : '：'}${sel}`,
   review: (help: string, pages: number, nodes: number) => `需人工复核：${help}（axe 无法自动判定），涉及 ${pages} 个页面 ${nodes} 处`,
-  notAudited: (url: string, why: string, detail: string) => `页面未能完成无障碍检查：${why}（${detail}）：${url}`,
+  notAudited: (url: string, why: string, detail: string) => `页面未能完成无障碍检查：${why}（${detail}）：${url}；本页的无障碍问题未知，不能视为通过`,
+  partlyAudited: (url: string, n: number, total: number) => `页面中有 ${n} 个内嵌框架未能检查（共 ${total} 个文档）：这些框架中的无障碍问题未计入：${url}`,
   gbtItem: (principle: string, guide: string, sc: string, name: string, clause?: string) =>
     clause ? `第 ${clause} 条（${principle} — ${guide}；对应 WCAG 2.1 ${sc} ${name}）` : `${principle} — ${guide}（对应 WCAG 2.1 ${sc} ${name}；条款号待核对）`,
 };
@@ -43,7 +44,7 @@ const options = z.strictObject({
     .default({ ...SEVERITY_BY_IMPACT }),
   /** An element failing on at least this many pages is a template finding. */
   templateMinPages: z.number().int().min(2).default(2),
-  /** Pages listed in a finding's evidence (pageCount has them all). */
+  /** Pages listed in a needs-review item's evidence (pageCount has them all). Violations always list every page they are on. */
   maxPagesListed: z.number().int().positive().default(50),
   /** Elements listed in a per-page finding. */
   maxNodesListed: z.number().int().positive().default(10),
@@ -111,7 +112,24 @@ export interface AccessibilityData {
   nodes: number;
   byRule: { id: string; impact: AxeImpact | null; help: string; wcag: string[]; pages: number; nodes: number }[];
   needsReview: { id: string; help: string; wcag: string[]; pages: number; nodes: number; helpUrl: string }[];
-  pages: { url: string; reasons: string[]; violations: number; nodes: number; incomplete: number; screenshot?: string; framesAudited?: number }[];
+  /**
+   * Every sampled page: `rules` are all the axe rules it violates (template findings included),
+   * so nothing axe reported on a page is missing under it; `status` says whether it was
+   * audited whole, in part (frames that could not be entered), or not at all (never clean).
+   */
+  pages: {
+    url: string;
+    reasons: string[];
+    status: 'audited' | 'partial' | 'failed';
+    violations: number;
+    nodes: number;
+    incomplete: number;
+    rules: string[];
+    error?: string;
+    screenshot?: string;
+    framesAudited?: number;
+    framesFailed?: number;
+  }[];
 }
 
 function severityOf(impact: AxeImpact | null, o: Options): Severity {
@@ -171,7 +189,8 @@ export default defineAudit({
         evidence: {
           selector: x.node.selector,
           snippet: x.node.html,
-          pages: pages.slice(0, o.maxPagesListed),
+          // Every page: a page past any cap would lose the violation under its name.
+          pages,
           pageCount: pages.length,
           template: true,
           impact: x.node.impact ?? x.rule.impact,
@@ -248,11 +267,16 @@ export default defineAudit({
       }
     }
 
-    // 5. Pages the browser could not check.
-    const failed = b.pages.filter((p) => p.error || p.axeError);
+    // 5. Pages the browser could not check (never counted as clean), and frames it could not enter.
+    const failed = b.pages.filter((p) => p.error || p.axeError || !p.axe);
     for (const p of failed) {
       const why = p.error ? FAILURE_ZH[p.errorKind ?? 'error'] ?? '加载失败' : 'axe 运行失败';
-      findings.push({ rule: 'page-not-audited', url: p.url, severity: 'info', message: STR.notAudited(p.url, why, p.error ?? p.axeError ?? ''), evidence: { error: p.error ?? p.axeError } });
+      const detail = p.error ?? p.axeError ?? '无检查结果';
+      findings.push({ rule: 'page-not-audited', url: p.url, severity: 'low', message: STR.notAudited(p.url, why, detail), evidence: { error: detail, ...(p.errorKind ? { kind: p.errorKind } : {}) } });
+    }
+    for (const p of audited) {
+      const { framesFailed, framesAudited } = p.axe!;
+      if (framesFailed > 0) findings.push({ rule: 'page-partly-audited', url: p.url, severity: 'info', message: STR.partlyAudited(p.url, framesFailed, framesAudited + framesFailed), evidence: { framesFailed, framesAudited } });
     }
 
     // Data for the report.
@@ -268,21 +292,24 @@ export default defineAudit({
         nodes += v.nodeCount;
       }
     }
-    const pageRow = (p: BrowserPage) => ({
+    const pageRow = (p: BrowserPage): AccessibilityData['pages'][number] => ({
       url: p.url,
       reasons: p.reasons,
+      status: !p.axe || p.error || p.axeError ? 'failed' : p.axe.framesFailed > 0 ? 'partial' : 'audited',
+      ...(p.error || p.axeError ? { error: p.error ?? p.axeError } : {}),
+      rules: [...new Set(p.axe?.violations.filter((v) => !ignore.has(v.id)).map((v) => v.id) ?? [])].sort(),
       violations: p.axe?.violations.filter((v) => !ignore.has(v.id)).length ?? 0,
       nodes: p.axe?.violations.filter((v) => !ignore.has(v.id)).reduce((s, v) => s + v.nodeCount, 0) ?? 0,
       incomplete: p.axe?.incomplete.length ?? 0,
       ...(p.screenshot ? { screenshot: p.screenshot } : {}),
-      ...(p.axe ? { framesAudited: p.axe.framesAudited } : {}),
+      ...(p.axe ? { framesAudited: p.axe.framesAudited, framesFailed: p.axe.framesFailed } : {}),
     });
     const data: AccessibilityData = {
       axeVersion: audited[0]?.axe?.version ?? null,
       tags: audited[0]?.axe?.tags ?? [],
       pagesSampled: b.pages.length,
       pagesAudited: audited.length,
-      pagesFailed: failed.map((p) => ({ url: p.url, error: p.error ?? p.axeError ?? '', ...(p.errorKind ? { kind: p.errorKind } : {}) })),
+      pagesFailed: failed.map((p) => ({ url: p.url, error: p.error ?? p.axeError ?? '无检查结果', ...(p.errorKind ? { kind: p.errorKind } : {}) })),
       rules: byRule.size,
       templateFindings,
       pageFindings,

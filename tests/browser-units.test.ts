@@ -207,6 +207,25 @@ describe('accessibility audit (pure)', () => {
     expect(data.templateFindings).toBe(1);
   });
 
+  it('loses nothing axe reported on a page: every (rule, page) is under that page, past any list cap', () => {
+    const many: BrowserPage[] = Array.from({ length: 70 }, (_, i) => ({ url: `${O}/p${i}.html`, reasons: ['item'], axe: axe(i === 69 ? [template, rule('label', [['input#q', '<input id="q">']])] : [template]) }));
+    many.push({ url: O + '/partial.html', reasons: ['item'], axe: { ...axe([rule('button-name', [['button', '<button>']])]), framesAudited: 2, framesFailed: 1 } });
+    many.push({ url: O + '/gone.html', reasons: ['item'], error: 'net::ERR_CONNECTION_RESET', errorKind: 'error' });
+    const r = run(artifacts([], browser(many)), accessibility);
+    const d = r.data.accessibility as { pages: { url: string; status: string; rules: string[] }[] };
+    for (const p of many.filter((x) => x.axe)) {
+      const under = new Set(r.findings.filter((x) => x.url === p.url || (x.evidence.pages as string[] | undefined)?.includes(p.url)).map((x) => x.rule));
+      for (const v of p.axe!.violations) expect(under.has(v.id), `${v.id} on ${p.url}`).toBe(true);
+      expect(d.pages.find((x) => x.url === p.url)!.rules).toEqual([...new Set(p.axe!.violations.map((v) => v.id))].sort());
+    }
+    expect(d.pages.find((x) => x.url === O + '/p0.html')!.status).toBe('audited');
+    expect(d.pages.find((x) => x.url === O + '/partial.html')!.status).toBe('partial');
+    expect(r.findings.find((x) => x.rule === 'page-partly-audited')).toMatchObject({ url: O + '/partial.html' });
+    // A page that could not be audited is said so, and is never a clean page.
+    expect(d.pages.find((x) => x.url === O + '/gone.html')).toMatchObject({ status: 'failed', rules: [] });
+    expect(r.findings.find((x) => x.rule === 'page-not-audited')).toMatchObject({ url: O + '/gone.html', severity: 'low' });
+  });
+
   it('turns axe tags into WCAG criteria and takes configured GB/T clause numbers', () => {
     expect(wcagCriteria(['wcag2a', 'wcag111', 'wcag1410', 'cat.x'])).toEqual(['1.1.1', '1.4.10']);
     expect(gbtRefs(['1.1.1'], { '1.1.1': '5.2.1.1' })[0].item).toMatch(/^第 5\.2\.1\.1 条/);

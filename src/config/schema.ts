@@ -63,8 +63,12 @@ export const browserSchema = z.strictObject({
   pool: z.number().int().min(1).max(16).default(3),
   /** Deadline of one page (load, checks, screenshot); a page that hangs fails alone. */
   pageTimeoutMs: z.number().int().positive().default(30000),
-  /** Wait after the load event before checking (pop-ups opened by timers). */
-  settleMs: z.number().int().min(0).max(30000).default(500),
+  /**
+   * After the load event, wait until the page has been quiet this long (no request in flight,
+   * no change to the document; at most 5 s) before checking: pop-ups opened by timers, content
+   * fetched or written after load. 0: no wait.
+   */
+  settleMs: z.number().int().min(0).max(30000).default(1000),
   /** sample: homepage, column pages, itemsPerColumn items of each column, 办事指南 pages, `urls`; all: every crawled page. */
   pages: z.enum(['sample', 'all']).default('sample'),
   itemsPerColumn: z.number().int().min(0).default(2),

@@ -203,7 +203,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     applyResult(t, res);
     checked++;
     const ct = res.headers['content-type'] ?? '';
-    if (t.state !== 'ok' || (!res.body && !stored) || !isHtmlType(ct) || /xml/i.test(ct)) return;
+    // XHTML (application/xhtml+xml) is a page; other XML (feeds, sitemaps) is not.
+    if (t.state !== 'ok' || (!res.body && !stored) || !isHtmlType(ct) || (/xml/i.test(ct) && !/xhtml/i.test(ct))) return;
     if (!scope.isSameSite(res.finalUrl)) return; // redirected off-site: a link, not a page
     const alias = byFinal.get(res.finalUrl);
     if (alias) {

@@ -17,6 +17,8 @@ const AXE_MIN = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export { WCAG_TAGS };
 const MAX_NODES = 30;
+/** A frame that does not answer at all (a script loop) is given up after this long, alone. */
+const FRAME_ANSWER_MS = 15_000;
 
 /** axe's source, kept from seeing the page's AMD/CommonJS globals. */
 const AXE_SOURCE = `(function () { var define, module, exports; ${AXE_MIN}\n}).call(window);`;
@@ -71,14 +73,28 @@ function enterScript(context: unknown, options: string): string {
   })()`;
 }
 
-async function enter(frame: Frame, context: unknown, options: string, readyMs: number): Promise<{ contexts: FrameContexts; locale: string | null }> {
-  let timer: NodeJS.Timeout | undefined;
-  const r = await Promise.race([
-    frame.evaluate(enterScript(context, options)) as Promise<{ contexts: FrameContexts; locale: string | null } | null>,
-    new Promise<null>((res) => (timer = setTimeout(() => res(null), readyMs))),
-  ]).finally(() => clearTimeout(timer));
-  if (!r) throw new Error(`frame not ready: ${frame.url()}`);
-  return r;
+/**
+ * Waits for the frame's document (up to `readyMs` while it is still loading), then injects axe.
+ * Injecting and compiling axe's 550 KB is not on that clock: on a busy 2-core machine it alone
+ * can take seconds, and a page whose axe run was given up for it would look clean. A frame that
+ * never answers is bounded by `answerMs` (the top frame by the page's own task deadline).
+ */
+async function enter(frame: Frame, context: unknown, options: string, readyMs: number, answerMs?: number): Promise<{ contexts: FrameContexts; locale: string | null }> {
+  const deadline = Date.now() + readyMs;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const asked = frame.evaluate(enterScript(context, options)) as Promise<{ contexts: FrameContexts; locale: string | null } | null>;
+    const r = answerMs
+      ? await Promise.race([asked, new Promise<'late'>((res) => (timer = setTimeout(() => res('late'), answerMs)))]).finally(() => clearTimeout(timer))
+      : await asked;
+    if (r === 'late') {
+      asked.catch(() => undefined);
+      throw new Error(`frame did not answer within ${answerMs} ms: ${frame.url()}`);
+    }
+    if (r) return r;
+    if (Date.now() >= deadline) throw new Error(`frame not ready: ${frame.url()}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
 }
 
 /** Keeps what the report needs of axe's results (in the page: less to send back). */
@@ -97,7 +113,7 @@ interface Counter {
 async function runPartialRecursive(frame: Frame, context: unknown, options: string, readyMs: number, count: Counter, initiator: boolean, known?: FrameContexts): Promise<() => Promise<Partial[]>> {
   try {
     // getFrameContexts must run before runPartial (axe's contract).
-    const frameContexts = known ?? (await enter(frame, context, options, readyMs)).contexts;
+    const frameContexts = known ?? (await enter(frame, context, options, readyMs, initiator ? undefined : FRAME_ANSWER_MS)).contexts;
     const own = frame.evaluate(`axe.runPartial(${JSON.stringify(context)}, ${options})`) as Promise<Partial>;
     own.catch(() => undefined);
     const children: (() => Promise<Partial[]>)[] = [];

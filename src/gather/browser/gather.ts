@@ -17,7 +17,7 @@ import { runAxe, type UtilityPages } from './axe.ts';
 import { BrowserNotFoundError, findBrowser, type BrowserFinder } from './find.ts';
 import { crawlHosts, hostResolverRules, resolveHosts } from './flags.ts';
 import { runLighthouse } from './lighthouse.ts';
-import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, TRAPPED_DIALOGS, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
+import { AGE_FACTS, DOC_HEIGHT, RENDERED_TEXT, SINCE_LAST_CHANGE, TRAPPED_DIALOGS, WAIT_FOR_LOAD, outlineScript } from './page-scripts.ts';
 import { BrowserPool, PageTaskError, type PoolEvent } from './pool.ts';
 import { samplePages, type SampledPage } from './sample.ts';
 import type { AgeFacts, BrowserArtifacts, BrowserPage, ConcealedLink, JsDialog, LighthouseRun, RenderedLink, RenderedPage } from './types.ts';
@@ -48,6 +48,8 @@ export interface GatherBrowserOptions {
 export type BrowserGatherResult = { ok: true; browser: BrowserArtifacts } | { ok: false; skipped: string };
 
 const SCREENSHOT_MAX_HEIGHT = 4000;
+/** The settle wait ends here even on a page that never stops changing. */
+const SETTLE_CAP_MS = 5000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -58,6 +60,25 @@ const navigatedAway = (err: unknown) => /context was destroyed|Cannot find conte
 async function waitForLoad(page: Page, maxMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([page.evaluate(WAIT_FOR_LOAD).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, maxMs)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits until the page has settled: no request in flight and no change to the document for
+ * `quietMs` (content fetched or written by scripts after load: axe must see it, or the report
+ * would lose what a person sees), at most `capMs` (pages that never stop: pollers, tickers).
+ */
+async function waitForQuiet(page: Page, inflight: () => number, quietMs: number, capMs: number): Promise<void> {
+  const started = performance.now();
+  let netIdleSince = inflight() === 0 ? started : Number.POSITIVE_INFINITY;
+  for (;;) {
+    const now = performance.now();
+    if (now - started >= capMs) return;
+    if (inflight() > 0) netIdleSince = Number.POSITIVE_INFINITY;
+    else if (netIdleSince === Number.POSITIVE_INFINITY) netIdleSince = now;
+    const since = Number(await page.evaluate(SINCE_LAST_CHANGE).catch(() => -1));
+    if (since >= quietMs && now - netIdleSince >= quietMs && now - started >= quietMs) return;
+    await sleep(100);
+  }
 }
 
 function fileSlug(url: string): string {
@@ -110,12 +131,30 @@ export async function checkPage(page: Page, s: SampledPage, cfg: PageCheckConfig
     dialogs.push({ type: d.type(), message: d.message().slice(0, 200) });
     d.dismiss().catch(() => undefined);
   });
+  // Requests in flight, for the settle wait (removed at the end: the pool reuses the page).
+  let inflight = 0;
+  const onRequest = () => void inflight++;
+  const onDone = () => void (inflight = Math.max(0, inflight - 1));
+  page.on('request', onRequest);
+  page.on('requestfinished', onDone);
+  page.on('requestfailed', onDone);
+  try {
+    return await checkLoadedPage(page, s, cfg, pool, shotDir, dialogs, () => inflight);
+  } finally {
+    page.off('request', onRequest);
+    page.off('requestfinished', onDone);
+    page.off('requestfailed', onDone);
+  }
+}
+
+async function checkLoadedPage(page: Page, s: SampledPage, cfg: PageCheckConfig, pool: UtilityPages, shotDir: string | null, dialogs: JsDialog[], inflight: () => number): Promise<PageOutcome> {
   const started = performance.now();
   const resp = await page.goto(s.navigateTo, { waitUntil: 'domcontentloaded', timeout: cfg.pageTimeoutMs });
   const loadWait = Math.max(1000, cfg.pageTimeoutMs / 3);
   await waitForLoad(page, loadWait);
   const loadMs = Math.round(performance.now() - started);
-  if (cfg.settleMs > 0) await sleep(cfg.settleMs);
+  // Settle: the page quiet for settleMs (content that arrives after load is checked too).
+  if (cfg.settleMs > 0) await waitForQuiet(page, inflight, cfg.settleMs, Math.max(cfg.settleMs, Math.min(SETTLE_CAP_MS, cfg.pageTimeoutMs / 4)));
 
   const out: BrowserPage = { url: s.url, reasons: s.reasons, loadMs };
   if (resp) out.status = resp.status();

@@ -31,6 +31,26 @@ const SELECTOR_FN = String.raw`
 export const WAIT_FOR_LOAD = `new Promise((r) => document.readyState === 'complete' ? r(true) : addEventListener('load', () => r(true), { once: true }))`;
 
 /**
+ * Milliseconds since the document last changed (nodes added or removed, an image's src or alt,
+ * ARIA attributes set), counted from a MutationObserver this installs on first call; -1 on the
+ * first call in a document (a new document is a change), and while a <meta refresh> is due. Style and class changes (carousels,
+ * animations) do not count: they rarely bring content axe judges.
+ */
+export const SINCE_LAST_CHANGE = `(() => {
+  const w = window;
+  if (!w.__zcChange) {
+    w.__zcChange = { last: performance.now() };
+    new MutationObserver(() => { w.__zcChange.last = performance.now(); }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'srcset', 'alt', 'href', 'role', 'aria-label', 'aria-labelledby', 'aria-hidden', 'title', 'lang', 'type'] });
+    return -1;
+  }
+  // A <meta refresh> due within 5 s is a change to come: wait for the document it goes to.
+  const m = document.querySelector('meta[http-equiv="refresh" i]');
+  const delay = m ? parseFloat(m.getAttribute('content') || '') : NaN;
+  if (delay >= 0 && delay <= 5 && /url\s*=/i.test(m.getAttribute('content') || '') && performance.now() < delay * 1000 + 1000) return -1;
+  return performance.now() - w.__zcChange.last;
+})()`;
+
+/**
  * Rendered text of a frame: { title, text, footerText, footerFrames, footerLinks,
  * concealedLinks }. footerFrames are the src URLs of iframes inside the footer region (their
  * whole text is footer text).
