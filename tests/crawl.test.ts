@@ -33,7 +33,7 @@ const bomb = zlib.gzipSync(Buffer.alloc(40 * 1024 * 1024, 0x20));
 beforeAll(async () => {
   srv = await startServer({
     '/': `<!doctype html><html lang="zh-CN"><head><title>测试首页</title></head><body>
-      <nav><a href="/gbk-header.html">GBK 头</a><a href="/gbk-meta.html">GBK meta</a><a href="/gbk-sniff.html">GBK 嗅探</a></nav>
+      <nav><a href="/gbk-header.html">GBK 头</a><a href="/gbk-meta.html">GBK meta</a><a href="/gbk-sniff.html">GBK 嗅探</a><a href="/utf8-stray.html">混入 GBK</a></nav>
       <a href="/hang.html">挂起</a><a href="/busy.html">429</a><a href="/files/report.pdf">附件</a><a href="/bot.html">拦截</a>
       <a href="/big.html">大页面</a><a href="/bomb.html">压缩炸弹</a><a href="/cal?m=1">日历</a><a href="/private/x.html">私有</a>
       <a href="/malformed.html">残缺</a><a href="/anchors.html#exists">锚点</a><a href="/anchors.html#missing">缺锚点</a>
@@ -48,6 +48,8 @@ beforeAll(async () => {
     '/gbk-header.html': { headers: { 'content-type': 'text/html; charset=gbk' }, body: gbk('<html><title>海洋与渔业局旧版栏目</title><body>通知公告</body></html>') },
     '/gbk-meta.html': { headers: { 'content-type': 'text/html' }, body: gbk('<html><head><meta charset="gb2312"><title>政策文件旧版</title></head><body>政策</body></html>') },
     '/gbk-sniff.html': { headers: { 'content-type': 'text/html' }, body: gbk('<html><head><title>无声明的旧页面</title></head><body>办事指南</body></html>') },
+    // A UTF-8 template with one GBK-encoded name pasted in: UTF-8 with U+FFFD, not all GB18030.
+    '/utf8-stray.html': { headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.concat([Buffer.from('<html><head><title>示例省海洋与渔业局 通知公告</title></head><body>' + '<p>关于开展政府网站检查工作的通知。</p>'.repeat(10) + '联系人：'), gbk('张三'), Buffer.from('</body></html>')]) },
     '/hang.html': () => undefined, // never answers
     '/busy.html': (_req, r) => {
       if (!retried) {
@@ -101,6 +103,8 @@ describe('decoding', () => {
     expect(page('/gbk-header.html')).toMatchObject({ title: '海洋与渔业局旧版栏目', charsetSource: 'header' });
     expect(page('/gbk-meta.html')).toMatchObject({ title: '政策文件旧版', charset: 'gb18030', charsetSource: 'meta' });
     expect(page('/gbk-sniff.html')).toMatchObject({ title: '无声明的旧页面', charset: 'gb18030', charsetSource: 'sniff' });
+    expect(page('/utf8-stray.html')).toMatchObject({ title: '示例省海洋与渔业局 通知公告', charset: 'utf-8', charsetSource: 'header' });
+    expect(page('/utf8-stray.html')!.text).toContain('\uFFFD');
   });
   it('survives malformed HTML and still follows its links', () => {
     expect(page('/malformed.html')?.title).toContain('残缺');

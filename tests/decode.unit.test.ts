@@ -18,6 +18,25 @@ describe('decodeBody', () => {
     expect(d).toMatchObject({ source: 'meta', charset: 'gb18030' });
     expect(d.text).toContain('海洋与渔业局');
   });
+  it('a UTF-8 page with a few stray GBK bytes stays UTF-8, with replacement characters', () => {
+    const text = '<html><head><title>示例省海洋与渔业局 通知公告</title></head><body>' + '<p>关于开展政府网站检查工作的通知，请各处室按时报送。</p>'.repeat(20);
+    const mixed = Buffer.concat([Buffer.from(text), Buffer.from('<p>联系人：'), GBK, Buffer.from('</p></body></html>')]);
+    for (const ct of ['text/html; charset=utf-8', 'text/html']) {
+      const d = decodeBody(mixed, ct);
+      expect(d.charset, ct).toBe('utf-8');
+      expect(d.text, ct).toContain('示例省海洋与渔业局 通知公告');
+      expect(d.text, ct).toContain('\uFFFD');
+    }
+  });
+  it('a true GBK page still decodes as GBK, even behind a utf-8 header', () => {
+    const long = Buffer.concat([Buffer.from('<html><head><title>'), ...new Array(200).fill(GBK), Buffer.from('</title></head></html>')]);
+    for (const ct of ['text/html; charset=utf-8', 'text/html']) {
+      const d = decodeBody(long, ct);
+      expect(d.charset, ct).toBe('gb18030');
+      expect(d.text, ct).toContain('海洋与渔业局海洋与渔业局');
+      expect(d.text, ct).not.toContain('\uFFFD');
+    }
+  });
   it('honours a UTF-8 BOM', () => {
     expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('政务')]), 'text/html; charset=gbk')).toMatchObject({ text: '政务', source: 'bom' });
   });

@@ -1,9 +1,11 @@
 /**
  * Decodes a page body to text: BOM, then the HTTP header charset, then <meta charset> /
- * http-equiv in the first 4 KB, then sniffing (valid UTF-8, else GB18030 — the superset of
- * GBK and GB2312 that legacy Chinese government pages use). Node's TextDecoder (full ICU)
+ * http-equiv in the first 4 KB, then sniffing (UTF-8 — also when only a few stray bytes are
+ * invalid, which become U+FFFD — else GB18030, the superset of GBK and GB2312 that legacy
+ * Chinese government pages use). Node's TextDecoder (full ICU)
  * knows gbk/gb2312/gb18030, so no extra library is needed.
  */
+import { isUtf8 } from 'node:buffer';
 
 export interface Decoded {
   text: string;
@@ -44,26 +46,48 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
   const fromHeader = normalise(charsetFromContentType(contentType));
   // Legacy portals often serve GBK pages behind a server-wide "charset=utf-8" header; when the
   // bytes are not UTF-8, the page's own declaration (or sniffing) decides instead.
-  const headerLies = fromHeader === 'utf-8' && !isUtf8(body);
+  let utf8: boolean | undefined; // computed at most once: the walk is linear but not free
+  const looksUtf8 = () => (utf8 ??= mostlyUtf8(body));
+  const headerLies = fromHeader === 'utf-8' && !looksUtf8();
   if (fromHeader && !headerLies) return { text: new TextDecoder(fromHeader).decode(body), charset: labelOf(fromHeader), source: 'header' };
   // The meta tag is ASCII in every encoding we meet, so latin1 is safe for finding it.
   const head = body.subarray(0, 4096).toString('latin1');
   const fromMeta = normalise(metaCharset(head));
   if (fromMeta) return { text: new TextDecoder(fromMeta).decode(body), charset: labelOf(fromMeta), source: 'meta' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), charset: 'utf-8', source: 'sniff' };
-  } catch {
-    return { text: new TextDecoder('gb18030').decode(body), charset: 'gb18030', source: 'sniff' };
-  }
+  if (looksUtf8()) return { text: new TextDecoder('utf-8').decode(body), charset: 'utf-8', source: 'sniff' };
+  return { text: new TextDecoder('gb18030').decode(body), charset: 'gb18030', source: 'sniff' };
 }
 
-function isUtf8(body: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
-    return true;
-  } catch {
-    return false;
+/**
+ * UTF-8, or UTF-8 with a few stray bytes (a GBK name pasted into a UTF-8 template, a cut
+ * multibyte character): decoded as UTF-8 with U+FFFD for the stray bytes, not wholly as
+ * GB18030, which would garble the whole page. GBK text forms a valid UTF-8 sequence only by
+ * chance (about one pair in three), so a real GBK page has at least as many invalid sequences
+ * as valid ones; here at most one invalid sequence per 10 valid multibyte ones passes as UTF-8.
+ */
+function mostlyUtf8(body: Buffer): boolean {
+  if (isUtf8(body)) return true; // native check first: the common case costs no JS loop
+  let valid = 0;
+  let invalid = 0;
+  const n = body.length;
+  for (let i = 0; i < n; ) {
+    const b = body[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= n;
+    for (let k = 1; ok && k < len; k++) ok = (body[i + k] & 0xc0) === 0x80;
+    if (ok) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
+    }
   }
+  return valid >= 8 && invalid * 10 <= valid;
 }
 
 function labelOf(encoding: string): string {
