@@ -223,6 +223,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
     let content: Omit<StoredPage, 'finalUrl' | 'status' | 'redirects' | 'contentType' | 'charset' | 'charsetSource' | 'headers' | 'bytes' | 'error'>;
     let charset: string;
+    let cut: string | undefined;
     let charsetSource: PageArtifact['charsetSource'];
     if (stored) {
       const { finalUrl: _f, status: _s, redirects: _r, contentType: _ct, charset: cs, charsetSource: src, headers: _h, bytes: _b, error: _e, ...rest } = stored;
@@ -231,7 +232,17 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       charsetSource = src;
     } else {
       const decoded = decodeBody(res.body!, ct);
-      const { baseUrl: _base, ...parsed } = parseHtml(decoded.text, res.finalUrl);
+      let parsedAll: ReturnType<typeof parseHtml>;
+      try {
+        parsedAll = parseHtml(decoded.text, res.finalUrl);
+      } catch (err) {
+        // One page the parser cannot read is that page's problem, reported on it, never the run's.
+        t.state = 'broken';
+        t.error = `页面无法解析（page could not be parsed: ${(err as Error).message ?? err}）`;
+        return;
+      }
+      const { baseUrl: _base, cut: parseCut, ...parsed } = parsedAll;
+      cut = parseCut;
       content = parsed;
       charset = decoded.charset;
       charsetSource = decoded.source;
@@ -263,6 +274,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     };
     if (stored?.error) page.error = stored.error;
     else if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
+    else if (cut) page.error = cut;
     if (cache) {
       if (stored) cache.touch(res.finalUrl, { ...cache.conditional(res.finalUrl), ...validators });
       else {

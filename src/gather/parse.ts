@@ -3,10 +3,10 @@
  * malformed markup). Text nodes are joined without separators inside inline elements, so a
  * marker split across tags (网站标识码：<span>3500</span><span>000025</span>) reads whole.
  */
-import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { LinkKind, ListItem, OutLink, PageArtifact, ImageInfo } from './artifacts.ts';
 import { firstDate, findDates } from './dates.ts';
+import { parseDom } from './dom.ts';
 import { ATTACHMENT_EXT, resolveHref } from './url.ts';
 
 /** What the HTML alone tells of a page: the content half of a PageArtifact. */
@@ -16,6 +16,8 @@ export type ParsedPage = Pick<
 > & {
   /** <base href> or the page URL: what relative links resolve against. */
   baseUrl: string;
+  /** Set when only part of the page was read (see dom.ts), saying why. */
+  cut?: string;
 };
 
 const MAX_TEXT = 200_000;
@@ -70,34 +72,84 @@ function tokens(el: Element): string {
   return `${el.attribs.id ?? ''} ${el.attribs.class ?? ''}`;
 }
 
+/**
+ * Every walk over the DOM below is iterative, with an explicit stack: a page of 100,000
+ * nested elements (legacy CMS pages leave tags unclosed, and nest that deep) must not
+ * overflow the call stack. textOf also stops early: its callers keep a few hundred characters,
+ * and 100,000 nested <label>s would otherwise cost a full subtree walk each.
+ */
+const TEXT_OF_CHARS = 4000;
+const TEXT_OF_NODES = 2000;
+
 function textOf(node: ChildNode): string {
   if (node.type === 'text') return node.data;
-  if (node.type !== 'tag' && node.type !== 'root') return '';
-  const el = node as Element;
-  if (SKIP.has(el.name)) return '';
   let s = '';
-  for (const c of el.children) s += textOf(c);
-  if (el.name === 'img') s += el.attribs.alt ?? '';
+  let visited = 0;
+  // Frames of (element, next child): children are taken one at a time, so a bounded read of an
+  // element with 100,000 children costs its bound, not its width.
+  const stack: { el: Element; i: number }[] = [];
+  const enter = (n: ChildNode) => {
+    if (n.type === 'text') return void (s += n.data);
+    if (n.type !== 'tag' && n.type !== 'root') return;
+    const el = n as Element;
+    if (SKIP.has(el.name)) return;
+    // An <img> is a void element: its alt is its text, where it stands.
+    if (el.name === 'img') s += el.attribs.alt ?? '';
+    stack.push({ el, i: 0 });
+  };
+  enter(node);
+  while (stack.length && s.length < TEXT_OF_CHARS && visited++ < TEXT_OF_NODES) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.el.children.length) {
+      stack.pop();
+      continue;
+    }
+    enter(top.el.children[top.i++]);
+  }
   return s;
 }
 
-function hasDescendant(el: Element, name: string): boolean {
-  for (const c of el.children) {
-    if (c.type !== 'tag') continue;
-    if ((c as Element).name === name || hasDescendant(c as Element, name)) return true;
-  }
-  return false;
-}
-
-function firstDescendant(el: Element, name: string): Element | undefined {
-  for (const c of el.children) {
-    if (c.type !== 'tag') continue;
+/**
+ * The first element named `name` below `el`, in document order (not `el` itself), looking at
+ * no more than `budget` nodes: list detection asks this of every row, and a row holding a
+ * whole deep page must not cost the whole page each time.
+ */
+function firstDescendant(el: Element, name: string, budget = Infinity): Element | undefined {
+  // Frames of (element, next child), as in textOf: a wide element costs only what is read of it.
+  const stack: { el: Element; i: number }[] = [{ el, i: 0 }];
+  while (stack.length && budget-- > 0) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.el.children.length) {
+      stack.pop();
+      continue;
+    }
+    const c = top.el.children[top.i++];
+    if (c.type !== 'tag' && c.type !== 'root') continue;
     const e = c as Element;
-    if (e.name === name) return e;
-    const d = firstDescendant(e, name);
-    if (d) return d;
+    if (c.type === 'tag' && e.name === name) return e;
+    stack.push({ el: e, i: 0 });
   }
   return undefined;
+}
+
+/** Rows of a list are small: a link deeper than this many nodes into a row is not the row's. */
+const ROW_NODES = 2000;
+
+function hasDescendant(el: Element, name: string): boolean {
+  return firstDescendant(el, name, ROW_NODES) !== undefined;
+}
+
+/** Every element below `el` in document order (not `el` itself), until `visit` returns false. */
+function eachDescendant(el: Element, visit: (e: Element) => boolean | void): void {
+  const stack: ChildNode[] = [];
+  for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type !== 'tag') continue;
+    const e = c as Element;
+    if (visit(e) === false) return;
+    for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
+  }
 }
 
 function selectorOf(el: Element): string {
@@ -173,7 +225,7 @@ function selectorConcealment(a: Record<string, string>, hiding: Map<string, stri
 }
 
 export function parseHtml(html: string, pageUrl: string): ParsedPage {
-  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const { doc, cut } = parseDom(html);
   const out: ParsedPage = {
     title: '', lang: null, text: '', footerText: '', scriptText: '', headings: [], labels: [],
     links: [], images: [], forms: [], lists: [], anchors: [], meta: {}, baseUrl: pageUrl,
@@ -216,20 +268,45 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
    * A display:none / hidden subtree: nothing in it is shown or crawled (as before), but its
    * links are kept apart, for the integrity audit (hidden links injected into a page).
    */
-  const walkHidden = (node: ChildNode, how: string) => {
-    if (node.type !== 'tag' || hiddenLinks.length >= MAX_HIDDEN_LINKS) return;
-    const el = node as Element;
-    if (el.name === 'a' || el.name === 'area') {
-      const link = makeLink(el.attribs.href, el.name, el.name === 'a' ? textOf(el) || el.attribs.title || '' : el.attribs.alt ?? '');
-      if (link) {
-        link.concealed = how;
-        hiddenLinks.push(link);
+  const walkHidden = (root: Element, how: string) => {
+    eachDescendant(root, (el) => {
+      if (hiddenLinks.length >= MAX_HIDDEN_LINKS) return false;
+      if (el.name === 'a' || el.name === 'area') {
+        const link = makeLink(el.attribs.href, el.name, el.name === 'a' ? textOf(el) || el.attribs.title || '' : el.attribs.alt ?? '');
+        if (link) {
+          link.concealed = how;
+          hiddenLinks.push(link);
+        }
       }
-    }
-    for (const c of el.children) walkHidden(c, how);
+    });
   };
 
-  const walk = (node: ChildNode, inFooter: boolean, inNav: boolean) => {
+  /**
+   * The walk: an explicit stack of nodes to enter (with what they inherit) and of elements to
+   * leave (line breaks after blocks, list collection once the children are read).
+   */
+  type Enter = { node: ChildNode; inFooter: boolean; inNav: boolean; concealed: string | null };
+  type Leave = { leave: Element; block: boolean; inFooter: boolean; inNav: boolean };
+  const stack: (Enter | Leave)[] = [];
+  const pushChildren = (kids: ChildNode[], inFooter: boolean, inNav: boolean, concealed: string | null) => {
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], inFooter, inNav, concealed });
+  };
+
+  const walk = (root: ChildNode) => {
+    stack.push({ node: root, inFooter: false, inNav: false, concealed: null });
+    while (stack.length) {
+      const f = stack.pop()!;
+      if ('leave' in f) {
+        if (f.block) textParts.push('\n');
+        const name = f.leave.name;
+        if (LIST_TAGS.has(name) || name === 'div' || name === 'section') collectList(f.leave, f.inFooter, f.inNav, out);
+        continue;
+      }
+      enter(f);
+    }
+  };
+
+  const enter = ({ node, inFooter, inNav, concealed }: Enter) => {
     if (node.type === 'text') {
       if (textLen < MAX_TEXT) {
         textParts.push(node.data);
@@ -240,24 +317,21 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     }
     if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') {
       if (node.type === 'root' || node.type === 'directive' || node.type === 'comment' || node.type === 'cdata') {
-        if ('children' in node) for (const c of (node as unknown as Element).children) walk(c, inFooter, inNav);
+        if ('children' in node) pushChildren((node as unknown as Element).children, inFooter, inNav, concealed);
       }
       return;
     }
     const el = node as Element;
     const a = el.attribs;
     const hiddenHow = a.hidden !== undefined ? 'hidden' : /display\s*:\s*none/i.test(a.style ?? '') ? 'display:none' : null;
-    const outer = concealedBy;
-    concealedBy ??=
+    // What hides this element and everything in it (the outermost concealment wins).
+    concealedBy =
+      concealed ??
       hiddenHow ??
       concealment(a.style) ??
       (hidingSelectors.size ? selectorConcealment(a, hidingSelectors) : null) ??
       (el.name === 'marquee' && /^[0-2](px)?$/.test((a.height ?? a.width ?? '').trim()) ? 'marquee' : null);
-    try {
-      walkTag(el, inFooter, inNav, hiddenHow);
-    } finally {
-      concealedBy = outer;
-    }
+    walkTag(el, inFooter, inNav, hiddenHow);
   };
 
   const walkTag = (el: Element, inFooter: boolean, inNav: boolean, hiddenHow: string | null) => {
@@ -287,8 +361,8 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         // items are the page's content, read as the browser would show them.
         const records = /xml/i.test(a.type ?? '') ? datastoreRecords(code) : null;
         if (records) {
-          const box = parseDocument(`<ul class="zc-datastore">${records}</ul>`, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-          for (const c of box.children) walk(c, inFooter, inNav);
+          const box = parseDom(`<ul class="zc-datastore">${records}</ul>`).doc;
+          pushChildren(box.children, inFooter, inNav, concealedBy);
           return;
         }
         if (out.scriptText.length < MAX_SCRIPT) out.scriptText += code.slice(0, MAX_SCRIPT) + '\n';
@@ -334,18 +408,12 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
       case 'form': {
         const inputs: string[] = [];
         const hidden: Record<string, string> = {};
-        const collect = (e: Element) => {
-          for (const c of e.children) {
-            if (c.type !== 'tag') continue;
-            const ce = c as Element;
-            if ((ce.name === 'input' || ce.name === 'textarea' || ce.name === 'select') && ce.attribs.name) {
-              inputs.push(ce.attribs.name);
-              if (ce.name === 'input' && ce.attribs.type?.toLowerCase() === 'hidden' && Object.keys(hidden).length < 20) hidden[ce.attribs.name] = clip(ce.attribs.value ?? '', 200);
-            }
-            collect(ce);
+        eachDescendant(el, (ce) => {
+          if ((ce.name === 'input' || ce.name === 'textarea' || ce.name === 'select') && ce.attribs.name) {
+            inputs.push(ce.attribs.name);
+            if (ce.name === 'input' && ce.attribs.type?.toLowerCase() === 'hidden' && Object.keys(hidden).length < 20) hidden[ce.attribs.name] = clip(ce.attribs.value ?? '', 200);
           }
-        };
-        collect(el);
+        });
         let action = a.action ?? '';
         try {
           action = new URL(action || out.baseUrl, out.baseUrl).href;
@@ -374,7 +442,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     }
     if (SKIP.has(name)) return;
     if (hiddenHow) {
-      for (const c of el.children) walkHidden(c, hiddenHow);
+      walkHidden(el, hiddenHow);
       return;
     }
     const tok = tokens(el);
@@ -383,12 +451,12 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     const block = BLOCK.has(name);
     if (block) textParts.push('\n');
     if (block && footerHere) footerParts.push('\n');
-    for (const c of el.children) walk(c, footerHere, navHere);
-    if (block) textParts.push('\n');
-    if (LIST_TAGS.has(name) || name === 'div' || name === 'section') collectList(el, footerHere, navHere, out);
+    stack.push({ leave: el, block, inFooter: footerHere, inNav: navHere });
+    pushChildren(el.children, footerHere, navHere, concealedBy);
   };
 
-  walk(doc as unknown as ChildNode, false, false);
+  walk(doc as unknown as ChildNode);
+  concealedBy = null;
   if (hiddenLinks.length) out.hiddenLinks = hiddenLinks;
   for (const href of scriptPagination(out.scriptText)) addLink(href, 'a', '（脚本分页）', false, false);
   // A page that only sends the visitor on (a portal's root often does: <meta refresh>, or a
@@ -410,6 +478,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   out.anchors = [...anchors];
   out.scriptText = out.scriptText.slice(0, MAX_SCRIPT);
   out.publishedAt = publishedDate(out.meta, out.text);
+  if (cut) out.cut = cut;
   // htmlparser2 hands out substrings of the document, and V8 keeps a substring's whole parent
   // alive: without this copy every page's full HTML would stay in memory with its artifact.
   return JSON.parse(JSON.stringify(out)) as ParsedPage;
@@ -454,7 +523,7 @@ function collectList(el: Element, inFooter: boolean, inNav: boolean, out: Parsed
   const items: ListItem[] = [];
   for (const r of rows) {
     const t = norm(textOf(r));
-    const link = r.name === 'a' ? r : firstDescendant(r, 'a');
+    const link = r.name === 'a' ? r : firstDescendant(r, 'a', ROW_NODES);
     if (!link && !findDates(t).length) continue;
     const item: ListItem = { text: clip(t, 300) };
     const linkText = link ? norm(textOf(link)) : '';
