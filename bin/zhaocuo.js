@@ -2,5 +2,9 @@
 // The CLI runs its TypeScript sources through tsx, so there is no build step to forget.
 import { register } from 'tsx/esm/api';
 register();
-const { main } = await import('../src/cli/index.ts');
-process.exit(await main());
+const { main, installCrashHandlers } = await import('../src/cli/index.ts');
+let done = false;
+installCrashHandlers(() => done);
+const code = await main();
+done = true;
+process.exit(code);

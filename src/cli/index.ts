@@ -1,4 +1,4 @@
-/** The zhaocuo command line. Exit codes: 0 ok, 1 findings at/above --fail-on, 2 usage or config error, 3 the site could not be audited. */
+/** The zhaocuo command line. Exit codes: 0 ok, 1 findings at/above --fail-on, 2 usage or config error, 3 the site could not be audited, 4 internal error (a bug: the run is marked failed). */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config/errors.ts';
 import { StartUrlError } from '../gather/crawl.ts';
@@ -12,6 +12,7 @@ import { registerTickets } from './tickets.ts';
 import { registerTokens } from './tokens.ts';
 import { registerReport } from './report.ts';
 import { registerAnnual } from './annual.ts';
+import { failActiveRuns } from '../run/active-runs.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhaocuo')
@@ -52,7 +53,34 @@ export async function main(argv = process.argv): Promise<number> {
   }
 }
 
+/** Exit code of a bug that escaped every handler. */
+export const EXIT_INTERNAL = 4;
+
+/**
+ * The last line of defence: an error no code caught, or a run whose promise never settles
+ * (the event loop empties while main() is still waiting), is one clear line on stderr, the
+ * unfinished runs marked failed in the store, and exit 4, never a silent success or hang.
+ */
+export function installCrashHandlers(settled: () => boolean): void {
+  const crash = (what: string, err: unknown) => {
+    const msg = String((err as Error)?.message ?? err).split('\n')[0];
+    failActiveRuns(`${what}: ${msg}`);
+    process.stderr.write(`zhaocuo: 内部错误，本次审计失败（internal error, run failed — ${what}: ${msg}）\n`);
+    process.exit(EXIT_INTERNAL);
+  };
+  process.on('unhandledRejection', (err) => crash('unhandled rejection', err));
+  process.on('uncaughtException', (err) => crash('uncaught exception', err));
+  process.on('beforeExit', () => {
+    if (!settled()) crash('stalled', new Error('a step never finished (a promise that never settles)'));
+  });
+}
+
 const isMain = process.argv[1] && /cli[\\/]index\.ts$/.test(process.argv[1]);
 if (isMain) {
-  main().then((code) => process.exit(code));
+  let done = false;
+  installCrashHandlers(() => done);
+  main().then((code) => {
+    done = true;
+    process.exit(code);
+  });
 }

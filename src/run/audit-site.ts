@@ -28,6 +28,7 @@ import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.ts';
 import { openPageCache } from '../store/page-cache.ts';
+import { runEnded, runStarted } from './active-runs.ts';
 import { ticketContext } from '../tickets/context.ts';
 import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
 
@@ -84,6 +85,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const ownDb = typeof o.db === 'string';
   const db: DB | null = typeof o.db === 'string' ? openDb(o.db) : (o.db ?? null);
   const runId = db ? beginRun(db, new URL(startUrl).origin, startUrl, today, o.config.site.name) : null;
+  if (db && runId !== null) runStarted(db, runId);
   const startedAt = new Date().toISOString();
   const resolver = new NameResolver(o.config.dnsServer);
   // The site's own hosts are still crawled when their certificate is invalid (the https audit reports it).
@@ -153,6 +155,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (db && runId !== null) failRun(db, runId, (err as Error).message);
     throw err;
   } finally {
+    if (runId !== null) runEnded(runId);
     await fetcher.close();
     if (ownDb) db?.close();
   }
