@@ -19,8 +19,11 @@ export interface HttpsData {
   mixedContent: number;
 }
 
-const MIXED_KINDS = new Set(['script', 'link', 'iframe', 'img']);
-const KIND_ZH: Record<string, string> = { script: '脚本', link: '样式表', iframe: '内嵌页面', img: '图片' };
+/** Kinds of link a page loads by itself (not the ones a visitor follows, not form actions). */
+const MIXED_KINDS = new Set(['script', 'stylesheet', 'link', 'css', 'iframe', 'object', 'embed', 'track', 'img', 'source', 'video', 'audio', 'poster', 'input-image']);
+/** Images and media: the browser upgrades or shows them and marks the page; the others it blocks. */
+const PASSIVE = new Set(['img', 'source', 'video', 'audio', 'poster', 'input-image']);
+const KIND_ZH: Record<string, string> = { script: '脚本', stylesheet: '样式表', link: '图标或预加载资源', css: '样式表中的资源', iframe: '内嵌页面', object: '插件对象', embed: '嵌入内容', track: '字幕', img: '图片', source: '图片或音视频', video: '视频', audio: '音频', poster: '视频封面', 'input-image': '图片按钮' };
 
 export default defineAudit({
   meta: {
@@ -54,12 +57,12 @@ export default defineAudit({
       for (const l of p.links) {
         if (!MIXED_KINDS.has(l.kind) || !l.url.startsWith('http:')) continue;
         const m = mixed.get(l.url) ?? { kind: l.kind, pages: [] };
-        if (!m.pages.includes(p.url)) m.pages.push(p.url);
+        if (m.pages.at(-1) !== p.url) m.pages.push(p.url); // pages come one at a time
         mixed.set(l.url, m);
       }
     }
     for (const [url, m] of mixed) {
-      const active = m.kind !== 'img';
+      const active = !PASSIVE.has(m.kind);
       findings.push({
         rule: 'mixed-content',
         url: m.pages[0],
@@ -67,7 +70,7 @@ export default defineAudit({
         severity: active ? 'medium' : 'low',
         message: `${m.pages.length > 1 ? `${m.pages.length} 个 HTTPS 页面` : 'HTTPS 页面'}通过不加密的 HTTP 加载${KIND_ZH[m.kind] ?? '资源'} ${url}：${active ? '浏览器会拦截它，页面功能或样式可能失效' : '浏览器会把页面标为“不安全”'}。请改用 https:// 地址。`,
         refs: REFS,
-        evidence: { target: url, kind: m.kind, pages: m.pages.slice(0, 50), pageCount: m.pages.length },
+        evidence: { target: url, kind: m.kind, pages: m.pages, pageCount: m.pages.length },
       });
     }
     const hosts = new Set(artifacts.pages.filter((p) => p.url.startsWith('https:')).map((p) => new URL(p.url).host));

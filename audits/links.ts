@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { defineAudit, type FindingDraft, type VerdictInputs } from '../src/audit/types.ts';
-import type { LinkKind, LinkTarget, PageArtifact } from '../src/gather/artifacts.ts';
+import type { LinkKind, LinkTarget, PageArtifact, StylesheetArtifact } from '../src/gather/artifacts.ts';
 import { guideline, inspection, seedTask } from './rules/refs.ts';
+import { forEachLinkRef } from '../src/gather/link-refs.ts';
 
 const options = z.strictObject({
   /** Points per broken link on the homepage / on other pages [u]. */
@@ -22,7 +23,11 @@ const options = z.strictObject({
   reportBlocked: z.boolean().default(true),
 });
 
-const KIND_ZH: Record<LinkKind, string> = { a: '链接', img: '图片', script: '脚本', link: '样式/图标', iframe: '内嵌框架', attachment: '附件', area: '热区链接', form: '表单' };
+const KIND_ZH: Record<LinkKind, string> = {
+  a: '链接', img: '图片', script: '脚本', stylesheet: '样式表', link: '图标/预加载资源', iframe: '内嵌框架', attachment: '附件', area: '热区链接',
+  form: '表单提交地址', source: '图片/音视频源', video: '视频', audio: '音频', poster: '视频封面', track: '字幕文件', object: '插件对象',
+  embed: '嵌入内容', 'input-image': '图片按钮', refresh: '自动跳转', css: '样式表引用的资源',
+};
 
 export interface LinksData extends VerdictInputs {
   brokenTargets: number;
@@ -41,25 +46,15 @@ interface Referrer {
   depth: number | null;
 }
 
-function referrersOf(pages: PageArtifact[]): Map<string, Referrer[]> {
+/** Every page (or same-site stylesheet) that links to each entry, once each (src/gather/link-refs.ts). */
+function referrersOf(a: { pages: PageArtifact[]; stylesheets?: StylesheetArtifact[] }): Map<string, Referrer[]> {
   const map = new Map<string, Referrer[]>();
-  const add = (key: string, r: Referrer) => {
-    const list = map.get(key);
-    if (list) list.push(r);
-    else map.set(key, [r]);
-  };
-  for (const p of pages) {
-    // Each key gets this page once, however often the page links there.
-    const seen = new Set<string>();
-    for (const l of p.links) {
-      const keys = l.fragment ? [`${l.url}#${l.fragment}`, l.url] : [l.url];
-      for (const k of keys) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        add(k, { page: p.url, text: l.text, kind: l.kind, depth: p.depth });
-      }
-    }
-  }
+  forEachLinkRef(a, (r) => {
+    const ref = { page: r.from, text: r.text, kind: r.kind, depth: r.depth };
+    const list = map.get(r.key);
+    if (list) list.push(ref);
+    else map.set(r.key, [ref]);
+  });
   return map;
 }
 
@@ -78,7 +73,7 @@ export default defineAudit({
   run({ artifacts, options: o }) {
     const { pages, targets } = artifacts;
     const homepage = pages.find((p) => p.depth === 1);
-    const refs = referrersOf(pages);
+    const refs = referrersOf(artifacts);
     const findings: FindingDraft[] = [];
     const homeBroken = new Set<string>();
     const otherBroken = new Set<string>();
@@ -92,6 +87,8 @@ export default defineAudit({
     };
 
     for (const t of targets as LinkTarget[]) {
+      // A fragment entry is reported as a missing anchor (below, from its target's list), once.
+      if (t.fragment !== undefined) continue;
       const from = refs.get(t.url) ?? [];
       if (!from.length) continue; // redirect hops and robots/sitemap files nobody links to
       const first = from[0];
@@ -102,7 +99,7 @@ export default defineAudit({
         status: t.status,
         error: t.error,
         anchorText: first.text,
-        pages: from.slice(0, 50).map((r) => r.page),
+        pages: from.map((r) => r.page),
         pageCount: from.length,
         redirects: t.redirects.length ? [...t.redirects, t.finalUrl] : undefined,
       };
@@ -110,12 +107,16 @@ export default defineAudit({
         count(t.url, from);
         if (t.redirectLoop) loops++;
         const why = t.redirectLoop ? '重定向循环' : t.error ? t.error : `HTTP ${t.status}`;
+        // An href no browser can load as written (not an http(s) URL): the page's markup is wrong.
+        const malformed = !/^https?:\/\//i.test(t.url);
         findings.push({
-          rule: t.redirectLoop ? 'redirect-loop' : 'broken-link',
+          rule: t.redirectLoop ? 'redirect-loop' : malformed ? 'malformed-link' : 'broken-link',
           url: onHome ? homepage!.url : first.page,
           locator: t.url,
           severity: onHome || (t.internal && first.kind === 'a') ? 'high' : 'medium',
-          message: `${kindZh}不可用（${why}）：${t.url}，被 ${from.length} 个页面引用${onHome ? '，含首页' : ''}`,
+          message: malformed
+            ? `${kindZh}地址写错了（${why}）：${t.url}，出现在 ${from.length} 个页面${onHome ? '，含首页' : ''}`
+            : `${kindZh}不可用（${why}）：${t.url}，被 ${from.length} 个页面引用${onHome ? '，含首页' : ''}`,
           evidence,
           deduction: onHome ? o.homepageWeight : o.otherWeight,
         });
@@ -151,7 +152,7 @@ export default defineAudit({
           locator: `${t.url}#${frag}`,
           severity: 'medium',
           message: `页内锚点不存在：${t.url}#${frag}（目标页面没有 id 或 name 为“${frag}”的元素）`,
-          evidence: { ...evidence, target: `${t.url}#${frag}`, anchorText: fromFrag[0].text, pages: fromFrag.slice(0, 50).map((r) => r.page), pageCount: fromFrag.length },
+          evidence: { ...evidence, target: `${t.url}#${frag}`, anchorText: fromFrag[0].text, pages: fromFrag.map((r) => r.page), pageCount: fromFrag.length },
           deduction: onHomeFrag ? o.homepageWeight : o.otherWeight,
         });
       }

@@ -155,8 +155,10 @@ describe('scope, robots and sitemap', () => {
   it('crawls pages only the sitemap lists, with no link depth', () => {
     expect(page('/orphan.html')).toMatchObject({ depth: null, fromSitemap: true, title: '孤立页面' });
   });
-  it('skips mailto: and javascript: links without error', () => {
-    expect(res.artifacts.targets.some((t) => t.url.startsWith('mailto:') || t.url.startsWith('javascript:'))).toBe(false);
+  it('lists mailto: and javascript: links as skipped, with the reason, never requested', () => {
+    const skipped = res.artifacts.targets.filter((t) => t.url.startsWith('mailto:') || t.url.startsWith('javascript:'));
+    expect(skipped.map((t) => [t.url, t.state])).toEqual([['mailto:x@example.gov.cn', 'skipped'], ['javascript:void(0)', 'skipped']]);
+    expect(skipped.every((t) => t.skipReason && !t.status)).toBe(true);
   });
   it('records link depth: homepage 1, its links 2, theirs 3', () => {
     expect(page('/')?.depth).toBe(1);

@@ -7,7 +7,18 @@ import type { BrowserArtifacts } from './browser/types.ts';
 import type { Ipv6Artifact } from './ipv6-types.ts';
 import type { AvailabilityArtifact } from '../probe/rule.ts';
 
-export type LinkKind = 'a' | 'img' | 'script' | 'link' | 'iframe' | 'attachment' | 'area' | 'form';
+/**
+ * Where a URL came from: a[href] ('attachment' when it names a document file), area[href],
+ * img[src|srcset] and the painted background attribute, <source src|srcset> in picture/video/
+ * audio, video[src], audio[src], video[poster], track[src], object[data], embed[src],
+ * iframe/frame[src], input[type=image][src], link[href] of a stylesheet ('stylesheet', also
+ * an @import) or of another rel that loads (icons, preload, manifest: 'link'), script[src],
+ * form[action] and formaction (noted, never submitted), <meta http-equiv=refresh>, url() in
+ * CSS (style attributes, <style>, same-site stylesheets: 'css').
+ */
+export type LinkKind =
+  | 'a' | 'area' | 'attachment' | 'img' | 'source' | 'video' | 'audio' | 'poster' | 'track' | 'object' | 'embed'
+  | 'iframe' | 'input-image' | 'stylesheet' | 'link' | 'script' | 'form' | 'refresh' | 'css';
 export type LinkState = 'ok' | 'broken' | 'blocked' | 'skipped';
 
 export interface OutLink {
@@ -29,6 +40,26 @@ export interface OutLink {
   concealed?: string;
   /** The page sends every visitor here by itself: a <meta refresh>, or a script on a page without links. */
   via?: 'refresh' | 'script';
+}
+
+/**
+ * An href that is not an http(s) URL to check: skipped (mailto:, tel:, data:, javascript: …)
+ * or malformed (broken: the reason says why). Kept so the report lists it, never dropped.
+ */
+export interface UncheckedLink {
+  /** The href as written (trimmed, at most 200 characters, personal data masked). */
+  href: string;
+  kind: LinkKind;
+  text: string;
+  state: 'skipped' | 'broken';
+  reason: string;
+}
+
+/** A same-site stylesheet the crawl read: the URLs its url() and @import rules load. */
+export interface StylesheetArtifact {
+  url: string;
+  links: OutLink[];
+  unchecked?: UncheckedLink[];
 }
 
 export interface ListItem {
@@ -96,6 +127,8 @@ export interface PageArtifact {
    * visitor cannot follow them); the integrity audit looks for injected hidden links there.
    */
   hiddenLinks?: OutLink[];
+  /** Hrefs not checked over HTTP (skipped schemes, malformed URLs), each with its state and reason. */
+  unchecked?: UncheckedLink[];
   images: ImageInfo[];
   forms: FormInfo[];
   lists: ListBlock[];
@@ -128,6 +161,15 @@ export interface LinkTarget {
   timingMs?: number;
   /** Fragments requested of this target that the target does not have. */
   missingFragments?: string[];
+  /**
+   * Set on a fragment link's own entry (url = `base#fragment`): the fragment, decoded. Its
+   * state is broken when the target page has no element with that id (or a[name]).
+   */
+  fragment?: string;
+  /** The target without the fragment, on a fragment entry. */
+  base?: string;
+  /** Something a reader should know about an ok or skipped entry (a fragment not checkable …). */
+  note?: string;
 }
 
 export interface RobotsInfo {
@@ -156,6 +198,8 @@ export interface Artifacts {
   targets: LinkTarget[];
   robots: RobotsInfo;
   sitemap: { urls: string[]; found: boolean };
+  /** Same-site stylesheets read for their url() and @import links (their links' referrer is the stylesheet). */
+  stylesheets?: StylesheetArtifact[];
   crawl: CrawlStats;
   /** Filled by the IPv6 gatherer (issue 4). */
   ipv6?: Ipv6Artifact;

@@ -5,14 +5,17 @@
  * by a breadth-first walk of the page graph, so concurrency never skews the 二级/三级 counts.
  */
 import type { Config } from '../config/schema.ts';
-import type { Artifacts, LinkKind, LinkTarget, PageArtifact } from './artifacts.ts';
+import type { Artifacts, LinkKind, LinkTarget, OutLink, PageArtifact, StylesheetArtifact, UncheckedLink } from './artifacts.ts';
 import { decodeBody } from './decode.ts';
 import { Fetcher, isHtmlType, type FollowResult } from './http.ts';
 import { HEAD_REFUSED, linkState } from './link-state.ts';
 import { parseHtml } from './parse.ts';
 import { probeSoft404, soft404Reason } from './soft404.ts';
 import { loadRobots, loadSitemap, type Robots } from './robots.ts';
-import { Scope, looksLikeResource } from './url.ts';
+import { Scope, classifyHref, clipHref, looksLikeResource } from './url.ts';
+import { cssUrls } from './extract-urls.ts';
+import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
+import { maskPii } from '../pii/detect.ts';
 import { collectGarbage } from './gc.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 
@@ -37,7 +40,11 @@ export interface CrawlOptions {
   cache?: PageCache;
 }
 
-const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area']);
+const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area', 'refresh']);
+/** A form's action is listed, never requested: a GET or HEAD there could act like a submission. */
+const FORM_NOTE = '表单提交地址：只记录，不提交、不请求 (form action: noted, never submitted)';
+/** Same-site stylesheets read for their url() and @import links, at most. */
+const MAX_STYLESHEETS = 200;
 const GC_EVERY_PAGES = 1000;
 /** Response headers worth keeping per page (the rest is dropped: memory on large sites). */
 const KEEP_HEADERS = new Set(['content-type', 'content-length', 'last-modified', 'date', 'server', 'x-powered-by', 'cache-control', 'strict-transport-security', 'content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'location']);
@@ -138,6 +145,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     t.contentType = res.headers['content-type'];
     if (res.loop) t.redirectLoop = true;
     if (res.error) t.error = res.error;
+    t.skipReason = undefined; // a form action (noted) that something else also loads
     t.state = linkState(res.status, res.error);
   };
 
@@ -304,9 +312,60 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       const same = scope.isSameSite(link.url);
       const rec = target(link.url, same);
       rec.kindSet.add(link.kind);
-      if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
+      if (link.kind === 'form') noteForm(link.url, rec);
+      else if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
       else verify(link.url, rec, same);
     }
+    for (const u of content.unchecked ?? []) noteUnchecked(u);
+  };
+
+  /** A skipped or malformed href: its own entry, keyed by the href as written, never requested. */
+  const noteUnchecked = (u: UncheckedLink) => {
+    u.href = intern(u.href);
+    u.text = intern(u.text);
+    u.reason = intern(u.reason);
+    const rec = target(u.href, false);
+    rec.kindSet.add(u.kind);
+    rec.state = u.state;
+    if (u.state === 'broken') rec.error = u.reason;
+    else rec.skipReason = u.reason;
+  };
+
+  const noteForm = (url: string, rec: TargetRec) => {
+    if (!discovered.has(url) && !verifying.has(url)) rec.skipReason ??= FORM_NOTE;
+  };
+
+  const stylesheets: StylesheetArtifact[] = [];
+  /** A same-site stylesheet's url() and @import links, checked like a page's (an @import is read in turn). */
+  const readStylesheet = (res: FollowResult) => {
+    const ct = res.headers['content-type'] ?? '';
+    if (!res.body || stylesheets.length >= MAX_STYLESHEETS || (ct && !/text\/css|text\/plain/i.test(ct))) return;
+    const css = decodeBody(res.body, ct).text;
+    const sheet: StylesheetArtifact = { url: res.url, links: [] };
+    const unchecked: UncheckedLink[] = [];
+    const seen = new Set<string>();
+    for (const raw of cssUrls(css)) {
+      const r = classifyHref(raw.href, res.finalUrl);
+      if (!r) continue;
+      if (!('url' in r)) {
+        const href = maskPii(clipHref(raw.href));
+        if (!seen.has(href)) unchecked.push({ href, kind: raw.kind, text: raw.text, state: r.state, reason: r.reason });
+        seen.add(href);
+        continue;
+      }
+      if (seen.has(r.url)) continue;
+      seen.add(r.url);
+      sheet.links.push({ url: intern(r.url), text: intern(raw.text), kind: raw.kind } satisfies OutLink);
+    }
+    if (unchecked.length) sheet.unchecked = unchecked;
+    stylesheets.push(sheet);
+    for (const link of sheet.links) {
+      const same = scope.isSameSite(link.url);
+      const rec = target(link.url, same);
+      rec.kindSet.add(link.kind);
+      verify(link.url, rec, same);
+    }
+    for (const u of unchecked) noteUnchecked(u);
   };
 
   /** One verification of a link target (HEAD, then GET where HEAD is refused), shared by all who ask. */
@@ -358,13 +417,22 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'disallowed by robots.txt');
     track(
       (async () => {
-        const res = await checkOnce(url);
+        // A same-site stylesheet is read (GET) for the url() and @import links it loads in turn.
+        const sheet = same && t.kindSet.has('stylesheet');
+        const res = sheet ? await fetcher.follow(url, 'GET', verifyScope) : await checkOnce(url);
         applyResult(t, res);
         if (res.stoppedAt) {
           t.state = 'skipped';
           t.skipReason = notCheckedOffsite(res.stoppedAt);
         }
         checked++;
+        if (sheet && t.state === 'ok') {
+          try {
+            readStylesheet(res);
+          } finally {
+            fetcher.release(res.finalUrl);
+          }
+        }
       })(),
     );
   };
@@ -395,7 +463,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   }
 
   cache?.finish(pageBudget > 0);
-  checkFragments(pages, targets);
+  const fragmentWanted = checkFragments(pages, targets);
+  await checkOtherFragments(fragmentWanted, targets, fetcher);
   const pageList = assignDepths(startUrl, pages);
   report();
 
@@ -405,25 +474,125 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     targets: [...targets.values()].map(({ kindSet, ...t }) => ({ ...t, kinds: [...kindSet] })),
     robots: { url: robots?.url ?? new URL('/robots.txt', origin).href, found: robots?.found ?? false, honoured: c.robots, disallowedUrls: [...disallowed], sitemaps: robots?.sitemaps ?? [] },
     sitemap,
+    ...(stylesheets.length ? { stylesheets } : {}),
     ...(probe ? { soft404: probe } : {}),
     crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited, ...(cache ? { incremental } : {}) },
   };
 }
 
-/** A link to page#frag is broken when the page has no element with that id or name. */
-function checkFragments(pages: Map<string, PageArtifact>, targets: Map<string, TargetRec>): void {
+const NO_ANCHOR = (frag: string) => `页面中没有 id 或 name 为“${frag}”的元素 (no element with id or name "${frag}")`;
+
+/**
+ * Every navigating link to page#frag gets its own entry (url = page#frag), as a browser
+ * resolves it (HTML standard, "find a potential indicated element"): ok when the target
+ * document has an element with that id or an a[name] (case-sensitive), or when the fragment
+ * is "top" (any case: the top of the document); broken when it has none. An entry whose target
+ * itself failed takes the target's state. Targets the crawl did not read as pages are left to
+ * checkOtherFragments. The base target keeps its missingFragments list (the links audit and
+ * the store read it).
+ */
+function checkFragments(pages: Map<string, PageArtifact>, targets: Map<string, TargetRec>): TargetRec[] {
+  const anchorSets = new Map<PageArtifact, Set<string>>();
+  const pending: TargetRec[] = [];
   for (const page of new Set(pages.values())) {
     for (const link of page.links) {
-      if (!link.fragment) continue;
+      if (!link.fragment || !FRAGMENT_KINDS.has(link.kind)) continue;
+      const base = targets.get(link.url);
+      if (!base) continue;
+      const key = fragmentKey(link.url, link.fragment);
+      let rec = targets.get(key);
+      if (rec) {
+        rec.kindSet.add(link.kind);
+        continue;
+      }
+      rec = { url: key, state: 'ok', redirects: [], internal: base.internal, isPage: false, kinds: [], kindSet: new Set([link.kind]), fragment: link.fragment, base: link.url };
+      targets.set(key, rec);
       const dest = pages.get(link.url);
-      if (!dest) continue;
-      if (dest.anchors.includes(link.fragment)) continue;
-      const t = targets.get(link.url);
-      if (!t) continue;
-      t.missingFragments ??= [];
-      if (!t.missingFragments.includes(link.fragment)) t.missingFragments.push(link.fragment);
+      if (dest) {
+        let ids = anchorSets.get(dest);
+        if (!ids) anchorSets.set(dest, (ids = new Set(dest.anchors)));
+        rec.status = dest.status;
+        if (ids.has(link.fragment) || /^top$/i.test(link.fragment)) continue;
+        if (dest.error) {
+          rec.note = `页面过大被截断，锚点未能完整检查 (page truncated: fragment not fully checked)`;
+          continue;
+        }
+        rec.state = 'broken';
+        rec.error = NO_ANCHOR(link.fragment);
+        base.missingFragments ??= [];
+        if (!base.missingFragments.includes(link.fragment)) base.missingFragments.push(link.fragment);
+      } else pending.push(rec);
     }
   }
+  return pending;
+}
+
+/**
+ * Fragment entries whose target is not a page the crawl read: the target's own state when it
+ * failed or was not checked; for another site's HTML page, its ids are read (one GET, as
+ * lychee --include-fragments does); anything else (a PDF's #page=2, a redirect off to a
+ * non-HTML answer) is not an HTML anchor, and says so.
+ */
+async function checkOtherFragments(pending: TargetRec[], targets: Map<string, TargetRec>, fetcher: Fetcher): Promise<void> {
+  const byBase = new Map<string, TargetRec[]>();
+  for (const rec of pending) {
+    const base = targets.get(rec.base!)!;
+    rec.status = base.status;
+    if (base.state !== 'ok') {
+      rec.state = base.state;
+      rec.error = base.error;
+      rec.skipReason = base.skipReason;
+      continue;
+    }
+    const list = byBase.get(rec.base!);
+    if (list) list.push(rec);
+    else byBase.set(rec.base!, [rec]);
+  }
+  const NOT_HTML = '目标不是 HTML 页面，片段不是页内锚点，未检查 (not an HTML document: fragment not checked)';
+  await Promise.all(
+    [...byBase].map(async ([url, recs]) => {
+      const base = targets.get(url)!;
+      if (base.contentType && !/html/i.test(base.contentType)) {
+        for (const r of recs) r.note = NOT_HTML;
+        return;
+      }
+      const res = await fetcher.follow(url, 'GET');
+      try {
+        const ct = res.headers['content-type'] ?? '';
+        if (res.error || res.status >= 400 || !res.body || !/html/i.test(ct)) {
+          for (const r of recs) r.note = res.body || res.error ? NOT_HTML : '未能读取目标页面，锚点未检查 (target not read: fragment not checked)';
+          return;
+        }
+        const ids = anchorIds(decodeBody(res.body, ct).text);
+        for (const r of recs) {
+          if (ids.has(r.fragment!) || /^top$/i.test(r.fragment!)) continue;
+          r.state = 'broken';
+          r.error = NO_ANCHOR(r.fragment!);
+          base.missingFragments ??= [];
+          if (!base.missingFragments.includes(r.fragment!)) base.missingFragments.push(r.fragment!);
+        }
+      } finally {
+        fetcher.release(res.finalUrl);
+      }
+    }),
+  );
+}
+
+/** Ids and a[name]s of an HTML document, read without building a DOM (another site's page, read once). */
+export function anchorIds(html: string): Set<string> {
+  const ids = new Set<string>();
+  for (const tag of html.matchAll(/<([a-z][\w-]*)(\s[^>]*)>/gi)) {
+    const isA = tag[1].toLowerCase() === 'a';
+    for (const m of tag[2].matchAll(/\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
+      if (m[1].toLowerCase() === 'name' && !isA) continue;
+      ids.add(decodeEntities(m[2] ?? m[3] ?? m[4] ?? ''));
+    }
+  }
+  return ids;
+}
+
+function decodeEntities(s: string): string {
+  return s.includes('&') ? s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _m) : s;
 }
 
 /**

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { PageArtifact } from './artifacts.ts';
 
 /** The sources that decide what a stored page holds: any change to them makes the stored pages stale. */
-const SHAPING_SOURCES = ['artifacts.ts', 'parse.ts', 'dates.ts', 'url.ts', 'decode.ts', 'crawl.ts', 'page-cache.ts'];
+const SHAPING_SOURCES = ['artifacts.ts', 'parse.ts', 'extract-urls.ts', 'dates.ts', 'url.ts', 'decode.ts', 'crawl.ts', 'page-cache.ts'];
 let format: string | undefined;
 
 /**

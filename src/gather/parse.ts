@@ -4,15 +4,17 @@
  * marker split across tags (网站标识码：<span>3500</span><span>000025</span>) reads whole.
  */
 import type { ChildNode, Element } from 'domhandler';
-import type { LinkKind, ListItem, OutLink, PageArtifact, ImageInfo } from './artifacts.ts';
+import type { LinkKind, ListItem, OutLink, PageArtifact, ImageInfo, UncheckedLink } from './artifacts.ts';
 import { firstDate, findDates } from './dates.ts';
 import { parseDom } from './dom.ts';
-import { ATTACHMENT_EXT, resolveHref } from './url.ts';
+import { ATTACHMENT_EXT, classifyHref, clipHref, resolveHref } from './url.ts';
+import { cssUrls, refreshUrl, resourceUrls, type RawUrl } from './extract-urls.ts';
+import { maskPii } from '../pii/detect.ts';
 
 /** What the HTML alone tells of a page: the content half of a PageArtifact. */
 export type ParsedPage = Pick<
   PageArtifact,
-  'title' | 'lang' | 'text' | 'footerText' | 'scriptText' | 'headings' | 'labels' | 'links' | 'images' | 'forms' | 'lists' | 'anchors' | 'meta' | 'publishedAt' | 'hiddenLinks'
+  'title' | 'lang' | 'text' | 'footerText' | 'scriptText' | 'headings' | 'labels' | 'links' | 'unchecked' | 'images' | 'forms' | 'lists' | 'anchors' | 'meta' | 'publishedAt' | 'hiddenLinks'
 > & {
   /** <base href> or the page URL: what relative links resolve against. */
   baseUrl: string;
@@ -245,10 +247,21 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     } catch { /* keep the page URL */ }
   }
 
-  const makeLink = (href: string | undefined, kind: LinkKind, text: string): OutLink | null => {
+  const unchecked: UncheckedLink[] = [];
+  const seenUnchecked = new Set<string>();
+  /** A link to check, or null; a skipped or malformed href is listed in `unchecked` (once per page) when `keep`. */
+  const makeLink = (href: string | undefined, kind: LinkKind, text: string, keep = true): OutLink | null => {
     if (!href) return null;
-    const r = resolveHref(href, out.baseUrl);
-    if (!r || r === 'non-http') return null;
+    const r = classifyHref(href, out.baseUrl);
+    if (!r) return null;
+    if (!('url' in r)) {
+      const shown = maskPii(clipHref(href));
+      if (keep && !seenUnchecked.has(`${kind} ${shown}`) && unchecked.length < 1000) {
+        seenUnchecked.add(`${kind} ${shown}`);
+        unchecked.push({ href: shown, kind, text: clip(norm(text)), state: r.state, reason: r.reason });
+      }
+      return null;
+    }
     const k: LinkKind = kind === 'a' && ATTACHMENT_EXT.test(new URL(r.url).pathname) ? 'attachment' : kind;
     const link: OutLink = { url: r.url, text: clip(norm(text)), kind: k };
     if (r.fragment) link.fragment = r.fragment;
@@ -271,12 +284,17 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   const walkHidden = (root: Element, how: string) => {
     eachDescendant(root, (el) => {
       if (hiddenLinks.length >= MAX_HIDDEN_LINKS) return false;
+      if (el.attribs.id) anchors.add(el.attribs.id);
       if (el.name === 'a' || el.name === 'area') {
-        const link = makeLink(el.attribs.href, el.name, el.name === 'a' ? textOf(el) || el.attribs.title || '' : el.attribs.alt ?? '');
+        if (el.name === 'a' && el.attribs.name) anchors.add(el.attribs.name);
+        const link = makeLink(el.attribs.href, el.name, el.name === 'a' ? textOf(el) || el.attribs.title || '' : el.attribs.alt ?? '', false);
         if (link) {
           link.concealed = how;
           hiddenLinks.push(link);
         }
+      } else {
+        // Hidden or not, the browser still loads what an element asks for (images, scripts, styles).
+        addResources(el, false, false, how);
       }
     });
   };
@@ -334,10 +352,23 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
     walkTag(el, inFooter, inNav, hiddenHow);
   };
 
+  const resources: RawUrl[] = [];
+  /** The URLs an element's own attributes load (srcset, media, object, embed, link rel, style url() …). */
+  const addResources = (el: Element, inFooter: boolean, inNav: boolean, how: string | null) => {
+    resources.length = 0;
+    resourceUrls(el.name, el.attribs, el.parent && el.parent.type === 'tag' ? (el.parent as Element).name : undefined, resources);
+    if (el.attribs.formaction && (el.name === 'button' || el.name === 'input')) resources.push({ href: el.attribs.formaction, kind: 'form', text: 'formaction' });
+    const outer = concealedBy;
+    if (how) concealedBy = how;
+    for (const r of resources) addLink(r.href, r.kind, r.text, inFooter, inNav);
+    concealedBy = outer;
+  };
+
   const walkTag = (el: Element, inFooter: boolean, inNav: boolean, hiddenHow: string | null) => {
     const name = el.name;
     const a = el.attribs;
     if (a.id) anchors.add(a.id);
+    addResources(el, inFooter, inNav, null);
     switch (name) {
       case 'html':
         if (a.lang) out.lang = a.lang;
@@ -368,20 +399,21 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
         if (out.scriptText.length < MAX_SCRIPT) out.scriptText += code.slice(0, MAX_SCRIPT) + '\n';
         return;
       }
-      case 'style':
-        concealingSelectors(el.children.map((c) => (c.type === 'text' ? c.data : '')).join(''), hidingSelectors);
+      case 'style': {
+        const css = el.children.map((c) => (c.type === 'text' ? c.data : '')).join('');
+        concealingSelectors(css, hidingSelectors);
+        for (const u of cssUrls(css)) addLink(u.href, u.kind, u.text, inFooter, inNav);
         return;
+      }
       case 'template':
         return;
       case 'link':
-        if (a.href && /stylesheet|icon|preload/i.test(a.rel ?? '')) addLink(a.href, 'link', '', inFooter, inNav);
-        return;
+        return; // its href, when its rel loads something: addResources
       case 'img': {
         const src = a.src ?? a['data-src'];
         if (src) {
-          addLink(src, 'img', a.alt ?? '', inFooter, inNav);
           const parentA = el.parent && el.parent.type === 'tag' && (el.parent as Element).name === 'a' ? (el.parent as Element).attribs.href : undefined;
-          const img: ImageInfo = { src: out.links.at(-1)?.url ?? src, alt: a.alt ?? null, inFooter };
+          const img: ImageInfo = { src: makeLink(src, 'img', '', false)?.url ?? src, alt: a.alt ?? null, inFooter };
           if (parentA) {
             const r = resolveHref(parentA, out.baseUrl);
             if (r && r !== 'non-http') img.href = r.url;
@@ -414,6 +446,8 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
             if (ce.name === 'input' && ce.attribs.type?.toLowerCase() === 'hidden' && Object.keys(hidden).length < 20) hidden[ce.attribs.name] = clip(ce.attribs.value ?? '', 200);
           }
         });
+        // Noted (kind 'form'), never submitted: the crawl lists it without a request.
+        if (a.action?.trim()) addLink(a.action, 'form', a.name ?? a.id ?? '', inFooter, inNav);
         let action = a.action ?? '';
         try {
           action = new URL(action || out.baseUrl, out.baseUrl).href;
@@ -461,13 +495,13 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   for (const href of scriptPagination(out.scriptText)) addLink(href, 'a', '（脚本分页）', false, false);
   // A page that only sends the visitor on (a portal's root often does: <meta refresh>, or a
   // script setting location): where it goes is a link, or the crawl would end there.
-  const refresh = /^\s*\d*\s*[;,]\s*url\s*=\s*['"]?([^'"\s]+)/i.exec(out.meta['refresh'] ?? '');
+  const refresh = refreshUrl(out.meta['refresh']);
   const onward = (href: string, text: string, via: 'refresh' | 'script') => {
     const n = out.links.length;
-    addLink(href, 'a', text, false, false);
+    addLink(href, via === 'refresh' ? 'refresh' : 'a', text, false, false);
     if (out.links.length > n) out.links[n].via = via;
   };
-  if (refresh) onward(refresh[1], '（自动跳转）', 'refresh');
+  if (refresh) onward(refresh, '（自动跳转）', 'refresh');
   else if (!out.links.some((l) => l.kind === 'a' || l.kind === 'area' || l.kind === 'iframe')) {
     const to = scriptedHref(out.scriptText);
     if (to) onward(to, '（脚本跳转）', 'script');
@@ -476,6 +510,7 @@ export function parseHtml(html: string, pageUrl: string): ParsedPage {
   out.text = tidy(textParts.join('')).slice(0, MAX_TEXT);
   out.footerText = tidy(footerParts.join(''));
   out.anchors = [...anchors];
+  if (unchecked.length) out.unchecked = unchecked;
   out.scriptText = out.scriptText.slice(0, MAX_SCRIPT);
   out.publishedAt = publishedDate(out.meta, out.text);
   if (cut) out.cut = cut;

@@ -7,21 +7,53 @@ export interface ResolvedHref {
 }
 
 /**
- * Resolves an href against its page. Returns null for hrefs that are not links to check
- * (javascript:, mailto:, tel:, data:, empty). Fragments are split off; text directives
- * (#:~:text=) are not anchors and are dropped.
+ * An href that is not an http(s) link to check: skipped (mailto:, tel:, data:, javascript: …,
+ * a visitor's browser hands them to another program), or malformed (a browser cannot load it,
+ * or the author clearly mistyped it). Either way it is reported, never silently dropped.
  */
-export function resolveHref(href: string, base: string): ResolvedHref | null | 'non-http' {
+export interface UncheckedHref {
+  state: 'skipped' | 'broken';
+  /** Why, in Chinese first (English in brackets). */
+  reason: string;
+}
+
+const SKIPPED_SCHEMES: Record<string, string> = {
+  'mailto:': '电子邮件地址，不检查 (mailto: link, not checked)',
+  'tel:': '电话号码，不检查 (tel: link, not checked)',
+  'sms:': '短信号码，不检查 (sms: link, not checked)',
+  'data:': '内嵌数据（data: URL），不需要请求 (data: URL, nothing to fetch)',
+  'javascript:': '脚本链接，没有可检查的地址 (javascript: link, no address to check)',
+  'about:': '浏览器内部地址，不检查 (about: URL, not checked)',
+  'blob:': '页面脚本生成的地址，不检查 (blob: URL, not checked)',
+};
+
+/**
+ * What an href is: an http(s) URL to check (fragment split off; a text directive `#:~:text=`
+ * is not an anchor and is dropped), nothing (empty, or a bare `#`: the page itself), or an
+ * unchecked href with its state and reason. Malformed, following the WHATWG URL standard: the
+ * parser fails (`//`, `http://`, `http://[bad`, a bad port), or the href has a validation error
+ * that shows a typing mistake — `%` not followed by two hex digits, an http(s) scheme not
+ * followed by `//` and a host (`http:/x`, `http:///x`, `http:x.html`). Browsers recover from
+ * some of these; the link is still wrong and is reported. A file: link points at the author's
+ * own computer: broken for every visitor.
+ */
+export function classifyHref(href: string, base: string): ResolvedHref | UncheckedHref | null {
   const h = href.trim();
   if (!h || h === '#') return null;
-  if (/^(javascript|mailto|tel|sms|data|about|blob):/i.test(h)) return 'non-http';
+  const scheme = /^([a-z][a-z0-9+.-]*:)/i.exec(h)?.[1].toLowerCase();
+  if (scheme && SKIPPED_SCHEMES[scheme]) return { state: 'skipped', reason: SKIPPED_SCHEMES[scheme] };
+  if (scheme === 'file:') return { state: 'broken', reason: '指向编辑者本机的文件（file:），访客无法打开 (file: link to the author\'s own computer)' };
+  if ((scheme === 'http:' || scheme === 'https:') && !/^https?:\/\/[^/\\]/i.test(h)) {
+    return { state: 'broken', reason: `协议后缺少主机名或斜杠有误：${clipHref(h)} (scheme with no host, or wrong slashes)` };
+  }
+  if (/%(?![0-9a-f]{2})/i.test(h.replace(/#.*$/s, ''))) return { state: 'broken', reason: '百分号编码无效（% 后应为两位十六进制数） (bad percent-encoding)' };
   let u: URL;
   try {
     u = new URL(h, base);
   } catch {
-    return null;
+    return { state: 'broken', reason: /^[/\\]+$/.test(h) ? '地址只有斜杠 (only slashes)' : '地址格式错误，无法解析 (malformed URL: the URL parser rejects it)' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'non-http';
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { state: 'skipped', reason: `${u.protocol} 链接，不检查 (${u.protocol} link, not checked)` };
   let fragment: string | undefined = u.hash ? decodeSafe(u.hash.slice(1)) : undefined;
   if (fragment !== undefined) {
     const directive = fragment.indexOf(':~:');
@@ -30,6 +62,22 @@ export function resolveHref(href: string, base: string): ResolvedHref | null | '
   }
   u.hash = '';
   return { url: u.href, fragment };
+}
+
+/** An unchecked href as it is listed (links[].url): as written, at most 200 characters (data: URLs run to megabytes). */
+export function clipHref(href: string): string {
+  const h = href.trim().replace(/\s+/g, ' ');
+  return h.length > 200 ? h.slice(0, 199) + '…' : h;
+}
+
+/**
+ * classifyHref for callers that only want a link to follow: the URL, 'non-http' for a
+ * skipped or malformed href, null for none.
+ */
+export function resolveHref(href: string, base: string): ResolvedHref | null | 'non-http' {
+  const r = classifyHref(href, base);
+  if (!r) return null;
+  return 'url' in r ? r : 'non-http';
 }
 
 function decodeSafe(s: string): string {

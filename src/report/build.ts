@@ -6,6 +6,7 @@ import type { Audit, Severity } from '../audit/types.ts';
 import { SEVERITIES } from '../audit/types.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
+import { forEachLinkRef } from '../gather/link-refs.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 export const VERSION = pkg.version;
@@ -22,16 +23,13 @@ export interface BuildInput {
 
 export function buildReport(i: BuildInput): Report {
   const { artifacts: a, result } = i;
+  // Every linking page (or stylesheet) of every entry: the contract never shortens a list.
   const from = new Map<string, string[]>();
-  const fromCount = new Map<string, number>();
-  for (const p of a.pages) {
-    for (const url of new Set(p.links.map((l) => l.url))) {
-      fromCount.set(url, (fromCount.get(url) ?? 0) + 1);
-      const list = from.get(url) ?? [];
-      if (list.length < 20) list.push(p.url);
-      from.set(url, list);
-    }
-  }
+  forEachLinkRef(a, (r) => {
+    const list = from.get(r.key);
+    if (list) list.push(r.from);
+    else from.set(r.key, [r.from]);
+  });
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of result.findings) bySeverity[f.severity]++;
   const pagesByDepth: Record<string, number> = {};
@@ -76,12 +74,15 @@ export function buildReport(i: BuildInput): Report {
     links: a.targets.map((t) => ({
       url: t.url,
       from: from.get(t.url) ?? [],
-      fromCount: fromCount.get(t.url) ?? 0,
+      fromCount: from.get(t.url)?.length ?? 0,
       status: t.status ?? null,
       state: t.state,
       ...(t.error || t.skipReason ? { error: t.error ?? t.skipReason } : {}),
+      ...(t.note ? { note: t.note } : {}),
       internal: t.internal,
+      kind: t.kinds[0] ?? 'a',
       kinds: t.kinds,
+      ...(t.fragment !== undefined ? { fragment: t.fragment, base: t.base } : {}),
       ...(t.redirects.length ? { redirects: t.redirects } : {}),
       ...(t.finalUrl ? { finalUrl: t.finalUrl } : {}),
     })),

@@ -67,7 +67,8 @@ export function reportFromStore(db: DB, runId: number): Report {
     ...(p.published_at ? { publishedAt: String(p.published_at) } : {}),
   }));
 
-  const edges = db.prepare('SELECT DISTINCT from_url FROM edges WHERE run_id = ? AND to_url = ? LIMIT 20');
+  // Every linking page of a link that did not work (edges are stored towards those only).
+  const edges = db.prepare('SELECT DISTINCT from_url FROM edges WHERE run_id = ? AND to_url = ? ORDER BY rowid');
   const links = (db.prepare('SELECT url, state, status, error, final_url, internal, kinds, referrers, redirects_json FROM links WHERE run_id = ?').all(runId) as Record<string, unknown>[]).map((l) => {
     const redirects = stringList(l.redirects_json);
     return {
@@ -78,7 +79,10 @@ export function reportFromStore(db: DB, runId: number): Report {
       state: l.state as 'ok' | 'broken' | 'blocked' | 'skipped',
       ...(l.error ? { error: String(l.error) } : {}),
       internal: Boolean(l.internal),
+      kind: String(l.kinds ?? '').split(',')[0] || 'a',
       kinds: l.kinds ? String(l.kinds).split(',').filter(Boolean) : [],
+      // A fragment entry: the only stored links whose URL has a '#'.
+      ...(/^https?:\/\/[^#]*#/.test(String(l.url)) ? { fragment: String(l.url).slice(String(l.url).indexOf('#') + 1), base: String(l.url).slice(0, String(l.url).indexOf('#')) } : {}),
       ...(redirects?.length ? { redirects } : {}),
       ...(l.final_url ? { finalUrl: String(l.final_url) } : {}),
     };

@@ -50,16 +50,25 @@ export const reportSchema = z.object({
     /** The page's publish date (YYYY-MM-DD) when it shows one. */
     publishedAt: z.string().optional(),
   })),
+  /**
+   * Every link entry of the run: each target URL once; each navigating link to page#fragment
+   * as its own entry (url with the fragment); each skipped (mailto:, tel:, data:, javascript:,
+   * form actions) or malformed href as written, with its reason.
+   */
   links: z.array(z.object({
-    url: z.string(),
-    /** Pages that link here (first 20 in crawl order); fromCount has the full count. */
-    from: z.array(z.string()),
-    fromCount: z.number().int(),
+    url: z.string().describe('Absolute URL (with #fragment on a fragment entry), or the href as written when it is skipped or malformed'),
+    /** Every page (or same-site stylesheet) that links here, in crawl order: never shortened. */
+    from: z.array(z.string()).describe('Every page or same-site stylesheet that links here (complete)'),
+    fromCount: z.number().int().describe('from.length'),
     status: z.number().int().nullable(),
     state: z.enum(['ok', 'broken', 'blocked', 'skipped']),
-    error: z.string().optional(),
+    error: z.string().optional().describe('Why it is broken, blocked or skipped'),
+    note: z.string().optional().describe('What to know about an ok entry (a fragment that could not be checked …)'),
     internal: z.boolean(),
-    kinds: z.array(z.string()),
+    kind: z.string().describe('How the first page that links here refers to it: a, area, attachment, img, source, video, audio, poster, track, object, embed, iframe, input-image, stylesheet, link, script, form, refresh, css'),
+    kinds: z.array(z.string()).describe('Every way pages refer to it'),
+    fragment: z.string().optional().describe('On a fragment entry: the fragment (decoded)'),
+    base: z.string().optional().describe('On a fragment entry: the URL without the fragment'),
     redirects: z.array(z.string()).optional(),
     finalUrl: z.string().optional(),
   })),

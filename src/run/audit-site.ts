@@ -13,7 +13,7 @@ import { crawl, type CrawlProgress } from '../gather/crawl.ts';
 import type { Artifacts } from '../gather/artifacts.ts';
 import { localToday } from '../gather/dates.ts';
 import { NameResolver } from '../gather/dns.ts';
-import { Fetcher } from '../gather/http.ts';
+import { Fetcher, isHtmlType } from '../gather/http.ts';
 import { collectGarbage } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
@@ -96,7 +96,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   };
   // Incremental re-audits: the pages the site's earlier runs stored, asked for with their validators.
   const cache = db && runId !== null ? openPageCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
-  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)) });
+  // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
+  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
     if (fetcher.throttled) o.onWarning?.(`the site asked to slow down ${fetcher.throttled} times (HTTP 429/503): requests to it were spaced out and retried`);

@@ -4,6 +4,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import type { AuditRun } from '../audit/run.ts';
 import type { Finding } from '../audit/types.ts';
 import { maskPii } from '../pii/detect.ts';
+import { forEachLinkRef, type LinkRef } from '../gather/link-refs.ts';
 
 export interface RunRow {
   id: number;
@@ -40,7 +41,7 @@ export function failRun(db: DB, runId: number, error: string): void {
  */
 export function completeRun(db: DB, runId: number, artifacts: Artifacts, result: AuditRun, summary: object, reportDir: string | null): void {
   const refCount = new Map<string, number>();
-  for (const p of artifacts.pages) for (const l of new Set(p.links.map((x) => x.url))) refCount.set(l, (refCount.get(l) ?? 0) + 1);
+  forEachLinkRef(artifacts, (r) => refCount.set(r.key, (refCount.get(r.key) ?? 0) + 1));
   const insPage = db.prepare('INSERT OR REPLACE INTO pages (run_id, url, final_url, status, depth, title, charset, timing_ms, bytes, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)');
   const insLink = db.prepare('INSERT OR REPLACE INTO links (run_id, url, state, status, error, final_url, internal, is_page, kinds, referrers, redirects_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)');
   const insEdge = db.prepare('INSERT INTO edges (run_id, from_url, to_url, kind, text) VALUES (?,?,?,?,?)');
@@ -49,11 +50,13 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
   // Edges are kept only towards targets that did not work: every night's full link graph
   // (300,000 rows for a 10,000-page portal) would grow the database without telling anyone more.
   const notOk = new Set(artifacts.targets.filter((t) => t.state !== 'ok' || t.missingFragments?.length).map((t) => t.url));
+  const edges: LinkRef[] = [];
+  forEachLinkRef(artifacts, (r) => notOk.has(r.key) && edges.push(r));
   db.transaction(() => {
     for (const p of artifacts.pages) {
       insPage.run(runId, p.url, p.finalUrl, p.status, p.depth, maskPii(p.title), p.charset, p.timingMs, p.bytes, p.publishedAt ?? null);
-      for (const l of p.links) if (notOk.has(l.url)) insEdge.run(runId, p.url, l.url, l.kind, l.text ? maskPii(l.text) : null);
     }
+    for (const e of edges) insEdge.run(runId, e.from, e.key, e.kind, e.text ? maskPii(e.text) : null);
     for (const t of artifacts.targets) {
       // A page's redirect hops are its target's (the same request): stored once, here.
       insLink.run(runId, t.url, t.state, t.status ?? null, t.error ?? t.skipReason ?? null, t.finalUrl ?? null, t.internal ? 1 : 0, t.isPage ? 1 : 0, t.kinds.join(','), refCount.get(t.url) ?? 0, t.redirects.length ? JSON.stringify(t.redirects) : null);

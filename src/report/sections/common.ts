@@ -76,8 +76,10 @@ export function evidenceCell(e: Record<string, unknown>): Raw {
   if (typeof e.value === 'string') rows.push(html`<div>值：${e.value}</div>`);
   if (Array.isArray(e.redirects)) rows.push(html`<div>重定向：${(e.redirects as string[]).join(' → ')}</div>`);
   if (Array.isArray(e.pages) && e.pages.length) {
+    // report.json lists every page; the page shows the first 50 (a nav link can be on 10,000).
     const pages = e.pages as string[];
-    rows.push(html`<details><summary>引用页面 ${e.pageCount ?? pages.length} 个</summary>${pages.map((p) => html`<div>${link(p)}</div>`)}</details>`);
+    const shown = pages.slice(0, 50);
+    rows.push(html`<details><summary>引用页面 ${e.pageCount ?? pages.length} 个${pages.length > shown.length ? `（此处列出前 ${shown.length} 个，完整清单见 report.json）` : ''}</summary>${shown.map((p) => html`<div>${link(p)}</div>`)}</details>`);
   }
   // Browser audits (issue 5): axe help, elements, screenshots and raw files beside the report.
   if (typeof e.help === 'string' && typeof e.helpUrl === 'string') rows.push(html`<div>说明：${link(e.helpUrl, e.help)}${Array.isArray(e.wcag) && e.wcag.length ? ` · WCAG ${(e.wcag as string[]).join('、')}` : ''}</div>`);
