@@ -19,7 +19,7 @@ export interface LinkRef {
   key: string;
   kind: LinkKind;
   text: string;
-  /** Depth of the linking page (null: orphan or a stylesheet). */
+  /** Depth of the linking page (null: orphan or a stylesheet). Refs come shallowest page first, then by URL. */
   depth: number | null;
 }
 
@@ -37,6 +37,11 @@ export function forEachLinkRef(a: Pick<Artifacts, 'pages' | 'stylesheets'>, cb: 
     }
     for (const u of unchecked ?? []) emit(u.href, u.kind, u.text);
   };
-  for (const p of a.pages) visit(p.url, p.depth, p.links, p.unchecked);
-  for (const s of a.stylesheets ?? []) visit(s.url, null, s.links, s.unchecked);
+  // Shallowest page first, then by URL: pages[] is in fetch-completion order, which timing (a
+  // 304, a slow stylesheet) changes from run to run; who links first names the finding's page.
+  const byDepth = (p: { depth: number | null }) => p.depth ?? Number.MAX_SAFE_INTEGER;
+  const pages = [...a.pages].sort((x, y) => byDepth(x) - byDepth(y) || (x.url < y.url ? -1 : x.url > y.url ? 1 : 0));
+  for (const p of pages) visit(p.url, p.depth, p.links, p.unchecked);
+  const sheets = [...(a.stylesheets ?? [])].sort((x, y) => (x.url < y.url ? -1 : x.url > y.url ? 1 : 0));
+  for (const s of sheets) visit(s.url, null, s.links, s.unchecked);
 }

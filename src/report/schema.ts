@@ -57,7 +57,7 @@ export const reportSchema = z.object({
    */
   links: z.array(z.object({
     url: z.string().describe('Absolute URL (with #fragment on a fragment entry), or the href as written when it is skipped or malformed'),
-    /** Every page (or same-site stylesheet) that links here, in crawl order: never shortened. */
+    /** Every page (or same-site stylesheet) that links here, shallowest page first, then by URL: never shortened. */
     from: z.array(z.string()).describe('Every page or same-site stylesheet that links here (complete)'),
     fromCount: z.number().int().describe('from.length'),
     status: z.number().int().nullable(),
