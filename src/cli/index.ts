@@ -13,6 +13,7 @@ import { registerTokens } from './tokens.ts';
 import { registerReport } from './report.ts';
 import { registerAnnual } from './annual.ts';
 import { failActiveRuns } from '../run/active-runs.ts';
+import { registerSites } from './sites.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhaocuo')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerReport(program);
   registerAnnual(program);
+  registerSites(program);
   return program;
 }
 

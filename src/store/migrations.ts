@@ -221,4 +221,40 @@ export const MIGRATIONS: string[] = [
     UNIQUE (site_id, url)
   );
   `,
+  // 6: the sites registry (zhaocuo sites), the scheduler's state per site (the slot it serves,
+  // attempts, when to retry) and the locks that keep one site from being audited twice at once.
+  // A lock is held by one process (owner, host, pid) and kept fresh by its heartbeat; a lock
+  // whose heartbeat stopped, or whose process on this host is gone, may be taken over.
+  `
+  CREATE TABLE site_registry (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id),
+    start_url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sponsor TEXT,
+    schedule TEXT,
+    tags_json TEXT NOT NULL DEFAULT '{}',
+    config_json TEXT NOT NULL DEFAULT '{}',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE site_schedule (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id),
+    slot_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    status TEXT CHECK (status IN ('running', 'complete', 'failed')),
+    next_attempt_at TEXT,
+    last_error TEXT,
+    last_run_id INTEGER,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE site_locks (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id),
+    owner TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    acquired_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  );
+  `,
 ];
