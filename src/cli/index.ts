@@ -14,6 +14,7 @@ import { registerReport } from './report.ts';
 import { registerAnnual } from './annual.ts';
 import { failActiveRuns } from '../run/active-runs.ts';
 import { registerSites } from './sites.ts';
+import { registerSchedule } from './schedule.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhaocuo')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerAnnual(program);
   registerSites(program);
+  registerSchedule(program);
   return program;
 }
 

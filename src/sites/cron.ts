@@ -18,9 +18,14 @@ export class CronLineError extends Error {
   override name = 'CronLineError';
 }
 
+/** Parsed lines by text: a scheduler asks for the same few lines on every tick. */
+const parsed = new Map<string, Cron>();
+
 /** A parsed schedule; throws CronLineError with a Chinese message first (English in brackets). */
 export function parseCron(expr: string): Cron {
   const line = expr.trim();
+  const known = parsed.get(line);
+  if (known) return known;
   let c: Cron;
   try {
     c = new Cron(line, { timezone: SCHEDULE_TZ, paused: true, mode: '5-part' });
@@ -29,6 +34,8 @@ export function parseCron(expr: string): Cron {
     throw new CronLineError(`不是有效的 cron 表达式 ${JSON.stringify(line)}：应为“分 时 日 月 周”五段，如 "30 2 * * *" 表示每天 02:30（北京时间）（not a valid cron line: ${why}）`);
   }
   if (!c.nextRun(new Date())) throw new CronLineError(`cron 表达式 ${JSON.stringify(line)} 永远不会触发（never fires）`);
+  if (parsed.size > 10_000) parsed.clear();
+  parsed.set(line, c);
   return c;
 }
 
@@ -44,9 +51,27 @@ export function effectiveSchedule(site: { origin: string; schedule: string | nul
   return site.schedule ?? defaultSchedule(site.origin);
 }
 
-/** The latest slot at or before `now` (null if the schedule has none before it). */
+/**
+ * Per line, the last slot found and the one after it: while `now` lies between them the answer
+ * is known without asking croner again (a few hundred µs a call with a zone; a scheduler asks
+ * for every site each minute).
+ */
+const spans = new Map<string, { from: number; to: number; slot: Date }>();
+
+/** The latest slot strictly before `now` (null if the schedule has none before it). */
 export function previousSlot(schedule: string, now: Date): Date | null {
-  return parseCron(schedule).previousRuns(1, now)[0] ?? null;
+  const t = now.getTime();
+  const span = spans.get(schedule);
+  if (span && t > span.from && t <= span.to) return span.slot;
+  const c = parseCron(schedule);
+  const slot = c.previousRuns(1, now)[0] ?? null;
+  if (!slot) return null;
+  const next = c.nextRun(slot);
+  if (next) {
+    if (spans.size > 10_000) spans.clear();
+    spans.set(schedule, { from: slot.getTime(), to: next.getTime(), slot });
+  }
+  return slot;
 }
 
 /** The next slot after `now`. */

@@ -1,0 +1,84 @@
+/**
+ * `zhaocuo schedule`: audits the registered sites when they are due, on this machine, at most
+ * --max-parallel at once; with --once, what is due now and then exit (for a crontab line).
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { DB } from '../store/db.ts';
+import { openDb } from '../store/db.ts';
+import { nextSlot, SCHEDULE_TZ } from '../sites/cron.ts';
+import { listRegistered } from '../sites/registry.ts';
+import { Scheduler } from '../sites/scheduler.ts';
+import { formatLocal } from '../tickets/zoned.ts';
+import { positiveInt } from './options.ts';
+
+export interface ScheduleFlags {
+  maxParallel: number;
+  retries: number;
+  retryAfter: number;
+  catchUp: number;
+  interval: number;
+}
+
+const nonNegative = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+};
+
+export function addScheduleOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-parallel <n>', 'audits at once on this machine', positiveInt, 2)
+    .option('--retries <n>', 'tries again after a failed audit, per slot', (v: string) => nonNegative(v), 2)
+    .option('--retry-after <minutes>', 'wait before the first retry (doubles each time, at most 2 h)', positiveInt, 15)
+    .option('--catch-up <hours>', 'a slot missed by more than this (machine off) waits for the next one', positiveInt, 6)
+    .option('--interval <seconds>', 'how often to look for due sites', positiveInt, 60);
+}
+
+export function schedulerFor(db: DB, config: Config, f: ScheduleFlags, log?: (l: string) => void): Scheduler {
+  const retryBaseMs = f.retryAfter * 60_000;
+  return new Scheduler({ db, baseConfig: config, maxParallel: f.maxParallel, log, policy: { maxAttempts: f.retries + 1, retryBaseMs, retryMaxMs: Math.max(retryBaseMs, 2 * 3600_000), catchUpMs: f.catchUp * 3600_000 } });
+}
+
+export function registerSchedule(program: Command): void {
+  addScheduleOptions(
+    program
+      .command('schedule')
+      .description('audit the registered sites (zhaocuo sites) when their schedule says, a bounded number at once; failed audits are retried later')
+      .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+      .option('-c, --config <file>', 'base site config (default: zhaocuo.config.* in the current folder)')
+      .option('--once', 'audit what is due now, wait for it, and exit (exit 3 when an audit failed)'),
+  ).action(async (o: ScheduleFlags & { db: string; config?: string; once?: boolean }) => {
+    const { config } = await loadConfig(o.config);
+    const db = openDb(o.db);
+    const sched = schedulerFor(db, config, o);
+    const sites = listRegistered(db, { enabledOnly: true });
+    if (!sites.length) process.stderr.write('zhaocuo schedule: 还没有登记网站：zhaocuo sites add <网址> --name <名称>，或 zhaocuo sites import sites.yaml（no registered sites）\n');
+    try {
+      if (o.once) {
+        const started = sched.tick();
+        if (!started.length) process.stderr.write('zhaocuo schedule: 当前没有到期的检查（nothing is due）\n');
+        await sched.idle();
+        const failed = sched.results.filter((r) => !r.ok).length;
+        if (sched.results.length) process.stderr.write(`zhaocuo schedule: 完成 ${sched.results.length - failed} 个，失败 ${failed} 个\n`);
+        if (failed) process.exitCode = 3;
+        return;
+      }
+      const now = new Date();
+      const next = sites.map((s) => nextSlot(s.effectiveSchedule, now)).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0];
+      process.stderr.write(`zhaocuo schedule: ${sites.length} 个网站，最多同时 ${o.maxParallel} 个${next ? `；下一次 ${formatLocal(next.toISOString(), SCHEDULE_TZ)}（北京时间）` : ''}\n`);
+      sched.start(o.interval * 1000);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      if (sched.active) process.stderr.write(`zhaocuo schedule: 等待 ${sched.active} 个进行中的检查结束（再按一次 Ctrl+C 立即退出）\n`);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      await sched.stop();
+    } finally {
+      db.close();
+    }
+  });
+}
