@@ -145,6 +145,10 @@ describe('zhaocuo schedule', () => {
     child.stderr.on('data', (d) => (err += d));
     for (let i = 0; i < 200 && !/开始检查/.test(err); i++) await new Promise((r) => setTimeout(r, 100));
     expect(err).toMatch(/开始检查 挂起局/);
+    // Mid-audit means its run is recorded: the log line comes just before the run row is written.
+    const running = () => (db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'running'").get() as { n: number }).n;
+    for (let i = 0; i < 200 && running() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(running()).toBe(1);
     const lock = db.prepare('SELECT pid FROM site_locks').get() as { pid: number };
     expect(lock.pid).toBe(child.pid);
     child.kill('SIGKILL');
