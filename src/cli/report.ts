@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { openDb } from '../store/db.ts';
 import { getRun } from '../store/runs.ts';
+import { UsageError } from '../config/errors.ts';
+import { LEAGUE_FORMATS, writeLeague } from '../report/league.ts';
 import { REPORT_FORMATS, parseFormats, pickRun, writeSiteReport } from '../report/site.ts';
 import { TASK_STATE_ZH, taskCounts } from '../report/tasks.ts';
 import { positiveInt } from './options.ts';
@@ -11,6 +13,7 @@ import { positiveInt } from './options.ts';
 interface ReportFlags {
   site?: string;
   run?: number;
+  tag?: string;
   last: number;
   format: string;
   out?: string;
@@ -25,6 +28,7 @@ export function registerReport(program: Command): void {
     .description('write the site report of a stored run: verdict, trends over the last runs, task matrix, every audit; as HTML, PDF, xlsx, CSV, JSON')
     .option('--site <origin>', 'the site (its newest complete run), e.g. https://hyj.example.gov.cn')
     .option('--run <id>', 'this run (default: the newest complete run of --site)', positiveInt)
+    .option('--tag <value>', 'instead: the league table of every registered site with this tag (e.g. 福建省), ranked as the provincial inspection ranks sites; html,xlsx,json')
     .option('--last <n>', 'runs in the trends (this one and the ones before it)', positiveInt, 10)
     .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, 'html,xlsx')
     .option('-o, --out <dir>', 'folder for the files (default: reports/<host>/report-<run>)')
@@ -32,6 +36,7 @@ export function registerReport(program: Command): void {
     .option('-c, --config <file>', 'site config (ticket time zone and calendar)')
     .option('--json', 'print the written files and figures as JSON')
     .action(async (o: ReportFlags) => {
+      if (o.tag !== undefined) return league(o);
       const formats = parseFormats(o.format);
       const { config } = await loadConfig(o.config);
       const db = openDb(o.db);
@@ -57,4 +62,26 @@ export function registerReport(program: Command): void {
         db.close();
       }
     });
+}
+
+/** `zhaocuo report --tag 福建省`: the league table of the tag's sites. */
+async function league(o: ReportFlags): Promise<void> {
+  if (o.site || o.run !== undefined) throw new UsageError('--tag 与 --site / --run 不能同时使用：--tag 写一个标签下所有网站的排名表（--tag cannot be combined with --site or --run）');
+  const formats = parseFormats(o.format, LEAGUE_FORMATS);
+  const db = openDb(o.db);
+  try {
+    const out = o.out ?? join('reports', `league-${o.tag!.trim().replace(/[\\/:*?"<>|\s]+/g, '_')}`);
+    const { league: l, files } = await writeLeague(db, { tag: o.tag!, outDir: out, formats });
+    if (o.json) return void process.stdout.write(JSON.stringify({ tag: l.tag, files, counts: l.counts, rows: l.rows }, null, 1) + '\n');
+    const c = l.counts;
+    const lines = [
+      `zhaocuo report — ${l.tag}：${c.sites} 个网站，参与排名 ${c.ranked} 个，单项否决 ${c.vetoed} 个，未检查 ${c.unchecked} 个`,
+      ...l.rows.slice(0, 10).map((r) => `  ${String(r.rank ?? '—').padStart(3)}  ${r.name}  ${r.score ?? '—'}  ${r.verdict}${r.vetoes.length ? `（${r.vetoes.join('、')}）` : ''}`),
+      ...(l.rows.length > 10 ? [`  … 另 ${l.rows.length - 10} 个`] : []),
+      ...Object.values(files).map((f) => `  ${f}`),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    db.close();
+  }
 }

@@ -32,6 +32,10 @@ export interface TrendPoint {
   ipv6Level3: number | null;
   score: number | null;
   verdict: string | null;
+  /** The 单项否决 items the verdict audit found hit (empty when none, or when it did not run). */
+  vetoes: string[];
+  /** Some veto items were not evaluated in this run (the verdict holds only for those that were). */
+  provisional: boolean;
   /** 找错 tickets of the site as of the run's end. */
   tickets: TicketFigures;
 }
@@ -97,7 +101,8 @@ export function ticketFigures(db: DB, siteId: number, at: Date = new Date()): Ti
   return f;
 }
 
-function point(db: DB, run: RunRow): TrendPoint {
+/** One complete run's figures (the trends' point; the sites view and league table read a site's last two). */
+export function trendPoint(db: DB, run: RunRow): TrendPoint {
   const audits = auditRows(db, run.id);
   const ranData = (id: string) => {
     const a = audits.get(id);
@@ -124,6 +129,8 @@ function point(db: DB, run: RunRow): TrendPoint {
     ipv6Level3: ipv6 ? num(ipv6.level3Rate) : null,
     score: verdict ? num(verdict.score) : null,
     verdict: verdict && typeof verdict.verdict === 'string' ? verdict.verdict : null,
+    vetoes: verdict && Array.isArray(verdict.vetoes) ? (verdict.vetoes as { item?: unknown; hit?: unknown }[]).filter((v) => v?.hit === true && typeof v.item === 'string').map((v) => String(v.item)) : [],
+    provisional: verdict?.provisional === true,
     tickets: ticketFigures(db, run.siteId, end),
   };
 }
@@ -146,7 +153,7 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
   const runs = siteRuns(db, run.siteId, run.id, o.last ?? 10);
   const prevRow = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1").get(run.siteId, run.id) as { id: number } | undefined;
   const out: Trends = {
-    origin: run.origin, siteId: run.siteId, points: runs.map((r) => point(db, r)), runId: run.id, previousRunId: prevRow?.id ?? null,
+    origin: run.origin, siteId: run.siteId, points: runs.map((r) => trendPoint(db, r)), runId: run.id, previousRunId: prevRow?.id ?? null,
     newSince: [], fixedSince: [], notRechecked: 0, persisting: 0,
   };
   if (!prevRow) return out;

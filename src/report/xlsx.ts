@@ -119,7 +119,7 @@ export function findingsCsv(rows: FindingExportRow[]): string {
   return toCsv(FINDING_COLUMNS.map((c) => c.header), rows.map((r) => FINDING_COLUMNS.map((c) => text(c.value(r)))));
 }
 
-function sheet(wb: ExcelJS.Workbook, name: string, columns: { header: string; width: number }[], rows: (string | number | null)[][]): ExcelJS.Worksheet {
+export function sheet(wb: ExcelJS.Workbook, name: string, columns: { header: string; width: number }[], rows: (string | number | null)[][]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };

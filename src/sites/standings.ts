@@ -1,0 +1,58 @@
+/**
+ * The standings of every site from the store: the registered sites (name, 主办单位, tags) and
+ * every other site that has runs, each with its newest complete run and the one before (their
+ * figures as the report's trends read them: score, verdict, veto items, broken links), a newer
+ * run that failed or is still running, and its open and overdue 找错 tickets now. What they mean
+ * and how they rank is src/sites/league.ts.
+ */
+import type { DB } from '../store/db.ts';
+import type { RunRow } from '../store/runs.ts';
+import { siteRuns, trendPoint } from '../report/trends.ts';
+import type { RunStanding, SiteStanding } from './league.ts';
+import { hasTag, listRegistered } from './registry.ts';
+
+function runStanding(db: DB, run: RunRow): RunStanding {
+  const p = trendPoint(db, run);
+  return {
+    runId: run.id, today: run.today, at: run.finishedAt ?? run.startedAt, score: p.score, verdict: p.verdict, vetoes: p.vetoes,
+    provisional: p.provisional, broken: p.broken, hasReportFile: !!run.reportDir,
+  };
+}
+
+export interface StandingsOptions {
+  /** Only registered sites with this tag value (福建省, 福州市 …). */
+  tag?: string;
+  /** The instant tickets are counted at (overdue = open and past the deadline then). */
+  now?: Date;
+}
+
+export function siteStandings(db: DB, o: StandingsOptions = {}): SiteStanding[] {
+  const now = (o.now ?? new Date()).toISOString();
+  const registered = listRegistered(db);
+  const bySite = new Map(registered.map((r) => [r.siteId, r]));
+  const others = o.tag
+    ? []
+    : (db.prepare('SELECT s.id, s.origin, s.name, (SELECT start_url FROM runs WHERE site_id = s.id ORDER BY id DESC LIMIT 1) AS url FROM sites s WHERE EXISTS (SELECT 1 FROM runs WHERE site_id = s.id) ORDER BY s.origin').all() as { id: number; origin: string; name: string | null; url: string }[]).filter((s) => !bySite.has(s.id));
+  const tickets = new Map(
+    (db.prepare(
+      `SELECT site_id AS siteId, sum(closed_at IS NULL) AS open, sum(closed_at IS NULL AND due_at IS NOT NULL AND due_at < ?) AS overdue
+       FROM tickets WHERE site_id IS NOT NULL GROUP BY site_id`,
+    ).all(now) as { siteId: number; open: number; overdue: number }[]).map((t) => [t.siteId, t]),
+  );
+  const newest = db.prepare('SELECT id, status, started_at AS startedAt, error FROM runs WHERE site_id = ? ORDER BY id DESC LIMIT 1');
+
+  const standing = (siteId: number, base: Pick<SiteStanding, 'origin' | 'url' | 'name' | 'sponsor' | 'tags' | 'registered'>): SiteStanding => {
+    const runs = siteRuns(db, siteId, Number.MAX_SAFE_INTEGER, 2);
+    const latest = runs.length ? runStanding(db, runs[runs.length - 1]) : null;
+    const previous = runs.length > 1 ? runStanding(db, runs[0]) : null;
+    const n = newest.get(siteId) as { id: number; status: RunRow['status']; startedAt: string; error: string | null } | undefined;
+    const pending = n && n.status !== 'complete' && (!latest || n.id > latest.runId) ? { runId: n.id, status: n.status, at: n.startedAt, error: n.error } : null;
+    const t = tickets.get(siteId);
+    return { siteId, ...base, latest, previous, pending, openTickets: t?.open ?? 0, overdueTickets: t?.overdue ?? 0 };
+  };
+
+  return [
+    ...registered.filter((r) => !o.tag || hasTag(r.tags, o.tag)).map((r) => standing(r.siteId, { origin: r.origin, url: r.url, name: r.name, sponsor: r.sponsor, tags: r.tags, registered: true })),
+    ...others.map((s) => standing(s.id, { origin: s.origin, url: s.url, name: s.name ?? new URL(s.origin).host, sponsor: null, tags: {}, registered: false })),
+  ];
+}
