@@ -230,7 +230,7 @@ describe('the league table of a tag', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 90_000); // a browser launch takes seconds on a loaded machine
 
   it('bad uses say what to fix', async () => {
     const none = await cli('report', '--tag', '浙江省', '--db', dbPath, '-o', join(dir, 'x'));
