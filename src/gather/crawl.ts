@@ -281,7 +281,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       footerText: intern(content.footerText),
     };
     if (stored?.error) page.error = stored.error;
-    else if (res.truncated) page.error = `body larger than ${c.maxBodyBytes} bytes: truncated`;
+    else if (res.truncated) page.error = res.truncation ?? `body larger than ${c.maxBodyBytes} bytes: truncated`;
     else if (cut) page.error = cut;
     if (cache) {
       if (stored) cache.touch(res.finalUrl, { ...cache.conditional(res.finalUrl), ...validators });

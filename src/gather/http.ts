@@ -9,6 +9,7 @@
  */
 import { Agent, request } from 'undici';
 import zlib from 'node:zlib';
+import { pipeline, type Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
@@ -24,6 +25,8 @@ export interface Hop {
   location?: string;
   body?: Buffer;
   truncated?: boolean;
+  /** Why only part of the body was kept (over the cap, plain or decompressed), in words. */
+  truncation?: string;
   error?: string;
   errorCode?: string;
   timingMs: number;
@@ -164,7 +167,7 @@ export class Fetcher {
       timing += hop.timingMs;
       const base = { url, redirects, timingMs: timing, bytes: hop.bytes };
       if (hop.error || !REDIRECT.has(hop.status) || !hop.location) {
-        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, error: hop.error, errorCode: hop.errorCode };
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode };
       }
       let next: string;
       try {
@@ -203,7 +206,7 @@ export class Fetcher {
     let current = url;
     for (let i = 0; ; i++) {
       const hop = await this.limit(() => this.once(current, 'GET', headers));
-      const base = { url, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, error: hop.error, errorCode: hop.errorCode, timingMs: hop.timingMs, bytes: hop.bytes, redirects };
+      const base = { url, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode, timingMs: hop.timingMs, bytes: hop.bytes, redirects };
       if (!REDIRECT.has(hop.status) || !hop.location) return { ...base, finalUrl: current };
       let next: string;
       try {
@@ -343,10 +346,17 @@ export class Fetcher {
       const ct = headers['content-type'] ?? '';
       const wantBody = method === 'GET' && !REDIRECT.has(res.statusCode) && res.statusCode !== 304 && (this.opts.wantBody ?? isHtmlType)(ct);
       if (wantBody) {
-        const { body, truncated, raw } = await readCapped(res.body, headers['content-encoding'], c.maxBodyBytes);
-        hop.body = body;
-        hop.truncated = truncated;
-        hop.bytes = raw;
+        const read = await readCapped(res.body, headers['content-encoding'], c.maxBodyBytes, c.timeoutMs);
+        hop.bytes = read.raw;
+        if (read.error) {
+          // A body that broke off is that URL's failure (status kept), never a page read as whole.
+          hop.error = read.error;
+          hop.errorCode = read.errorCode;
+        } else {
+          hop.body = read.body;
+          hop.truncated = read.truncated;
+          if (read.truncation) hop.truncation = read.truncation;
+        }
       } else {
         // dump() drains small bodies so the keep-alive connection is reused, else closes it.
         await res.body.dump({ limit: 128 * 1024 }).catch(() => undefined);
@@ -401,49 +411,86 @@ function describeError(code: string | undefined, e: Error, timeoutMs: number): s
   }
 }
 
-/** Reads a body up to `max` decoded bytes; decompresses gzip/deflate/br with the same cap. */
-async function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, encoding: string | undefined, max: number): Promise<{ body: Buffer; truncated: boolean; raw: number }> {
+export interface BodyRead {
+  body: Buffer;
+  /** Only part of the body was kept (`truncation` says why). */
+  truncated: boolean;
+  truncation?: string;
+  /** Bytes received (compressed, as sent). */
+  raw: number;
+  /** The body broke off (reset, stall, deadline) or could not be decompressed: the answer is unusable. */
+  error?: string;
+  errorCode?: string;
+}
+
+const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+
+/**
+ * Reads a body up to `max` decoded bytes; decompresses gzip/deflate/br with the same cap. It
+ * always settles: the decoder is joined to the body with pipeline(), so a body that errors
+ * (a reset, the request's deadline, undici's idle timeout) ends the read with that error instead
+ * of leaving the decoder waiting for an end that never comes (a promise that never settles, the
+ * process exiting 13). `timeoutMs` only words the deadline; the request's signal enforces it.
+ */
+export async function readCapped(body: Readable, encoding: string | undefined, max: number, timeoutMs: number): Promise<BodyRead> {
   const enc = (encoding ?? '').trim().toLowerCase();
-  let source: AsyncIterable<Buffer> = body as AsyncIterable<Buffer>;
   let raw = 0;
   let decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined;
   if (enc === 'gzip' || enc === 'x-gzip') decoder = zlib.createGunzip();
   else if (enc === 'deflate') decoder = zlib.createInflate();
   else if (enc === 'br') decoder = zlib.createBrotliDecompress();
-  if (decoder) {
-    const d = decoder;
-    (body as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+  if (decoder)
+    body.on('data', (chunk: Buffer) => {
       raw += chunk.length;
     });
-    (body as NodeJS.ReadableStream).pipe(d);
-    d.on('error', () => undefined);
-    source = d as AsyncIterable<Buffer>;
-  }
+  // pipeline destroys both streams when either fails or the reader stops early; its callback
+  // only observes (the error reaches the loop below through the decoder).
+  const source: Readable = decoder ? (pipeline(body, decoder, () => undefined) as unknown as Readable) : body;
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
+  let failure: unknown;
   try {
-    for await (const chunk of source) {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
       if (!decoder) raw += chunk.length;
       size += chunk.length;
       if (size > max) {
         chunks.push(chunk.subarray(0, chunk.length - (size - max)));
         truncated = true;
-        break;
+        break; // leaving the loop destroys the source (and, through pipeline, the body)
       }
       chunks.push(chunk);
     }
-  } catch {
-    // A corrupt compressed stream: keep what decoded cleanly.
-    truncated = true;
+  } catch (err) {
+    failure = err;
   } finally {
-    if (truncated) {
-      (body as NodeJS.ReadableStream).on('error', () => undefined);
-      body.destroy();
+    if (truncated || failure !== undefined) {
+      // Stopped early or failed: the connection is not reused (a whole body leaves it alive).
+      body.on('error', () => undefined);
+      if (!body.destroyed) body.destroy();
       decoder?.destroy();
     }
   }
-  return { body: Buffer.concat(chunks), truncated, raw };
+  const out: BodyRead = { body: Buffer.concat(chunks), truncated, raw };
+  if (truncated) {
+    out.truncation = decoder
+      ? `解压后超过上限 ${mb(max)}，只检查了前 ${mb(max)}（收到 ${mb(raw)} 压缩数据，疑似压缩炸弹）(decompressed body over the ${mb(max)} limit: truncated)`
+      : `页面超过上限 ${mb(max)}，只检查了前 ${mb(max)} (body larger than ${mb(max)}: truncated)`;
+  }
+  if (failure !== undefined) Object.assign(out, bodyFailure(failure, enc, timeoutMs, size));
+  return out;
+}
+
+/** Why a body did not arrive whole, in words, with a code (resets are retried by hopWithRetries). */
+function bodyFailure(err: unknown, enc: string, timeoutMs: number, got: number): { error: string; errorCode: string } {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = String(e.code ?? e.cause?.code ?? e.name);
+  const s = Math.round(timeoutMs / 100) / 10;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_ABORTED')
+    return { errorCode: 'ETIMEDOUT', error: `在 ${s} 秒内未传完，只收到 ${got} 字节 (body not complete within ${s} s)` };
+  if (/^(Z_|ERR_BROTLI|ERR__ERROR)/.test(code))
+    return { errorCode: 'EBADCONTENT', error: `${enc} 压缩数据损坏或不完整，无法解压 (corrupt or incomplete ${enc} body: ${e.message})` };
+  return { errorCode: RETRY_CODES.has(code) ? code : 'ECONNRESET', error: `连接中断，页面未传完，只收到 ${got} 字节 (connection cut off mid-body: ${code})` };
 }
 
 export function retryAfterSeconds(v: string): number | undefined {

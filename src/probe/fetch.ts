@@ -6,7 +6,7 @@
 import { BLOCKED_CODE, blockedUrlReason } from '../gather/address-guard.ts';
 import { Agent, request } from 'undici';
 import net from 'node:net';
-import zlib from 'node:zlib';
+import { readCapped } from '../gather/http.ts';
 import type { LookupFunction } from 'node:net';
 import type { NameResolver } from '../gather/dns.ts';
 
@@ -87,11 +87,13 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
         if (!/^https?:$/.test(new URL(current).protocol)) return out({ status: res.statusCode, error: `重定向到 ${new URL(current).protocol} 地址，不予跟随 (redirect to a non-http URL, not followed)`, errorCode: 'EBADREDIRECT' });
         continue;
       }
-      const raw = Buffer.from(await res.body.arrayBuffer());
-      if (raw.length > (o.maxBodyBytes ?? 8 * 1024 * 1024)) throw Object.assign(new Error('body too large'), { code: 'TOO_LARGE' });
+      // Capped, decompressed with the cap, and always settling (readCapped): a bomb, an endless or
+      // a stalled body is this probe's answer, not the process's end. Undecoded unless kept.
+      const read = await readCapped(res.body, o.keepBody ? String(res.headers['content-encoding'] ?? '') : '', o.maxBodyBytes ?? 8 * 1024 * 1024, timeoutMs);
+      if (read.error) return out({ status: res.statusCode, error: read.error, errorCode: read.errorCode });
       const ct = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
       const r = out({ status: res.statusCode, ...(ct ? { contentType: ct } : {}) });
-      if (o.keepBody) r.body = decode(raw, String(res.headers['content-encoding'] ?? ''));
+      if (o.keepBody) r.body = read.body;
       return r;
     }
   } catch (err) {
@@ -111,15 +113,4 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
   } finally {
     agent.destroy().catch(() => undefined);
   }
-}
-
-function decode(raw: Buffer, enc: string): Buffer {
-  try {
-    const e = enc.trim().toLowerCase();
-    if (e === 'gzip' || e === 'x-gzip') return zlib.gunzipSync(raw);
-    if (e === 'deflate') return zlib.inflateSync(raw);
-  } catch {
-    /* a corrupt stream: compare what we have */
-  }
-  return raw;
 }

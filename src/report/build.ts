@@ -70,6 +70,7 @@ export function buildReport(i: BuildInput): Report {
       charset: p.charset,
       ...(p.fromSitemap ? { fromSitemap: true } : {}),
       ...(p.publishedAt ? { publishedAt: p.publishedAt } : {}),
+      ...(p.error ? { error: p.error } : {}),
     })),
     links: a.targets.map((t) => ({
       url: t.url,

@@ -49,6 +49,7 @@ export const reportSchema = z.object({
     fromSitemap: z.boolean().optional(),
     /** The page's publish date (YYYY-MM-DD) when it shows one. */
     publishedAt: z.string().optional(),
+    error: z.string().optional().describe('Why only part of the page was read and audited (over the size cap, decompressed over the cap, too many elements)'),
   })),
   /**
    * Every link entry of the run: each target URL once; each navigating link to page#fragment
