@@ -27,6 +27,12 @@ export const crawlSchema = z.strictObject({
   maxRedirects: z.number().int().min(0).max(20).default(10),
   /** Same path with different query strings: at most this many are crawled (calendar traps). */
   maxQueryVariants: z.number().int().positive().default(50),
+  /**
+   * Pages of one URL pattern (numbers, dates and hash-like ids blanked: /cal/{n}/{n}/{n}, see
+   * src/gather/url-pattern.ts) crawled at most: an endless generated URL space stops here, with
+   * a warning naming the pattern. Raise it for a site whose articles are numbered (/art/{n}.html).
+   */
+  maxPagesPerPattern: z.number().int().positive().default(500),
   /** Verify links to other sites. */
   checkExternal: z.boolean().default(true),
   /**

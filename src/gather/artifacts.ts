@@ -180,14 +180,30 @@ export interface RobotsInfo {
   sitemaps: string[];
 }
 
+/** A crawl limit that was reached: which, where (the URL pattern or path), and how many URLs it kept out. */
+export interface CrawlLimit {
+  limit: 'maxPagesPerPattern' | 'maxQueryVariants' | 'maxDepth' | 'maxPages';
+  value: number;
+  /** The URL pattern (maxPagesPerPattern) or path (maxQueryVariants) that hit it. */
+  pattern?: string;
+  /** URLs not crawled because of it. */
+  skipped: number;
+  /** The first URL it kept out. */
+  example: string;
+  /** In words, Chinese first: what stopped and what to change. */
+  message: string;
+}
+
 export interface CrawlStats {
   pages: number;
   targets: number;
   requests: number;
   bytes: number;
   durationMs: number;
-  /** URLs dropped by limits (maxPages, maxDepth, query variants). */
+  /** URLs dropped by limits (maxPages, maxDepth, query variants, pages per pattern). */
   limited: number;
+  /** Each limit that stopped part of the crawl, with what it stopped (report.json crawlLimits, a warning each). */
+  limits?: CrawlLimit[];
   /** How the pages stored by earlier runs were reused (runs with a store: src/gather/page-cache.ts). */
   incremental?: IncrementalStats;
 }

@@ -5,7 +5,7 @@
  * by a breadth-first walk of the page graph, so concurrency never skews the 二级/三级 counts.
  */
 import type { Config } from '../config/schema.ts';
-import type { Artifacts, LinkKind, LinkTarget, OutLink, PageArtifact, StylesheetArtifact, UncheckedLink } from './artifacts.ts';
+import type { Artifacts, CrawlLimit, LinkKind, LinkTarget, OutLink, PageArtifact, StylesheetArtifact, UncheckedLink } from './artifacts.ts';
 import { decodeBody } from './decode.ts';
 import { Fetcher, isHtmlType, type FollowResult } from './http.ts';
 import { HEAD_REFUSED, linkState } from './link-state.ts';
@@ -13,6 +13,7 @@ import { parseHtml } from './parse.ts';
 import { probeSoft404, soft404Reason } from './soft404.ts';
 import { loadRobots, loadSitemap, type Robots } from './robots.ts';
 import { Scope, classifyHref, clipHref, looksLikeResource } from './url.ts';
+import { urlPattern } from './url-pattern.ts';
 import { cssUrls } from './extract-urls.ts';
 import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
 import { maskPii } from '../pii/detect.ts';
@@ -98,6 +99,21 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     return s;
   };
   const variants = new Map<string, number>();
+  const perPattern = new Map<string, number>();
+  /** The limits reached, by limit and pattern: one warning each, with a count (not one per URL). */
+  const limitsHit = new Map<string, CrawlLimit>();
+  /** Records a URL kept out by a limit; returns its skipReason (one string per limit and pattern). */
+  const hitLimit = (limit: CrawlLimit['limit'], value: number, pattern: string | undefined, url: string, reason: string): string => {
+    limited++;
+    const key = limit + ' ' + (pattern ?? '');
+    let hit = limitsHit.get(key);
+    if (!hit) {
+      hit = { limit, value, ...(pattern ? { pattern } : {}), skipped: 0, example: url, message: limitMessage(limit, value, pattern, reason) };
+      limitsHit.set(key, hit);
+    }
+    hit.skipped++;
+    return intern(reason);
+  };
   const cache = opts.cache;
   const incremental: IncrementalStats = { notModified: 0, sameContent: 0, changed: 0, fresh: 0 };
   let pageBudget = c.maxPages;
@@ -160,24 +176,22 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       disallowed.add(url);
       return void (t.skipReason = 'disallowed by robots.txt');
     }
-    if (depth > c.maxDepth) {
-      limited++;
-      return void (t.skipReason = `deeper than maxDepth ${c.maxDepth}`);
-    }
+    if (depth > c.maxDepth) return void (t.skipReason = hitLimit('maxDepth', c.maxDepth, undefined, url, `deeper than maxDepth ${c.maxDepth}`));
     const u = new URL(url);
     if (u.search) {
       const key = u.origin + u.pathname;
       const n = (variants.get(key) ?? 0) + 1;
       variants.set(key, n);
-      if (n > c.maxQueryVariants) {
-        limited++;
-        return void (t.skipReason = `more than ${c.maxQueryVariants} query variants of ${u.pathname} (calendar-style URL space)`);
-      }
+      if (n > c.maxQueryVariants) return void (t.skipReason = hitLimit('maxQueryVariants', c.maxQueryVariants, u.pathname, url, `more than ${c.maxQueryVariants} query variants of ${u.pathname} (calendar-style URL space)`));
     }
-    if (pageBudget <= 0) {
-      limited++;
-      return void (t.skipReason = `maxPages ${c.maxPages} reached`);
+    const pattern = urlPattern(u);
+    if (pattern) {
+      const n = (perPattern.get(pattern) ?? 0) + 1;
+      perPattern.set(pattern, n);
+      if (n > c.maxPagesPerPattern)
+        return void (t.skipReason = hitLimit('maxPagesPerPattern', c.maxPagesPerPattern, pattern, url, `同类地址 ${pattern} 的页面超过 ${c.maxPagesPerPattern} 个，未抓取 (more than ${c.maxPagesPerPattern} pages of the URL pattern ${pattern}: not crawled)`));
     }
+    if (pageBudget <= 0) return void (t.skipReason = hitLimit('maxPages', c.maxPages, undefined, url, `maxPages ${c.maxPages} reached`));
     pageBudget--;
     track(crawlPage(url, depth, t));
   };
@@ -476,8 +490,22 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     sitemap,
     ...(stylesheets.length ? { stylesheets } : {}),
     ...(probe ? { soft404: probe } : {}),
-    crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited, ...(cache ? { incremental } : {}) },
+    crawl: { pages: pageList.length, targets: targets.size, requests: fetcher.requests, bytes: fetcher.bytes, durationMs: Math.round(performance.now() - started), limited, ...(limitsHit.size ? { limits: [...limitsHit.values()] } : {}), ...(cache ? { incremental } : {}) },
   };
+}
+
+/** A reached limit in words (the run's warning and report.json crawlLimits): what stopped, what to change. */
+function limitMessage(limit: CrawlLimit['limit'], value: number, pattern: string | undefined, reason: string): string {
+  switch (limit) {
+    case 'maxPagesPerPattern':
+      return `同类地址 ${pattern} 的页面超过 ${value} 个，其余未抓取：多为无限生成的地址（日历、会话号），确是正常页面时调大 crawl.maxPagesPerPattern (crawler trap? more than ${value} pages of the URL pattern ${pattern}: the rest not crawled)`;
+    case 'maxQueryVariants':
+      return `${pattern} 的不同查询参数超过 ${value} 种，其余未抓取（crawl.maxQueryVariants）(${reason})`;
+    case 'maxDepth':
+      return `链接层级超过 ${value} 的页面未抓取（crawl.maxDepth / --max-depth）(pages ${reason} not crawled)`;
+    case 'maxPages':
+      return `已达页面上限 ${value}，其余页面未抓取（crawl.maxPages / --max-pages）(${reason}: the rest not crawled)`;
+  }
 }
 
 const NO_ANCHOR = (frag: string) => `页面中没有 id 或 name 为“${frag}”的元素 (no element with id or name "${frag}")`;

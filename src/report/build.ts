@@ -87,6 +87,7 @@ export function buildReport(i: BuildInput): Report {
       ...(t.redirects.length ? { redirects: t.redirects } : {}),
       ...(t.finalUrl ? { finalUrl: t.finalUrl } : {}),
     })),
+    ...(a.crawl.limits?.length ? { crawlLimits: a.crawl.limits.map((l) => ({ ...l })) } : {}),
     findings: result.findings.map((f) => ({ ...f })),
     audits: result.audits.map((o) => ({
       id: o.id,

@@ -73,6 +73,15 @@ export const reportSchema = z.object({
     redirects: z.array(z.string()).optional(),
     finalUrl: z.string().optional(),
   })),
+  /** Crawl limits that were reached (a crawler trap, the page budget): what stopped, where, how many URLs it kept out. */
+  crawlLimits: z.array(z.object({
+    limit: z.enum(['maxPagesPerPattern', 'maxQueryVariants', 'maxDepth', 'maxPages']),
+    value: z.number().int(),
+    pattern: z.string().optional().describe('The URL pattern (numbers, dates, ids blanked as {n} / {hash}) or path that hit it'),
+    skipped: z.number().int().describe('URLs not crawled because of it'),
+    example: z.string().describe('The first URL it kept out'),
+    message: z.string(),
+  })).optional(),
   findings: z.array(z.object({
     id: z.string(),
     audit: z.string(),

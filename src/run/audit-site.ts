@@ -100,6 +100,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
+    // A trap or a page budget that cut the crawl short: said once per limit and pattern, with a count.
+    for (const l of artifacts.crawl.limits ?? []) if (l.limit !== 'maxDepth') o.onWarning?.(`${l.message}: ${l.skipped} URL(s), e.g. ${l.example}`);
     if (fetcher.throttled) o.onWarning?.(`the site asked to slow down ${fetcher.throttled} times (HTTP 429/503): requests to it were spaced out and retried`);
     const tls = [...fetcher.tlsProblems.values()].filter((t) => ownHost(t.url));
     if (tls.length) artifacts.tls = tls;

@@ -1,4 +1,4 @@
-/** A small real HTTP server on loopback for tests: a table of routes, and a count of requests. */
+/** A small real HTTP server on loopback for tests: a table of routes (exact paths, or prefixes ending in *), and a count of requests. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,7 +19,8 @@ export async function startServer(routes: Record<string, Route>, host = '127.0.0
   const server = http.createServer((req, res) => {
     const key = `${req.method} ${req.url}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
-    const route = routes[req.url ?? '/'];
+    // A key ending in * matches every path under it (generated URL spaces: calendars, traps).
+    const route = routes[req.url ?? '/'] ?? Object.entries(routes).find(([k]) => k.endsWith('*') && (req.url ?? '/').startsWith(k.slice(0, -1)))?.[1];
     if (route === undefined) {
       res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end('<html><title>404</title>not found</html>');
