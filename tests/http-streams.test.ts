@@ -14,7 +14,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { NameResolver } from '../src/gather/dns.ts';
 import { Fetcher, type Hop } from '../src/gather/http.ts';
 
-const TIMEOUT_MS = 1500;
+const TIMEOUT_MS = 3000;
 const page = Buffer.from(`<html><title>压缩页面</title>${'<p>通知公告</p>'.repeat(20_000)}</html>`);
 const gz = zlib.gzipSync(page);
 const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
@@ -74,21 +74,25 @@ beforeAll(async () => {
   silent = net.createServer(() => undefined); // accepts, never answers
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`;
-  const crawl = { ...parseConfig({}).crawl, timeoutMs: TIMEOUT_MS, retries: 0, maxBodyBytes: 1024 * 1024 };
-  const f = new Fetcher({ crawl, resolver: new NameResolver() });
+  // Two clients: the cases that must end at the deadline get a short one; the others a long one,
+  // so that a loaded machine cannot turn a reset or a bomb into a timeout.
+  const base = { ...parseConfig({}).crawl, retries: 0, maxBodyBytes: 1024 * 1024 };
+  const quick = new Fetcher({ crawl: { ...base, timeoutMs: TIMEOUT_MS }, resolver: new NameResolver() });
+  const patient = new Fetcher({ crawl: { ...base, timeoutMs: 60_000 }, resolver: new NameResolver() });
   try {
-    const urls = [...['/gzip-reset', '/gzip-stall', '/gzip-cut', '/gzip-garbage', '/bomb', '/endless', '/slowloris', '/length-long', '/length-short'].map((p) => srv.url + p), silentUrl];
+    const slow = ['/gzip-stall', '/slowloris'];
+    const fast = ['/gzip-reset', '/gzip-cut', '/gzip-garbage', '/bomb', '/endless', '/length-long', '/length-short'];
     await Promise.all(
-      urls.map(async (u) => {
+      [...slow.map((p) => [quick, srv.url + p] as const), [quick, silentUrl] as const, ...fast.map((p) => [patient, srv.url + p] as const)].map(async ([f, u]) => {
         const t = performance.now();
         const hop = await f.hop(u);
         hops.set(u === silentUrl ? 'silent' : u.slice(srv.url.length), { hop, ms: performance.now() - t });
       }),
     );
   } finally {
-    await f.close();
+    await Promise.all([quick.close(), patient.close()]);
   }
-}, 30_000);
+}, 120_000);
 
 afterAll(async () => {
   await srv?.close();
@@ -105,12 +109,14 @@ describe('every body read settles', () => {
   });
 
   it('a stalled gzip body, a slowloris body and a silent server end at the deadline, in words', () => {
-    expect(hop('/gzip-stall')).toMatchObject({ status: 200, errorCode: 'ETIMEDOUT' });
-    expect(hop('/gzip-stall').error).toMatch(/^在 1\.5 秒内未传完，只收到 \d+ 字节 \(body not complete within 1\.5 s\)$/);
+    // Headers sent, body never complete: 未传完. (A machine too loaded to deliver even the
+    // headers in time makes it 无应答 — the same deadline, worded for what arrived.)
+    for (const k of ['/gzip-stall', '/slowloris']) {
+      expect(hop(k).errorCode, k).toBe('ETIMEDOUT');
+      expect(hop(k).error, k).toMatch(hop(k).status === 200 ? /^在 3 秒内未传完，只收到 \d+ 字节 \(body not complete within 3 s\)$/ : /^在 3 秒内无应答/);
+    }
     // One byte every 200 ms never trips an idle timeout: the deadline is for the whole answer.
-    expect(hop('/slowloris')).toMatchObject({ status: 200, errorCode: 'ETIMEDOUT' });
-    expect(hop('/slowloris').error).toContain('1.5 秒内未传完');
-    expect(hop('silent')).toMatchObject({ status: 0, errorCode: 'ETIMEDOUT', error: '在 1.5 秒内无应答 (no answer within 1.5 s)' });
+    expect(hop('silent')).toMatchObject({ status: 0, errorCode: 'ETIMEDOUT', error: '在 3 秒内无应答 (no answer within 3 s)' });
     for (const k of ['/gzip-stall', '/slowloris', 'silent']) expect(hops.get(k)!.ms, k).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
   });
 
