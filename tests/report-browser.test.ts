@@ -107,6 +107,59 @@ describe('in a browser with the network off', () => {
   });
 });
 
+describe('on a phone (390 px wide)', () => {
+  // The phone screenshot goes to docs/report-phone.png (the README's) with ZHAOCUO_UPDATE_DOCS=1.
+  it('nothing runs off the right edge; tables stack, long URLs break; a screenshot (docs/report-phone.png)', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
+    const facts = await page.evaluate(() => {
+      const se = document.scrollingElement!;
+      // Every element whose box ends right of the viewport (outside a box that scrolls on its own).
+      const inScroller = (el: Element) => {
+        for (let p = el.parentElement; p; p = p.parentElement) if (p.scrollWidth > p.clientWidth && getComputedStyle(p).overflowX === 'auto') return true;
+        return false;
+      };
+      const over = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > 391 && !inScroller(el)).map((el) => el.tagName + '.' + el.className).slice(0, 5);
+      const row = document.querySelector('table.findings tr:nth-child(2)');
+      const cells = row ? [...row.querySelectorAll('td')].map((td) => ({ display: getComputedStyle(td).display, width: td.getBoundingClientRect().width })) : [];
+      return { scrollWidth: se.scrollWidth, over, cells };
+    });
+    expect(facts.over).toEqual([]);
+    expect(facts.scrollWidth).toBeLessThanOrEqual(390);
+    // The findings table stacks: each cell a full-width block.
+    expect(facts.cells.length).toBeGreaterThan(3);
+    for (const c of facts.cells) {
+      expect(c.display).toBe('block');
+      expect(c.width).toBeGreaterThan(300);
+    }
+    const path = process.env.ZHAOCUO_UPDATE_DOCS === '1' ? join(DOCS, 'report-phone.png') : join(fx.dir, 'report-phone.png');
+    const png = await page.screenshot({ path, clip: { x: 0, y: 0, width: 390, height: 844 } });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+  });
+});
+
+describe('times in Beijing time, the zone named', () => {
+  it('header: 检查日期 and 检查时间 with 北京时间; no raw ISO time anywhere in the visible text', async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
+    const { header, body } = await page.evaluate(() => {
+      for (const d of document.querySelectorAll('details')) d.open = true;
+      return { header: document.querySelector('header')!.innerText, body: document.body.innerText };
+    });
+    await page.close();
+    const run = one<{ today: string; started_at: string }>('SELECT today, started_at FROM runs WHERE id = ?', fx.runs[2].runId);
+    // started_at is UTC; the header shows the Beijing wall clock (UTC+8).
+    const bj = new Date(Date.parse(run.started_at) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(header).toContain(`检查日期 ${run.today}（北京时间）`);
+    expect(header).toContain(`检查时间 ${bj}`);
+    expect(header).toMatch(/生成于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
+    expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(body).not.toMatch(/\bUTC\b/);
+  });
+});
+
 describe('the IPv6 figures are the stored ones', () => {
   it('cards and trends table show the stored 二级/三级 rates of each run', () => {
     const html = readFileSync(rep.files.html!, 'utf8');

@@ -124,6 +124,36 @@ describe('the dashboard in Chromium', () => {
     expect(await text('.cards')).toMatch(/1\s*已超期/);
   });
 
+  it('names the zone and shows no raw ISO time: 北京时间 in the header and the time columns', async () => {
+    await page.goto(srv.url + '/tickets');
+    expect(await text('header')).toContain('时间均为北京时间');
+    expect(await text('#tickets thead')).toMatch(/受理时间（北京时间）[\s\S]*办理时限（北京时间）/);
+    expect(await text('#tickets thead')).toContain('级别');
+    for (const path of ['/tickets', `/tickets/${encodeURIComponent(overdueNumber)}`, '/runs', '/stats']) {
+      await page.goto(srv.url + path);
+      expect(await text('body'), path).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
+    await page.goto(srv.url + `/tickets/${encodeURIComponent(overdueNumber)}`);
+    // received 2026-02-13T02:00Z = 10:00 in Beijing
+    expect(await text('dl.grid')).toContain('2026-02-13 10:00 北京时间');
+  });
+
+  it('is usable 390 px wide: nothing runs off the right edge, the ticket list stacks', async () => {
+    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    try {
+      for (const path of ['/tickets', `/tickets/${encodeURIComponent(overdueNumber)}`, '/tickets/new', '/runs', '/stats']) {
+        await page.goto(srv.url + path);
+        const w = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+        expect(w, path).toBeLessThanOrEqual(390);
+      }
+      await page.goto(srv.url + '/tickets');
+      const cell = await page.$eval('#tickets tbody tr td:nth-child(3)', (td) => ({ display: getComputedStyle(td).display, label: getComputedStyle(td, '::before').content }));
+      expect(cell).toEqual({ display: 'block', label: '"问题类型："' });
+    } finally {
+      await page.setViewport({ width: 1280, height: 900 });
+    }
+  });
+
   it('the server logged no errors on the way', () => {
     expect(serverLog.filter((l) => l.startsWith('error'))).toEqual([]);
   });

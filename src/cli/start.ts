@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { auditSite } from '../run/audit-site.ts';
-import { localToday } from '../gather/dates.ts';
+import { todayIn } from '../tickets/zoned.ts';
 import { Log } from './log.ts';
 import { positiveInt } from './options.ts';
 import { summaryText } from './summary.ts';
@@ -26,7 +26,8 @@ export function registerStart(program: Command): void {
     .option('-q, --quiet', 'print only the summary')
     .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean; browser: boolean; port: number }) => {
       const log = Log.pick(opts);
-      const today = localToday();
+      const { config } = await loadConfig(undefined);
+      const today = config.today ?? todayIn(config.tickets.timezone);
       // Loaded on demand: only `start` needs the generator and the DNS server.
       const { startSamplePortal } = await import('../sample-portal/server.ts');
       const { startDnsServer } = await import('../sample-portal/dns.ts');
@@ -44,7 +45,6 @@ export function registerStart(program: Command): void {
       try {
         const url = `http://${SAMPLE_HOST}:${portal.port}/`;
         log.event('portal', { url, dns: dns.server }, `sample portal: ${url} (names from the loopback DNS server ${dns.server})`);
-        const { config } = await loadConfig(undefined);
         config.today ??= today;
         config.dnsServer ??= dns.server;
         config.site.name ??= '示例省海洋与渔业局';

@@ -17,6 +17,7 @@ import { tasksSection } from './sections/tasks.ts';
 import { auditSection, orderedAudits, sectionId } from './sections/audit.ts';
 import { taskMatrix, type TicketFigures } from './tasks.ts';
 import type { Trends } from './trends.ts';
+import { formatLocal, formatZoned, zoneName } from '../tickets/zoned.ts';
 
 export { SEVERITY_ZH } from './sections/common.ts';
 
@@ -26,9 +27,20 @@ export interface ReportExtras {
   tickets?: TicketFigures;
   /** When the report was rendered (ISO); default: not shown. */
   generatedAt?: string;
+  /** The zone every time is shown in (IANA; the config's tickets.timezone); default Asia/Shanghai. */
+  timezone?: string;
 }
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'";
+
+/** "2026-03-02 09:00–09:12 北京时间" (the end's date only when it differs). */
+function checkedAt(r: Report, tz: string): string {
+  const start = formatLocal(r.startedAt, tz);
+  const end = formatLocal(r.finishedAt, tz);
+  if (!start) return '—';
+  const tail = !end || end === start ? '' : end.slice(0, 10) === start.slice(0, 10) ? `–${end.slice(11)}` : ` 至 ${end}`;
+  return `${start}${tail} ${zoneName(tz)}`;
+}
 
 export function renderHtml(r: Report, extras: ReportExtras = {}): string {
   const byAudit = new Map<string, Finding[]>();
@@ -38,19 +50,21 @@ export function renderHtml(r: Report, extras: ReportExtras = {}): string {
     byAudit.set(f.audit, list);
   }
   const name = r.site.name ?? r.site.host;
+  const tz = extras.timezone ?? 'Asia/Shanghai';
+  const zone = zoneName(tz);
   const audits = orderedAudits(r);
   const tasks = taskMatrix(r, extras.tickets);
   const doc = html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}"><link rel="icon" href="data:,">
 <title>找错 检查报告 — ${name}</title><style>${new Raw(CSS)}</style></head><body>
-<header><h1>政府网站检查报告 · ${name}</h1><p>${r.site.url} · 检查日期 ${r.run.today} · 运行 #${r.run.id ?? '—'} · zhaocuo ${r.tool.version}${extras.generatedAt ? ` · 生成于 ${extras.generatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}</p></header>
+<header><h1>政府网站检查报告 · ${name}</h1><p><span class="url">${r.site.url}</span> · 检查日期 ${r.run.today}（${zone}） · 检查时间 ${checkedAt(r, tz)} · 运行 #${r.run.id ?? '—'} · zhaocuo ${r.tool.version}${extras.generatedAt ? ` · 生成于 ${formatZoned(extras.generatedAt, tz)}` : ''}</p></header>
 <main>
 <nav class="toc"><a href="#verdict">检查结论</a><a href="#trends">趋势</a><a href="#overview">概况</a><a href="#tasks">任务对照</a>${audits.map((a) => html`<a href="#${sectionId(a.id)}">${a.title.zh}</a>`)}</nav>
 ${verdictSection(r, byAudit.get('verdict') ?? [])}
 ${trendsSection(extras.trends)}
 ${overviewSection(r)}
 ${tasksSection(r, tasks)}
-${audits.map((a) => auditSection(r, a, byAudit.get(a.id) ?? []))}
+${audits.map((a) => auditSection(r, a, byAudit.get(a.id) ?? [], tz))}
 </main></body></html>`;
   return doc.value;
 }

@@ -112,7 +112,7 @@ export async function writeSiteReport(db: DB, o: SiteReportOptions): Promise<Sit
 
   if (want.has('html') || want.has('pdf')) {
     files.html = join(out, 'index.html');
-    atomicWrite(files.html, renderHtml(data.report, { trends: data.trends, tickets: data.tickets, generatedAt: now.toISOString() }));
+    atomicWrite(files.html, renderHtml(data.report, { trends: data.trends, tickets: data.tickets, generatedAt: now.toISOString(), timezone: o.timezone }));
     const run = completeRunOrThrow(db, o.runId);
     copyAssets(data.report, o.assetsFrom === undefined ? run.reportDir : o.assetsFrom, out);
   }

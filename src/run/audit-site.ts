@@ -11,7 +11,7 @@ import type { Audit, Severity } from '../audit/types.ts';
 import { severityRank } from '../audit/types.ts';
 import { crawl, type CrawlProgress } from '../gather/crawl.ts';
 import type { Artifacts } from '../gather/artifacts.ts';
-import { localToday } from '../gather/dates.ts';
+import { todayIn } from '../tickets/zoned.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher, isHtmlType } from '../gather/http.ts';
 import { collectGarbage } from '../gather/gc.ts';
@@ -76,7 +76,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const startUrl = validateStartUrl(o.startUrl);
   const audits = o.audits ?? ALL_AUDITS;
   auditOptions(o.config, audits, ALL_AUDITS); // config errors surface before the crawl, with exit 2
-  const today = o.config.today ?? localToday();
+  // The date freshness counts from is the office's (Beijing) date, not the server's.
+  const today = o.config.today ?? todayIn(o.config.tickets.timezone);
   const host = new URL(startUrl).host;
   if (o.outDir) ensureWritableDir(o.outDir);
   // Ticket settings (holiday calendar files) are checked before the crawl, like the rest of the config.
@@ -151,7 +152,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
     collectGarbage();
     // Written after the run is stored, so the report shows the trends and ticket figures with it.
-    const files = outDir ? writeReport(outDir, report, db && runId !== null ? reportExtras(db, runId) : {}) : undefined;
+    const files = outDir ? writeReport(outDir, report, { ...(db && runId !== null ? reportExtras(db, runId) : {}), timezone: o.config.tickets.timezone }) : undefined;
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
     return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {

@@ -9,7 +9,9 @@ import type { HistoryEntry, Status, Ticket } from '../tickets/model.ts';
 import { CATEGORIES, SOURCE_ZH, STATUSES, TRANSITIONS } from '../tickets/model.ts';
 import type { OnTimeStats, RateRow } from '../tickets/stats.ts';
 import { pct } from '../tickets/stats.ts';
-import { formatLocal } from '../tickets/zoned.ts';
+import { formatLocal, formatZoned, zoneName } from '../tickets/zoned.ts';
+import { SEVERITY_ZH } from '../report/sections/common.ts';
+import type { Severity } from '../audit/types.ts';
 import { timeliness } from '../tickets/export.ts';
 import { ROLE_ZH, type Principal } from './tokens.ts';
 
@@ -27,16 +29,27 @@ header .me{margin-left:auto;display:flex;gap:10px;align-items:center}header form
 main{max-width:1240px;margin:0 auto;padding:18px 24px}section{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:14px 18px;margin:0 0 16px}
 h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:0 0 10px}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}th{background:#f3f4f6;white-space:nowrap}
 td.url,td.desc{word-break:break-all}.badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap;background:#6b7280}
-.s-待处理{background:#b45309}.s-处理中{background:#2563eb}.s-已整改{background:#0f766e}.s-已答复{background:#15803d}.s-不予处理{background:#6b7280}.overdue{background:#b91c1c}.today{background:#c2410c}
+.sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}.s-待处理{background:#b45309}.s-处理中{background:#2563eb}.s-已整改{background:#0f766e}.s-已答复{background:#15803d}.s-不予处理{background:#6b7280}.overdue{background:#b91c1c}.today{background:#c2410c}
 .muted{color:#6b7280}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:8px 12px;border-radius:6px;margin-bottom:12px}.ok{background:#f0fdf4;border:1px solid #bbf7d0;padding:8px 12px;border-radius:6px;margin-bottom:12px}
 form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end}label{display:block;font-size:13px;color:#374151}input[type=text],input[type=url],input[type=password],select,textarea{font:inherit;padding:4px 6px;border:1px solid #cbd5e1;border-radius:4px;max-width:100%}
 textarea{width:100%;min-height:70px}button,.btn{font:inherit;background:#9b1c1c;color:#fff;border:0;border-radius:4px;padding:5px 14px;cursor:pointer;text-decoration:none;display:inline-block}
 .grid{display:grid;grid-template-columns:130px 1fr;gap:4px 12px}.grid dt{color:#6b7280}.grid dd{margin:0;word-break:break-all}.forms{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
 pre{white-space:pre-wrap;word-break:break-all;background:#f8fafc;border:1px solid #e2e8f0;padding:8px;border-radius:4px;margin:0}img.shot{max-width:100%;border:1px solid #e3e6ea}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #e3e6ea;border-radius:6px;padding:8px 14px;min-width:120px;background:#fff}.card b{display:block;font-size:22px}
+.forms{grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr))}td,th,dd,a,code{overflow-wrap:anywhere}.zone{font-size:12px;opacity:.85}
+@media (max-width:600px){header{padding:8px 12px;gap:8px 14px}main{padding:12px 8px}section{padding:10px}.grid{grid-template-columns:1fr}.grid dt{margin-top:6px}
+table{display:block;overflow-x:auto;max-width:100%}th{white-space:normal}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack thead{display:none}table.stack tr{border-bottom:1px solid #d0d7de;padding:6px 0}
+table.stack td{border:0;padding:2px}table.stack td[data-label]::before{content:attr(data-label) "：";color:#6b7280;font-size:12px}}
 `;
 
+/** A time in a table whose header names the zone. */
 export function fmt(iso: string | null | undefined, v: ViewCtx): string {
   return formatLocal(iso, v.tz);
+}
+
+/** A time on its own: the zone named (2026-03-02 17:30 北京时间). */
+function fmtZ(iso: string | null | undefined, v: ViewCtx): string {
+  return formatZoned(iso, v.tz);
 }
 
 export function layout(v: ViewCtx, title: string, body: Raw, status?: { error?: string; ok?: string }): string {
@@ -44,7 +57,7 @@ export function layout(v: ViewCtx, title: string, body: Raw, status?: { error?: 
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · 找错工单</title><style>${new Raw(CSS)}</style></head>
 <body><header><b>找错工单</b>${p
     ? html`<a href="/tickets">工单</a><a href="/tickets?overdue=1">超期</a><a href="/tickets?dueToday=1">今日到期</a><a href="/tickets/new">登记问题</a>${p.role !== 'reporter' ? html`<a href="/stats">按时率</a><a href="/runs">检查记录</a>` : ''}
-<span class="me"><span>${p.name}（${p.division ?? ROLE_ZH[p.role]}）</span><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">退出</button></form></span>`
+<span class="me"><span class="zone" title="${v.tz}">时间均为${zoneName(v.tz)}</span><span>${p.name}（${p.division ?? ROLE_ZH[p.role]}）</span><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">退出</button></form></span>`
     : ''}</header>
 <main>${status?.error ? html`<div class="error" role="alert">${status.error}</div>` : ''}${status?.ok ? html`<div class="ok">${status.ok}</div>` : ''}${body}</main></body></html>`.value;
 }
@@ -59,15 +72,21 @@ export function loginPage(v: ViewCtx, next: string, error?: string): string {
   );
 }
 
+/** The finding's severity of an audit ticket (否决, 严重 …); a ticket filed by a person has none: —. */
+export function severityBadge(sev: string | null): Raw {
+  const zh = sev ? SEVERITY_ZH[sev as Severity] : undefined;
+  return zh ? html`<span class="badge sev-${sev}">${zh}</span>` : html`<span class="muted">—</span>`;
+}
+
 export function statusBadge(s: Status): Raw {
   return html`<span class="badge s-${s}">${s}</span>`;
 }
 
-function dueCell(t: Ticket, v: ViewCtx): Raw {
+function dueCell(t: Ticket, v: ViewCtx, zoned = false): Raw {
   if (!t.dueAt) return html`<span class="badge overdue" title="${t.dueError ?? ''}">无法计算</span>`;
   const state = timeliness(t, v.now);
   const today = !t.closedAt && fmt(t.dueAt, v).slice(0, 10) === fmt(v.now.toISOString(), v).slice(0, 10);
-  return html`${fmt(t.dueAt, v)} ${state === '超期未办结' ? html`<span class="badge overdue">已超期</span>` : state === '超期' ? html`<span class="badge overdue">超期办结</span>` : today ? html`<span class="badge today">今日到期</span>` : ''}`;
+  return html`${zoned ? fmtZ(t.dueAt, v) : fmt(t.dueAt, v)} ${state === '超期未办结' ? html`<span class="badge overdue">已超期</span>` : state === '超期' ? html`<span class="badge overdue">超期办结</span>` : today ? html`<span class="badge today">今日到期</span>` : ''}`;
 }
 
 export interface ListQuery {
@@ -91,10 +110,10 @@ ${counts.critical ? html`<p class="error" role="alert" data-zc="critical">有 ${
 <label>关键词<br><input type="text" name="q" value="${q.q ?? ''}"></label>
 <button type="submit">筛选</button> <a href="/export/tickets.xlsx${exportQuery}">导出 Excel</a> <a href="/export/tickets.csv${exportQuery}">导出 CSV</a></form></section>
 <section><p class="muted">共 ${total} 条${total > items.length ? `，显示前 ${items.length} 条` : ''}</p>
-<table id="tickets"><thead><tr><th>编号</th><th>问题类型</th><th>问题描述</th><th>责任处室</th><th>状态</th><th>受理时间</th><th>办理时限</th><th>来源</th></tr></thead><tbody>
+<table id="tickets" class="stack"><thead><tr><th>编号</th><th>级别</th><th>问题类型</th><th>问题描述</th><th>责任处室</th><th>状态</th><th>受理时间（${zoneName(v.tz)}）</th><th>办理时限（${zoneName(v.tz)}）</th><th>来源</th></tr></thead><tbody>
 ${items.map(
-  (t) => html`<tr data-number="${t.number}"><td><a href="/tickets/${encodeURIComponent(t.number)}">${t.number}</a></td><td>${t.category}</td><td class="desc">${t.description.length > 80 ? t.description.slice(0, 80) + '…' : t.description}</td><td>${t.division}</td><td>${statusBadge(t.status)}</td><td>${fmt(t.receivedAt, v)}</td><td>${dueCell(t, v)}</td><td>${SOURCE_ZH[t.source]}</td></tr>`,
-)}${items.length ? '' : html`<tr><td colspan="8" class="muted">没有符合条件的工单</td></tr>`}
+  (t) => html`<tr data-number="${t.number}"><td><a href="/tickets/${encodeURIComponent(t.number)}">${t.number}</a></td><td data-label="级别">${severityBadge(t.severity)}</td><td data-label="问题类型">${t.category}</td><td class="desc">${t.description.length > 80 ? t.description.slice(0, 80) + '…' : t.description}</td><td data-label="责任处室">${t.division}</td><td data-label="状态">${statusBadge(t.status)}</td><td data-label="受理时间">${fmt(t.receivedAt, v)}</td><td data-label="办理时限">${dueCell(t, v)}</td><td data-label="来源">${SOURCE_ZH[t.source]}</td></tr>`,
+)}${items.length ? '' : html`<tr><td colspan="9" class="muted">没有符合条件的工单</td></tr>`}
 </tbody></table></section>`;
   return layout(v, '工单', body);
 }
@@ -125,18 +144,19 @@ export function ticketPage(v: ViewCtx, t: Ticket, history: HistoryEntry[], canWo
   const body = html`<h1>${t.number} ${statusBadge(t.status)}</h1>
 <section><dl class="grid">
 <dt>问题类型</dt><dd>${t.category}</dd>
+${t.severity ? html`<dt>级别</dt><dd>${severityBadge(t.severity)}</dd>` : ''}
 <dt>问题描述</dt><dd id="description">${t.description}</dd>
 <dt>页面地址</dt><dd>${t.pageUrl ? link(t.pageUrl) : html`<span class="muted">未提供</span>`}</dd>
 <dt>网站</dt><dd>${t.site ?? ''}</dd>
 <dt>来源</dt><dd>${SOURCE_ZH[t.source]}</dd>
 <dt>报告人</dt><dd>${t.reporter ?? ''}</dd>
 <dt>责任处室</dt><dd>${t.division}</dd>
-<dt>受理时间</dt><dd>${fmt(t.receivedAt, v)}</dd>
-<dt>办理时限</dt><dd>${dueCell(t, v)}${t.dueError ? html`<div class="error">${t.dueError}</div>` : ''}</dd>
-${t.closedAt ? html`<dt>办结时间</dt><dd>${fmt(t.closedAt, v)}</dd>` : ''}
+<dt>受理时间</dt><dd>${fmtZ(t.receivedAt, v)}</dd>
+<dt>办理时限</dt><dd>${dueCell(t, v, true)}${t.dueError ? html`<div class="error">${t.dueError}</div>` : ''}</dd>
+${t.closedAt ? html`<dt>办结时间</dt><dd>${fmtZ(t.closedAt, v)}</dd>` : ''}
 ${t.reply ? html`<dt>答复</dt><dd><pre>${t.reply}</pre></dd>` : ''}
 ${t.rejectReason ? html`<dt>不予处理理由</dt><dd>${t.rejectReason}</dd>` : ''}
-${t.verifiedRunId ? html`<dt>整改核验</dt><dd>检查运行 #${t.verifiedRunId} 未再发现（${fmt(t.verifiedAt, v)}）</dd>` : ''}
+${t.verifiedRunId ? html`<dt>整改核验</dt><dd>检查运行 #${t.verifiedRunId} 未再发现（${fmtZ(t.verifiedAt, v)}）</dd>` : ''}
 ${t.reopenCount ? html`<dt>重新打开</dt><dd>${t.reopenCount} 次</dd>` : ''}
 </dl></section>
 <section><h2>证据</h2><dl class="grid">${evidenceRows(t, v)}</dl>${t.hasScreenshot ? html`<p><img class="shot" alt="截图" src="/tickets/${encodeURIComponent(t.number)}/screenshot"></p>` : html`<p class="muted">无截图</p>`}</section>
@@ -156,9 +176,9 @@ ${canWork
 <label>说明<textarea name="note"></textarea></label>
 <button type="submit">转办</button></form></section>`
     : ''}
-<section><h2>处理记录</h2><table id="history"><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>内容</th></tr></thead><tbody>
+<section><h2>处理记录</h2><table id="history" class="stack"><thead><tr><th>时间（${zoneName(v.tz)}）</th><th>操作人</th><th>操作</th><th>内容</th></tr></thead><tbody>
 ${history.map(
-  (h) => html`<tr><td>${fmt(h.at, v)}</td><td>${h.actor}</td><td>${ACTION_ZH[h.action] ?? h.action}</td><td>${h.field ? html`${FIELD_ZH[h.field] ?? h.field}：${h.field === 'due_at' ? fmt(h.oldValue, v) : (h.oldValue ?? '')} → ${h.field === 'due_at' ? fmt(h.newValue, v) : (h.newValue ?? '')}` : h.newValue ?? ''}${h.note ? html`<div class="muted">${h.note}</div>` : ''}${h.runId ? html`<div class="muted">检查运行 #${h.runId}</div>` : ''}</td></tr>`,
+  (h) => html`<tr><td>${fmt(h.at, v)}</td><td data-label="操作人">${h.actor}</td><td data-label="操作">${ACTION_ZH[h.action] ?? h.action}</td><td data-label="内容">${h.field ? html`${FIELD_ZH[h.field] ?? h.field}：${h.field === 'due_at' ? fmt(h.oldValue, v) : (h.oldValue ?? '')} → ${h.field === 'due_at' ? fmt(h.newValue, v) : (h.newValue ?? '')}` : h.newValue ?? ''}${h.note ? html`<div class="muted">${h.note}</div>` : ''}${h.runId ? html`<div class="muted">检查运行 #${h.runId}</div>` : ''}</td></tr>`,
 )}
 </tbody></table></section>`;
   return layout(v, t.number, body, status);
@@ -179,10 +199,10 @@ ${canRoute ? html`<p><label>责任处室（留空按配置自动分派）<br><in
 }
 
 export function runsPage(v: ViewCtx, runs: RunRow[]): string {
-  const body = html`<h1>检查记录</h1><section><table id="runs"><thead><tr><th>运行</th><th>网站</th><th>开始</th><th>状态</th><th>页面</th><th>问题</th><th>报告</th></tr></thead><tbody>
+  const body = html`<h1>检查记录</h1><section><table id="runs" class="stack"><thead><tr><th>运行</th><th>网站</th><th>开始（${zoneName(v.tz)}）</th><th>状态</th><th>页面</th><th>问题</th><th>报告</th></tr></thead><tbody>
 ${runs.map((r) => {
   const s = (r.summary ?? {}) as { pages?: number; findingsTotal?: number };
-  return html`<tr><td>#${r.id}</td><td>${r.origin}</td><td>${fmt(r.startedAt, v)}</td><td>${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td>${s.pages ?? ''}</td><td>${s.findingsTotal ?? ''}</td><td>${r.reportDir && r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
+  return html`<tr><td>#${r.id}</td><td data-label="网站">${r.origin}</td><td data-label="开始">${fmt(r.startedAt, v)}</td><td data-label="状态">${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td data-label="页面">${s.pages ?? ''}</td><td data-label="问题">${s.findingsTotal ?? ''}</td><td>${r.reportDir && r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
 })}${runs.length ? '' : html`<tr><td colspan="7" class="muted">还没有检查记录：zhaocuo audit &lt;网址&gt;</td></tr>`}</tbody></table></section>`;
   return layout(v, '检查记录', body);
 }

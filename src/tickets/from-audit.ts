@@ -19,7 +19,7 @@ import { enqueue } from './notify.ts';
 import { createTicket } from './service.ts';
 import { addHistory, getTicket, ticketByFingerprint, toTicket } from './store.ts';
 import { TicketError } from './model.ts';
-import { DEFAULT_AUDIT_CATEGORIES } from './audit-categories.ts';
+import { DEFAULT_AUDIT_CATEGORIES, categoryOf } from './audit-categories.ts';
 
 export { DEFAULT_AUDIT_CATEGORIES };
 
@@ -57,7 +57,7 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
         db,
         ctx,
         {
-          source: 'audit', pageUrl: f.url, category: categories[f.audit] ?? '其他', description: f.message, evidence: evidenceOf(f), reporter: '自动检查',
+          source: 'audit', pageUrl: f.url, category: categoryOf(f, categories), description: f.message, evidence: evidenceOf(f), reporter: '自动检查',
           division: f.division, fingerprint: f.fingerprint, audit: f.audit, severity: f.severity, runId, site: run.origin,
         },
         actor,

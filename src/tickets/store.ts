@@ -6,7 +6,8 @@
 import type { DB } from '../store/db.ts';
 import { fromLocal, toLocal } from './zoned.ts';
 import { addDays } from './calendar.ts';
-import type { Category, HistoryEntry, Source, Status, Ticket } from './model.ts';
+import { STATUSES, type Category, type HistoryEntry, type Source, type Status, type Ticket } from './model.ts';
+import { SEVERITIES } from '../audit/types.ts';
 
 const COLS = `t.*, s.origin AS site_origin,
   EXISTS (SELECT 1 FROM ticket_blobs b WHERE b.ticket_id = t.id AND b.kind = 'screenshot') AS has_screenshot`;
@@ -99,6 +100,10 @@ export interface Scope {
   either?: boolean;
 }
 
+/** Open first, then by status in handling order; within a status the most severe first (否决 before 严重 …), then the earliest deadline. */
+const STATUS_RANK = `CASE t.status ${STATUSES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${STATUSES.length} END`;
+const SEVERITY_RANK = `CASE t.severity ${SEVERITIES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`;
+
 export function listTickets(db: DB, f: TicketFilter, o: { now: Date; timezone: string; scope?: Scope }): { total: number; items: Ticket[] } {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -137,7 +142,7 @@ export function listTickets(db: DB, f: TicketFilter, o: { now: Date; timezone: s
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT count(*) AS n ${FROM} ${w}`).get(...args) as { n: number }).n;
   const rows = db
-    .prepare(`SELECT ${COLS} ${FROM} ${w} ORDER BY (t.closed_at IS NULL) DESC, t.due_at IS NULL, t.due_at, t.id DESC LIMIT ? OFFSET ?`)
+    .prepare(`SELECT ${COLS} ${FROM} ${w} ORDER BY (t.closed_at IS NULL) DESC, ${STATUS_RANK}, ${SEVERITY_RANK}, t.due_at IS NULL, t.due_at, t.id DESC LIMIT ? OFFSET ?`)
     .all(...args, Math.min(f.limit ?? 100, 10000), f.offset ?? 0) as Record<string, unknown>[];
   return { total, items: rows.map(toTicket) };
 }

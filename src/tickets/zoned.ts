@@ -77,3 +77,19 @@ export function formatLocal(iso: string | null | undefined, tz: string): string 
   const l = toLocal(d, tz);
   return `${l.date} ${l.time}`;
 }
+
+/** The zone as a reader names it: 北京时间 for Asia/Shanghai (and its aliases), else the IANA name. */
+export function zoneName(tz: string): string {
+  return /^(Asia\/(Shanghai|Chongqing|Chungking|Harbin)|PRC)$/.test(tz) ? '北京时间' : `${tz} 时间`;
+}
+
+/** "2025-10-10 17:30 北京时间": a time a reader sees on its own (headers, windows), zone named. */
+export function formatZoned(iso: string | null | undefined, tz: string): string {
+  const s = formatLocal(iso, tz);
+  return s ? `${s} ${zoneName(tz)}` : '';
+}
+
+/** Today's date (YYYY-MM-DD) on the clocks of `tz`, whatever the server's TZ. */
+export function todayIn(tz: string, now = new Date()): string {
+  return toLocal(now, tz).date;
+}

@@ -15,7 +15,8 @@ import { accessibilitySummary, ageFriendlySummary, lighthouseSummary } from './b
 import { integritySummary, privacySummary, searchSummary, wordingSummary } from './content.ts';
 import { availabilitySummary, interactionSummary, serviceGuidesSummary } from './services.ts';
 
-type Summary = (data: unknown, r: Report) => Raw;
+/** `tz`: the zone times are shown in (the availability window). */
+type Summary = (data: unknown, r: Report, tz: string) => Raw;
 
 /** Audit id → its summary renderer, in report order. The verdict has its own section. */
 const SECTIONS: [string, Summary | null][] = [
@@ -50,13 +51,13 @@ export function orderedAudits(r: Report): AuditEntry[] {
     .map((x) => x.a);
 }
 
-export function auditSection(r: Report, a: AuditEntry, list: Finding[]): Raw {
+export function auditSection(r: Report, a: AuditEntry, list: Finding[], tz = 'Asia/Shanghai'): Raw {
   const summary = SECTIONS.find(([id]) => id === a.id)?.[1];
   const status = a.status === 'ran' ? `${list.length} 个问题` : a.status === 'skipped' ? '未运行' : '运行失败';
   let figures: Raw = html``;
   if (a.status === 'ran' && summary) {
     try {
-      figures = summary(a.data, r);
+      figures = summary(a.data, r, tz);
     } catch {
       // A report written by another version may hold data of another shape: show the findings anyway.
       figures = html`<p class="muted">（本审计项的汇总数据格式无法识别，仅列出问题）</p>`;

@@ -31,10 +31,15 @@ th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{
 .verdict{font-size:28px;font-weight:bold;margin:0 0 6px}.verdict span{font-size:22px}.who{font-size:13px;margin:4px 0 10px}.who b{font-weight:normal;background:#eef2ff;border-radius:4px;padding:0 6px;margin-right:4px}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;border:1px solid currentColor}
 .tasks td{word-break:break-word}.tasks td:last-child{word-break:break-all}.st-met{color:#15803d}.st-not-met{color:#b91c1c}.st-not-checkable{color:#9a3412}.st-manual{color:#6b7280}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}.chart{border:1px solid #e3e6ea;border-radius:6px;padding:6px 8px 2px;break-inside:avoid}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(340px,100%),1fr));gap:12px}.chart{border:1px solid #e3e6ea;border-radius:6px;padding:6px 8px 2px;break-inside:avoid}
 .chart svg{display:block;width:100%;height:auto}.chart p{margin:0;font-size:12px;color:#57606a}.chart.empty{min-height:120px}.chart.empty b{display:block;font-size:13px;margin:4px 0 30px;color:#1f2328}
 .delta{display:grid;grid-template-columns:1fr 1fr;gap:16px}.delta ul{margin:4px 0;padding-left:18px;font-size:13px}.delta li{margin:2px 0;word-break:break-all}
 @media (max-width:760px){.delta{grid-template-columns:1fr}}
+code{overflow-wrap:anywhere}header p{overflow-wrap:anywhere}nav.toc a{display:inline-block}
+@media (max-width:600px){header{padding:12px 14px}header h1{font-size:18px}main{padding:12px 8px}section{padding:12px 10px}.verdict{font-size:24px}
+table{display:block;overflow-x:auto;max-width:100%}td,th{overflow-wrap:anywhere}.nw{white-space:normal}.card{flex-basis:120px}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto;max-width:none;overflow:visible}table.stack colgroup,table.stack th{display:none}table.stack th.group{display:block}
+table.stack tr{border-bottom:1px solid #d0d7de;padding:6px 0}table.stack td{border:0;padding:2px 2px}table.stack td[data-label]::before{content:attr(data-label) "：";color:#57606a;font-size:12px}}
 @media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}section{border:none;padding:8px 0;margin:0 0 10px}header{background:#fff;color:#000;border-bottom:2px solid #9b1c1c;padding:8px 0}
 nav.toc{display:none}table{page-break-inside:auto}tr{break-inside:avoid}h2,h3{break-after:avoid}.charts{grid-template-columns:1fr 1fr}.card{padding:6px 10px}.card b{font-size:18px}}
 @page{size:A4;margin:14mm 12mm}
@@ -98,9 +103,9 @@ export function reportFiles(e: Record<string, unknown>): { label: string; path: 
 }
 
 export function findingsTable(list: Finding[]): Raw {
-  return html`<table class="findings"><colgroup><col style="width:6%"><col style="width:44%"><col style="width:19%"><col style="width:22%"><col style="width:9%"></colgroup>
+  return html`<table class="findings stack"><colgroup><col style="width:6%"><col style="width:44%"><col style="width:19%"><col style="width:22%"><col style="width:9%"></colgroup>
   <tr><th>级别</th><th>问题</th><th>页面</th><th>证据</th><th class="nw">责任处室</th></tr>
-  ${list.map((f) => html`<tr><td><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${f.rule}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url">${link(f.url)}</td><td class="url">${evidenceCell(f.evidence)}</td><td>${f.division ?? ''}</td></tr>`)}
+  ${list.map((f) => html`<tr><td data-label="级别"><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${f.rule}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url" data-label="页面">${link(f.url)}</td><td class="url" data-label="证据">${evidenceCell(f.evidence)}</td><td data-label="责任处室">${f.division ?? ''}</td></tr>`)}
   </table>`;
 }
 

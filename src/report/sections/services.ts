@@ -3,6 +3,7 @@ import { html, link, type Raw } from '../escape.ts';
 import type { ServiceGuidesData } from '../../../audits/service-guides.ts';
 import type { InteractionData } from '../../../audits/interaction.ts';
 import type { AvailabilityData } from '../../../audits/availability.ts';
+import { formatLocal, zoneName } from '../../tickets/zoned.ts';
 
 export function serviceGuidesSummary(data: unknown): Raw {
   const d = data as Partial<ServiceGuidesData> | undefined;
@@ -31,8 +32,8 @@ export function interactionSummary(data: unknown): Raw {
 ${d.channels.length ? html`<table><tr><th>渠道</th><th>状态</th><th>地址</th></tr>${d.channels.map((c) => html`<tr><td>${c.name}</td><td class="${c.working ? 'pass' : 'fail'}">${c.working ? '可用' : '不可用'}（${c.reason}）</td><td class="url">${link(c.url)}</td></tr>`)}</table>` : ''}`;
 }
 
-export function availabilitySummary(data: unknown): Raw {
+export function availabilitySummary(data: unknown, _r: unknown, tz = 'Asia/Shanghai'): Raw {
   const d = data as Partial<AvailabilityData> | undefined;
   if (!d) return html``;
-  return html`<p>近 ${d.since ?? ''} 至 ${d.until ?? ''}：IPv${d.family ?? 4} 探测 ${d.total ?? 0} 次（判定需 ${d.required ?? '—'} 次），未在 15 秒内打开 ${d.failed ?? 0} 次（${((d.failedShare ?? 0) * 100).toFixed(1)}%）；${d.evaluated ? (d.hit ? html`<span class="fail">触发单项否决</span>` : html`<span class="pass">未触发</span>`) : html`<span class="u">探测次数不足，未评估</span>`}。</p>`;
+  return html`<p>探测窗口 ${formatLocal(d.since, tz) || '—'} 至 ${formatLocal(d.until, tz) || '—'}（${zoneName(tz)}）：IPv${d.family ?? 4} 探测 ${d.total ?? 0} 次（判定需 ${d.required ?? '—'} 次），未在 15 秒内打开 ${d.failed ?? 0} 次（${((d.failedShare ?? 0) * 100).toFixed(1)}%）；${d.evaluated ? (d.hit ? html`<span class="fail">触发单项否决</span>` : html`<span class="pass">未触发</span>`) : html`<span class="u">探测次数不足，未评估</span>`}。</p>`;
 }

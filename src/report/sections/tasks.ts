@@ -14,11 +14,11 @@ export function tasksSection(r: Report, rows: TaskRow[]): Raw {
 <div class="card"><b class="muted">${n.manual}</b><span>${TASK_STATE_ZH.manual}（需人工核对）</span></div>
 </div>
 <p class="muted">软件可取证的任务按本次检查结果判断；其余任务列出牵头单位，由人工核对。</p>
-<table class="tasks"><colgroup><col style="width:22%"><col style="width:12%"><col style="width:10%"><col style="width:12%"><col style="width:9%"><col></colgroup>
+<table class="tasks stack"><colgroup><col style="width:22%"><col style="width:12%"><col style="width:10%"><col style="width:12%"><col style="width:9%"><col></colgroup>
 <tr><th>任务</th><th>牵头单位</th><th>责任单位</th><th>依据</th><th>结论</th><th>证据</th></tr>
 ${rows.map((t) => {
-  const head = t.group !== group ? ((group = t.group), html`<tr><th colspan="6">${TASK_GROUPS[t.group] ?? ''}</th></tr>`) : '';
-  return html`${head}<tr id="task-${t.n}"><td>${t.n}. ${t.title}</td><td>${t.lead.join('、')}</td><td>${t.responsible || '—'}</td><td>${t.audits.map((a) => auditZh(a, r)).join('、') || '—'}</td><td class="nw"><span class="state st-${t.state}">${TASK_STATE_ZH[t.state]}</span></td><td>${t.evidence.map((e) => html`<div>${e}</div>`)}</td></tr>`;
+  const head = t.group !== group ? ((group = t.group), html`<tr><th colspan="6" class="group">${TASK_GROUPS[t.group] ?? ''}</th></tr>`) : '';
+  return html`${head}<tr id="task-${t.n}"><td>${t.n}. ${t.title}</td><td data-label="牵头单位">${t.lead.join('、')}</td><td data-label="责任单位">${t.responsible || '—'}</td><td data-label="依据">${t.audits.map((a) => auditZh(a, r)).join('、') || '—'}</td><td class="nw" data-label="结论"><span class="state st-${t.state}">${TASK_STATE_ZH[t.state]}</span></td><td data-label="证据">${t.evidence.map((e) => html`<div>${e}</div>`)}</td></tr>`;
 })}
 </table></section>`;
 }

@@ -43,8 +43,8 @@ export function verdictSection(r: Report, findings: Finding[] = []): Raw {
     ${v.reasons?.length ? html`<p class="fail">${v.reasons.join('；')}</p>` : ''}
     ${v.provisional && unevaluated.length ? html`<p class="u">以下单项否决指标本次未评估，结论仅基于已评估的指标：${unevaluated.map((x) => x.item).join('、')}</p>` : ''}
     ${meta ? refsLine(meta.refs) : ''}
-    <h3>单项否决指标</h3><table><tr><th>指标</th><th>结果</th><th>依据</th><th>审计项</th></tr>
-    ${vetoes.map((x) => html`<tr><td class="nw">${x.item}</td>${vetoState(x)}<td>${x.evidence ?? ''}</td><td class="muted">${(x.sources ?? []).map((id) => titleOf(r, id)).join('、')}</td></tr>`)}</table>
+    <h3>单项否决指标</h3><table class="stack"><tr><th>指标</th><th>结果</th><th>依据</th><th>审计项</th></tr>
+    ${vetoes.map((x) => html`<tr><td class="nw"><b>${x.item}</b></td>${vetoState(x)}<td data-label="依据">${x.evidence ?? ''}</td><td class="muted" data-label="审计项">${(x.sources ?? []).map((id) => titleOf(r, id)).join('、')}</td></tr>`)}</table>
     <h3>扣分</h3>${deductions.length ? html`<table><tr><th>指标</th><th class="num">扣分（计入）</th><th class="num">扣分（原始）</th><th class="num">上限（权重）</th><th>审计项</th></tr>
     ${deductions.map((d) => html`<tr><td>${d.item}${d.unconfirmed ? html` <span class="u">[权重待确认]</span>` : ''}${d.excluded ? html` <span class="muted">（不适用，不计）</span>` : ''}</td><td class="num">${d.points}</td><td class="num">${d.raw ?? d.points}</td><td class="num">${d.cap ?? ''}</td><td class="muted">${(d.sources ?? []).map((id) => titleOf(r, id)).join('、')}</td></tr>`)}</table>` : html`<p class="muted">没有审计项报告扣分。</p>`}
     ${v.unconfirmedNote ? html`<p class="u">${v.unconfirmedNote}</p>` : ''}
