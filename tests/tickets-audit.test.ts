@@ -22,7 +22,7 @@ import type { SyncResult } from '../src/tickets/from-audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-audit-'));
 const links = ALL_AUDITS.filter((a) => a.meta.id === 'links');
-const PURE = ['links', 'identity', 'columns', 'service-guides', 'interaction', 'privacy', 'wording'];
+const PURE = ['links', 'identity', 'columns', 'service-guides', 'interaction', 'privacy', 'wording', 'verdict'];
 const pure = ALL_AUDITS.filter((a) => PURE.includes(a.meta.id));
 
 const HOME_BROKEN = '<html lang="zh-CN"><title>首页</title><a href="/zwgk/a.html">政务公开</a><a href="/gone.html">失效链接</a></html>';
@@ -148,5 +148,10 @@ describe('the sample portal audited twice', () => {
     expect(n).toEqual({ n: s1.created, f: s1.created });
     const cats = new Set((pdb.prepare('SELECT category FROM tickets').all() as { category: string }[]).map((r) => r.category));
     expect(cats.has('内容无法访问')).toBe(true);
+    // Veto tickets file under what tripped the veto (互动回应差 → 咨询留言不回复 …), never 其他.
+    const vetoes = pdb.prepare("SELECT category, json_extract(evidence_json, '$.rule') AS rule FROM tickets WHERE audit = 'verdict' AND json_extract(evidence_json, '$.rule') LIKE 'veto-%'").all() as { category: string; rule: string }[];
+    expect(vetoes.length).toBeGreaterThan(0);
+    for (const v of vetoes) expect(v.category, v.rule).not.toBe('其他');
+    expect(vetoes.find((v) => v.rule === 'veto-互动回应差')?.category).toBe('咨询留言不回复');
   }, 60_000);
 });

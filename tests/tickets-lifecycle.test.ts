@@ -217,6 +217,24 @@ describe('two processes writing the same database', () => {
   }, 30_000);
 });
 
+describe('the ticket list order', () => {
+  it('open first, by status; within a status the most severe first (否决 before 严重 …), then by deadline', () => {
+    const odb = openDb(join(dir, 'order.db'));
+    const c = ticketContext(config, { now: () => at('2025-10-09', '10:00') });
+    const mk = (description: string, severity: string | null, received: string) =>
+      createTicket(odb, c, { source: 'audit', category: '其他', description, severity, receivedAt: at(received, '10:00') }, A).ticket;
+    mk('low, early', 'low', '2025-10-09');
+    mk('critical, late', 'critical', '2025-10-10');
+    mk('manual, earliest', null, '2025-10-08');
+    mk('high', 'high', '2025-10-09');
+    const doing = mk('critical, 处理中', 'critical', '2025-10-09');
+    updateTicket(odb, c, doing.id, { status: '处理中' }, A);
+    const order = listTickets(odb, {}, { now: at('2025-10-10', '12:00'), timezone: 'Asia/Shanghai' }).items.map((t) => t.description);
+    expect(order).toEqual(['critical, late', 'high', 'low, early', 'manual, earliest', 'critical, 处理中']);
+    odb.close();
+  });
+});
+
 // keep TS honest about the Status import
 const _s: Status = '待处理';
 void _s;
