@@ -75,7 +75,7 @@ describe('in a browser with the network off', () => {
       return { sections, charts, bottom: last.bottom + window.scrollY, height: document.documentElement.scrollHeight, font: getComputedStyle(document.body).fontFamily };
     });
     // Every section, in order: verdict first, then trends, overview, tasks, one per audit.
-    expect(facts.sections.slice(0, 5)).toEqual(['verdict', 'trends', 'overview', 'tasks', 'ipv6']);
+    expect(facts.sections.slice(0, 6)).toEqual(['verdict', 'priority', 'trends', 'overview', 'tasks', 'ipv6']);
     for (const id of ['audit-links', 'audit-columns', 'audit-identity', 'audit-accessibility', 'audit-lighthouse', 'audit-privacy', 'audit-wording']) expect(facts.sections).toContain(id);
     expect(facts.bottom).toBeGreaterThan(2000);
     expect(facts.bottom).toBeLessThanOrEqual(facts.height);
@@ -92,18 +92,68 @@ describe('in a browser with the network off', () => {
   });
 
   // The screenshot goes to docs/report.png (the README's) with ZHAOCUO_UPDATE_DOCS=1, else beside the report.
-  it('looks right: a screenshot of the verdict and the trends (docs/report.png)', async () => {
+  it('looks right: a screenshot of the verdict and 优先整改 (docs/report.png)', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
     const clip = await page.evaluate(() => {
-      const end = document.querySelector('#trends .charts')!.getBoundingClientRect();
-      return { x: 0, y: 0, width: 1280, height: Math.ceil(end.bottom + window.scrollY + 16) };
+      const end = document.querySelector('#priority')!.getBoundingClientRect();
+      // Through the first divisions of 优先整改 (the whole list is as long as the site's problems).
+      return { x: 0, y: 0, width: 1280, height: Math.min(2400, Math.ceil(end.bottom + window.scrollY + 16)) };
     });
     const path = process.env.ZHAOCUO_UPDATE_DOCS === '1' ? join(DOCS, 'report.png') : join(fx.dir, 'report.png');
     const png = await page.screenshot({ path, clip });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await page.close();
+  });
+});
+
+describe('优先整改 and figures that agree', () => {
+  it('lists every 否决 and 严重 finding right after the verdict, by division, with its ticket number and deadline (未建工单 when none)', async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
+    const groups = await page.$$eval('#priority h3.division', (hs) =>
+      hs.map((h) => {
+        const rows = [...(h.nextElementSibling as HTMLTableElement).querySelectorAll('tr[data-fingerprint]')];
+        return { division: h.firstChild!.textContent!.trim(), rows: rows.map((tr) => ({ fp: tr.getAttribute('data-fingerprint')!, cells: [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim()) })) };
+      }),
+    );
+    await page.close();
+    const id = fx.runs[2].runId!;
+    const want = fx.db.prepare("SELECT DISTINCT fingerprint, severity, COALESCE(division, '未分派责任处室') AS division FROM findings WHERE run_id = ? AND severity IN ('critical', 'high')").all(id) as { fingerprint: string; severity: string; division: string }[];
+    expect(want.length).toBeGreaterThan(3);
+    const shown = groups.flatMap((g) => g.rows.map((r) => ({ ...r, division: g.division })));
+    expect(shown.map((r) => r.fp).sort()).toEqual(want.map((w) => w.fingerprint).sort());
+    let withTicket = 0;
+    for (const w of want) {
+      const row = shown.find((r) => r.fp === w.fingerprint)!;
+      expect(row.division).toBe(w.division);
+      expect(row.cells[0]).toBe(w.severity === 'critical' ? '否决' : '严重');
+      const t = fx.db.prepare('SELECT number, due_at FROM tickets WHERE fingerprint = ?').get(w.fingerprint) as { number: string; due_at: string | null } | undefined;
+      if (t) {
+        withTicket++;
+        expect(row.cells[3]).toContain(t.number);
+        if (t.due_at) expect(row.cells[4]).toBe(new Date(Date.parse(t.due_at) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
+      } else expect(row.cells[3]).toBe('未建工单');
+    }
+    expect(withTicket).toBeGreaterThan(0);
+    // Groups: most 否决 first.
+    const crit = groups.map((g) => g.rows.filter((r) => r.cells[0] === '否决').length);
+    expect(crit).toEqual([...crit].sort((a, b) => b - a));
+  });
+
+  it("the overview's broken-link count equals the links section's, the trends' and the stored figure", async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(rep.files.html!).href, { waitUntil: 'load' });
+    const f = await page.evaluate(() => ({
+      overview: Number(document.querySelector('#overview-broken b')!.textContent),
+      links: Number(document.querySelector('#links-broken b')!.textContent),
+      trend: Number([...document.querySelectorAll('#trends table tr')].at(-1)!.querySelectorAll('td')[3].textContent),
+    }));
+    await page.close();
+    const d = stored<{ brokenTargets: number }>(fx.runs[2].runId!, 'links');
+    expect(d.brokenTargets).toBeGreaterThan(0);
+    expect(f).toEqual({ overview: d.brokenTargets, links: d.brokenTargets, trend: d.brokenTargets });
   });
 });
 
@@ -202,7 +252,7 @@ describe('as PDF', () => {
     // The trends table (opened for print): each run's pages and broken links.
     for (const r of fx.runs) {
       const pagesN = one<{ n: number }>('SELECT count(*) AS n FROM pages WHERE run_id = ?', r.runId).n;
-      const broken = one<{ n: number }>("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'", r.runId).n;
+      const broken = stored<{ brokenTargets: number }>(r.runId!, 'links').brokenTargets;
       expect(text).toMatch(new RegExp(`#${r.runId}\\s+${one<{ today: string }>('SELECT today FROM runs WHERE id = ?', r.runId).today}\\s+${pagesN}\\s+${broken}\\b`));
     }
     expect(text).toContain('任务对照');

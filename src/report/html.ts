@@ -2,7 +2,7 @@
  * The site report (index.html): one renderer for the report `zhaocuo audit` writes and the one
  * `zhaocuo report` builds from the store. Self-contained (inline CSS and SVG charts, no script,
  * nothing fetched: a CSP meta forbids it), printable (and printed to PDF by src/report/pdf.ts),
- * Chinese UI. Verdict first, then the trends over the last runs, the task matrix, and one
+ * Chinese UI. Verdict first, then 优先整改 (否决 and 严重 items by division, with their tickets), then the trends over the last runs, the task matrix, and one
  * section per audit (IPv6, links, columns, identity, accessibility, Lighthouse, privacy,
  * wording, …) with its rule references, the responsible division, its figures and findings.
  * Every string from the site goes through the `html` tag (escaped, personal data masked).
@@ -11,6 +11,7 @@ import type { Report } from './schema.ts';
 import { html, Raw } from './escape.ts';
 import { CSS, type Finding } from './sections/common.ts';
 import { verdictSection } from './sections/verdict.ts';
+import { prioritySection, type FindingTicket } from './sections/priority.ts';
 import { trendsSection } from './sections/trends.ts';
 import { overviewSection } from './sections/overview.ts';
 import { tasksSection } from './sections/tasks.ts';
@@ -27,6 +28,8 @@ export interface ReportExtras {
   tickets?: TicketFigures;
   /** When the report was rendered (ISO); default: not shown. */
   generatedAt?: string;
+  /** The 找错 tickets of the run's 否决/严重 findings by fingerprint (from the store); absent: no store. */
+  findingTickets?: Record<string, FindingTicket>;
   /** The zone every time is shown in (IANA; the config's tickets.timezone); default Asia/Shanghai. */
   timezone?: string;
 }
@@ -59,8 +62,9 @@ export function renderHtml(r: Report, extras: ReportExtras = {}): string {
 <title>找错 检查报告 — ${name}</title><style>${new Raw(CSS)}</style></head><body>
 <header><h1>政府网站检查报告 · ${name}</h1><p><span class="url">${r.site.url}</span> · 检查日期 ${r.run.today}（${zone}） · 检查时间 ${checkedAt(r, tz)} · 运行 #${r.run.id ?? '—'} · zhaocuo ${r.tool.version}${extras.generatedAt ? ` · 生成于 ${formatZoned(extras.generatedAt, tz)}` : ''}</p></header>
 <main>
-<nav class="toc"><a href="#verdict">检查结论</a><a href="#trends">趋势</a><a href="#overview">概况</a><a href="#tasks">任务对照</a>${audits.map((a) => html`<a href="#${sectionId(a.id)}">${a.title.zh}</a>`)}</nav>
+<nav class="toc"><a href="#verdict">检查结论</a><a href="#priority">优先整改</a><a href="#trends">趋势</a><a href="#overview">概况</a><a href="#tasks">任务对照</a>${audits.map((a) => html`<a href="#${sectionId(a.id)}">${a.title.zh}</a>`)}</nav>
 ${verdictSection(r, byAudit.get('verdict') ?? [])}
+${prioritySection(r, extras.findingTickets, tz)}
 ${trendsSection(extras.trends)}
 ${overviewSection(r)}
 ${tasksSection(r, tasks)}

@@ -13,6 +13,8 @@ import { listTickets } from '../tickets/store.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
 import { completeRunOrThrow, findSites, reportFromStore } from './from-store.ts';
 import { renderHtml } from './html.ts';
+import { findingTickets } from './finding-tickets.ts';
+import type { FindingTicket } from './sections/priority.ts';
 import type { Report } from './schema.ts';
 import { localFile, reportFiles } from './sections/common.ts';
 import { taskMatrix, type TaskRow, type TicketFigures } from './tasks.ts';
@@ -60,6 +62,7 @@ export interface SiteReportOptions {
 
 export interface SiteReport {
   report: Report;
+  findingTickets: Record<string, FindingTicket>;
   trends: Trends;
   tickets: TicketFigures;
   tasks: TaskRow[];
@@ -73,7 +76,7 @@ export function siteReportData(db: DB, runId: number, last: number, now = new Da
   const report = reportFromStore(db, runId);
   const trends = trendsFromStore(db, { runId, last });
   const tickets = ticketFigures(db, trends.siteId, now);
-  return { report, trends, tickets, tasks: taskMatrix(report, tickets) };
+  return { report, trends, tickets, findingTickets: findingTickets(db, runId), tasks: taskMatrix(report, tickets) };
 }
 
 function atomicWrite(path: string, data: string | Buffer): void {
@@ -112,7 +115,7 @@ export async function writeSiteReport(db: DB, o: SiteReportOptions): Promise<Sit
 
   if (want.has('html') || want.has('pdf')) {
     files.html = join(out, 'index.html');
-    atomicWrite(files.html, renderHtml(data.report, { trends: data.trends, tickets: data.tickets, generatedAt: now.toISOString(), timezone: o.timezone }));
+    atomicWrite(files.html, renderHtml(data.report, { trends: data.trends, tickets: data.tickets, findingTickets: data.findingTickets, generatedAt: now.toISOString(), timezone: o.timezone }));
     const run = completeRunOrThrow(db, o.runId);
     copyAssets(data.report, o.assetsFrom === undefined ? run.reportDir : o.assetsFrom, out);
   }

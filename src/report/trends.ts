@@ -7,6 +7,8 @@
  */
 import type { Severity } from '../audit/types.ts';
 import { maskPii } from '../pii/detect.ts';
+import { findingTickets } from './finding-tickets.ts';
+import type { FindingTicket } from './sections/priority.ts';
 import type { DB } from '../store/db.ts';
 import type { RunRow } from '../store/runs.ts';
 import { completeRunOrThrow } from './from-store.ts';
@@ -119,7 +121,8 @@ export function trendPoint(db: DB, run: RunRow): TrendPoint {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     pages: count('SELECT count(*) AS n FROM pages WHERE run_id = ?'),
-    broken: count("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'"),
+    // The figure the report's cards show (src/report/figures.ts): the links audit's count when it ran.
+    broken: num(ranData('links')?.brokenTargets) ?? count("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'"),
     findings: count('SELECT count(*) AS n FROM findings WHERE run_id = ?'),
     stale: columns ? num(columns.counts?.stale) : null,
     blank: columns ? num(columns.counts?.blank) : null,
@@ -192,7 +195,7 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
  * the report an audit run writes once its run and tickets are stored:
  * `writeReport(outDir, report, reportExtras(db, runId))`.
  */
-export function reportExtras(db: DB, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; generatedAt: string } {
+export function reportExtras(db: DB, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; findingTickets: Record<string, FindingTicket>; generatedAt: string } {
   const trends = trendsFromStore(db, { runId, last });
-  return { trends, tickets: ticketFigures(db, trends.siteId, now), generatedAt: now.toISOString() };
+  return { trends, tickets: ticketFigures(db, trends.siteId, now), findingTickets: findingTickets(db, runId), generatedAt: now.toISOString() };
 }

@@ -3,6 +3,7 @@ import { html, link, type Raw } from '../escape.ts';
 import { SEVERITIES } from '../../audit/types.ts';
 import type { Report } from '../schema.ts';
 import { SEVERITY_ZH } from './common.ts';
+import { brokenLinks } from '../figures.ts';
 
 const PAGE_LIST_CAP = 1000;
 
@@ -23,10 +24,11 @@ function crawlNotes(r: Report): Raw | string {
 
 export function overviewSection(r: Report): Raw {
   const s = r.summary;
+  const broken = brokenLinks(r);
   const depthRows = Object.entries(s.pagesByDepth).sort(([a], [b]) => (a === 'orphan' ? 1 : b === 'orphan' ? -1 : Number(a) - Number(b)));
   return html`<section id="overview"><h2>概况</h2><div class="cards">
 <div class="card"><b>${s.pages}</b><span>页面</span></div><div class="card"><b>${s.links}</b><span>链接目标</span></div>
-<div class="card"><b class="${s.broken ? 'fail' : 'pass'}">${s.broken}</b><span>不可用链接</span></div><div class="card"><b>${s.blocked}</b><span>被拦截（待人工核验）</span></div>
+<div class="card" id="overview-broken"><b class="${broken ? 'fail' : 'pass'}">${broken}</b><span>不可用链接</span></div><div class="card"><b>${s.blocked}</b><span>被拦截（待人工核验）</span></div>
 ${SEVERITIES.map((sev) => html`<div class="card"><b>${s.findings[sev] ?? 0}</b><span><span class="sev sev-${sev}">${SEVERITY_ZH[sev]}</span> 问题</span></div>`)}
 </div>
 <h3>页面层级</h3><table><tr><th>层级</th><th class="num">页面数</th></tr>${depthRows.map(([d, n]) => html`<tr><td>${d === 'orphan' ? '仅站点地图可达' : d === '1' ? '首页' : `${d} 级`}</td><td class="num">${n}</td></tr>`)}</table>
