@@ -26,7 +26,7 @@ const at = (d: string, t: string) => fromLocal(d, t, 'Asia/Shanghai');
 const A = { name: '张三（法规处）', tokenId: 7 };
 
 const config = parseConfig({
-  divisions: { default: '办公室', prefixes: { '/zwgk/': '法规处', '/hdjl/': '宣传处' }, columns: { 政策解读: '政策法规处' } },
+  divisions: { default: '办公室', prefixes: { '/zwgk/': '法规处', '/hdjl/': '宣传处' }, columns: { 政策解读: '政策法规处' }, others: ['信息中心'] },
 });
 
 beforeAll(() => {
@@ -142,6 +142,13 @@ describe('status changes are validated', () => {
     const u = updateTicket(db, ctx, t.id, { division: '宣传处', note: '属宣传处栏目' }, A);
     expect(u.division).toBe('宣传处');
     expect(ticketHistory(db, t.id).at(-1)).toMatchObject({ field: 'division', oldValue: '法规处', newValue: '宣传处', note: '属宣传处栏目' });
+  });
+  it('refuses a division the config does not name (a typo would hand the ticket to nobody), saying what to configure', () => {
+    const t = file();
+    expectError(() => updateTicket(db, ctx, t.id, { division: '宣传外' }, A), 422, /责任处室“宣传外”未在配置中登记[\s\S]*办公室、法规处、宣传处、政策法规处、信息中心[\s\S]*divisions\.others/);
+    expectError(() => file({ division: '不存在处' }), 422, /未在配置中登记/);
+    expect(getTicket(db, t.id)!.division).toBe('法规处');
+    expect(updateTicket(db, ctx, t.id, { division: ' 信息中心 ' }, A).division).toBe('信息中心');
   });
 });
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const config = parseConfig({
-    divisions: { default: '办公室' },
+    divisions: { default: '办公室', others: ['宣传处'] },
     tickets: {
       notify: {
         dashboardUrl: 'http://zhaocuo.hyj.example.gov.cn:8787',

@@ -116,6 +116,8 @@ export const divisionsSchema = z.strictObject({
   prefixes: z.record(z.string(), z.string()).default({}),
   /** Column name → responsible division. */
   columns: z.record(z.string(), z.string()).default({}),
+  /** Divisions that take tickets by hand (转办, handler tokens) without owning a URL prefix or column. */
+  others: z.array(z.string().trim().min(1)).default([]),
 });
 
 export const auditSettingSchema = z.strictObject({

@@ -9,7 +9,7 @@ import { ensureSite } from '../store/runs.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import { computeDue, type TicketContext } from './context.ts';
 import { enqueue } from './notify.ts';
-import { routeDivision } from './routing.ts';
+import { checkDivision, routeDivision } from './routing.ts';
 import { addHistory, getTicket } from './store.ts';
 import { toLocal } from './zoned.ts';
 import { CLOSING, TicketError, checkTransition, isCategory, type Actor, type Category, type Evidence, type Source, type Status, type Ticket } from './model.ts';
@@ -78,7 +78,9 @@ export function createTicket(db: DB, ctx: TicketContext, input: NewTicket, actor
   const now = ctx.now();
   const received = input.receivedAt ?? now;
   const { dueAt, dueError } = computeDue(ctx, received);
-  const division = input.division?.trim() || routeDivision(ctx.config, input.pageUrl, input.column);
+  // A division chosen by a person is checked against the config; audits and imports route by it.
+  const chosen = input.division?.trim() && (input.source === 'manual' || input.source === 'extension') ? checkDivision(ctx.config, input.division) : input.division?.trim();
+  const division = chosen || routeDivision(ctx.config, input.pageUrl, input.column);
   const origin = input.site ?? originOf(input.pageUrl);
   const at = now.toISOString();
 
@@ -142,8 +144,7 @@ export function updateTicket(db: DB, ctx: TicketContext, key: string | number, p
       addHistory(db, t.id, at, actor.name, 'changed', { field: name, old, new: value, note });
     };
     if (patch.division !== undefined) {
-      if (!patch.division.trim()) throw new TicketError('division must not be empty');
-      field('division', 'division', t.division, patch.division.trim());
+      field('division', 'division', t.division, checkDivision(ctx.config, patch.division));
     }
     if (patch.category !== undefined) {
       if (!isCategory(patch.category)) throw new TicketError(`unknown category ${JSON.stringify(patch.category)}`);
