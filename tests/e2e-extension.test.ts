@@ -214,12 +214,20 @@ describe('the built extension', () => {
     await until('token check', () => page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state')).catch(() => null));
     expect(await page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state'))).toBe('error');
     expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toContain('unknown or revoked token');
+    // Refused: said so, and nothing saved as if it worked.
+    expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toContain('服务器拒绝了该令牌，设置未保存');
+    expect(await page.$('[data-zc=saved]')).toBeNull();
+    const kept = (await page.evaluate(`chrome.storage.local.get('settings')`)) as { settings?: { token: string } };
+    expect(kept.settings?.token ?? '').not.toBe('zc_' + 'x'.repeat(43));
 
     await page.$eval('input[name=token]', (e) => ((e as HTMLInputElement).value = ''));
     await page.type('input[name=token]', token);
     await page.click('[data-zc=save]');
     await until('token ok', async () => (await page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state')).catch(() => null)) === 'ok');
     expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toBe('令牌有效：张三（报告人）');
+    await page.waitForSelector('[data-zc=saved]');
+    const saved = (await page.evaluate(`chrome.storage.local.get('settings')`)) as { settings: { token: string } };
+    expect(saved.settings.token).toBe(token);
     await page.close();
   });
 

@@ -110,6 +110,15 @@ describe('authentication and roles', () => {
     expect(list.body.items.map((t: { division: string }) => t.division)).toEqual(['法规处']);
   });
 
+  it('a free-text division is refused (422) with the configured ones and what to configure; nothing changes', async () => {
+    const r = await json(await call('PATCH', `/api/tickets/${mine}`, { token: tok.fagui, body: { division: '宣传外' } }));
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/责任处室“宣传外”未在配置中登记[\s\S]*已登记的处室：办公室、法规处、宣传处[\s\S]*divisions\.others/);
+    expect((await json(await call('GET', `/api/tickets/${mine}`, { token: tok.fagui }))).body.division).toBe('法规处');
+    const filed = await call('POST', '/api/tickets', { token: tok.admin, body: ticket({ division: '不存在处' }) });
+    expect(filed.status).toBe(422);
+  });
+
   it('status rules come back as JSON errors that say what is missing', async () => {
     const r = await json(await call('PATCH', `/api/tickets/${mine}`, { token: tok.fagui, body: { status: '已答复' } }));
     expect(r.status).toBe(422);

@@ -102,13 +102,33 @@ describe('the dashboard in Chromium', () => {
     await submit('#status-form button');
     expect(await text('.error')).toMatch(/reply text is required/);
     expect(await text('h1')).toContain('处理中');
+    // The reply form: 同时标记为已答复 is not ticked, and it asks whether the problem was fixed.
+    expect(await page.$eval('#reply-form input[name=close]', (e) => (e as HTMLInputElement).checked)).toBe(false);
+    expect(await text('#reply-form fieldset')).toContain('问题是否已整改');
     await page.type('#reply-form textarea[name=text]', '已更正错别字，感谢您的指正。');
+    // Not answered: the browser keeps the form (a required choice), nothing is sent.
+    expect(await page.$eval('#reply-form', (f) => (f as HTMLFormElement).checkValidity())).toBe(false);
+    // 尚未整改 + 办结: refused, and says what to do instead.
+    await page.click('#reply-form input[name=fixed][value=no]');
+    await page.click('#reply-form input[name=close]');
+    await submit('#reply-form button');
+    expect(await text('.error')).toMatch(/问题尚未整改，不能标记为“已答复”办结/);
+    expect(await text('h1')).toContain('处理中');
+    // 已整改 + 办结: 处理中 → 已整改 → 已答复.
+    await page.type('#reply-form textarea[name=text]', '已更正错别字，感谢您的指正。');
+    await page.click('#reply-form input[name=fixed][value=yes]');
+    await page.click('#reply-form input[name=close]');
     await submit('#reply-form button');
     expect(await text('h1')).toContain('已答复');
+    expect(await text('.ok')).toMatch(/工单已办结/);
     const history = await text('#history');
     expect(history).toMatch(/张三（法规处）/);
     expect(history).toMatch(/状态：待处理 → 处理中/);
-    expect(history).toMatch(/状态：处理中 → 已答复/);
+    expect(history).toMatch(/状态：处理中 → 已整改/);
+    expect(history).toMatch(/状态：已整改 → 已答复/);
+    // A closed ticket: the status field preselects nothing (no reopening by a stray 保存).
+    expect(await page.$eval('#status-form select[name=status]', (e) => (e as HTMLSelectElement).value)).toBe('');
+    expect(await page.$eval('#status-form', (f) => (f as HTMLFormElement).checkValidity())).toBe(false);
   });
 
   it('shows the overdue tickets', async () => {
@@ -152,6 +172,29 @@ describe('the dashboard in Chromium', () => {
     } finally {
       await page.setViewport({ width: 1280, height: 900 });
     }
+  });
+
+  it('转办 offers the configured divisions only, asks for confirmation, and says where the ticket went', async () => {
+    await page.goto(srv.url + `/tickets/${encodeURIComponent(overdueNumber)}`);
+    // A select of the configured divisions (not a text box); the ticket's own division is not offered.
+    expect(await page.$('#division-form input[name=division]')).toBeNull();
+    const options = await page.$$eval('#division-form select[name=division] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, sel: (o as HTMLOptionElement).selected })));
+    expect(options).toEqual([{ v: '', sel: true }, { v: '办公室', sel: false }]);
+    await page.select('#division-form select[name=division]', '办公室');
+    await page.type('#division-form textarea[name=note]', '属办公室栏目');
+    await submit('#division-form button');
+    // Step 2: what will happen; nothing changed yet.
+    expect(await text('#confirm-division')).toMatch(new RegExp(`将工单 ${overdueNumber}（信息不更新）从 法规处 转办至 办公室`));
+    expect(await text('#confirm-division')).toContain('转办后您将无法再查看或办理该工单');
+    const other = await browser.newPage();
+    await other.goto(srv.url + `/tickets/${encodeURIComponent(overdueNumber)}`);
+    expect(await other.$eval('dl.grid', (e) => (e as HTMLElement).innerText)).toContain('法规处');
+    await other.close();
+    await submit('#confirm-division button');
+    // The handler of 法规处 no longer sees it: the list says where it went.
+    expect(new URL(page.url()).pathname).toBe(`/tickets/${encodeURIComponent(overdueNumber)}/division`);
+    expect(await text('.ok')).toBe(`工单 ${overdueNumber} 已转办至办公室。`);
+    expect(await text('#tickets')).not.toContain(overdueNumber);
   });
 
   it('the server logged no errors on the way', () => {

@@ -1,11 +1,12 @@
 /**
- * Settings: the server and the token (checked with GET /api/me on save), name and division,
+ * Settings: the server and the token (checked with GET /api/me before saving: a refused token is
+ * not saved), name and division,
  * the portal sites (host permissions are asked for these origins only) and the UI language.
  */
 import { browser } from 'wxt/browser';
 import { LANGS, roleLabel, strings, type Lang } from '../../src/extension/i18n.ts';
 import { send } from '../../src/extension/messages.ts';
-import { loadSettings, normaliseServerUrl, originPattern, parseOrigins, saveSettings, type Settings } from '../../src/extension/settings.ts';
+import { loadSettings, normaliseServerUrl, originPattern, parseOrigins, saveSettings, serverUnreachable, type Settings } from '../../src/extension/settings.ts';
 import { clear, h } from '../../src/extension/ui/dom.ts';
 import { BASE_CSS } from '../../src/extension/ui/styles.ts';
 
@@ -59,24 +60,34 @@ async function render(): Promise<void> {
     // Asked first, inside the click: browsers grant permissions only in response to a user action.
     const asked = origins.length ? browser.permissions.request({ origins: origins.map(originPattern) }).catch(() => false) : null;
     void (async () => {
-      await saveSettings(next);
       const tt = strings(next.lang);
-      note('ok', tt.saved, 'saved');
+      // Checked before saving: a token the server refuses is not stored as if it worked (the
+      // popup would offer to file reports that every send then loses).
       if (next.serverUrl && next.token) {
         const checking = h(doc, 'div', { class: 'note wait', 'data-zc': 'token-check' }, tt.checkingToken);
         status.appendChild(checking);
+        const state = (cls: string, s: string, text: string) => {
+          checking.className = `note ${cls}`;
+          checking.setAttribute('data-state', s);
+          checking.textContent = text;
+        };
         try {
           const { me } = await send('settings:check', { settings: next });
-          checking.className = 'note ok';
-          checking.setAttribute('data-state', 'ok');
-          checking.textContent = tt.tokenOk(me.name, roleLabel(me.role, next.lang));
+          state('ok', 'ok', tt.tokenOk(me.name, roleLabel(me.role, next.lang)));
           if (!next.name && name.input.value === '') name.input.value = me.name;
         } catch (err) {
-          checking.className = 'note err';
-          checking.setAttribute('data-state', 'error');
-          checking.textContent = tt.tokenBad((err as Error).message);
+          const msg = (err as Error).message;
+          if (!serverUnreachable(msg)) {
+            state('err', 'error', tt.tokenRefused(msg));
+            token.input.focus();
+            return;
+          }
+          // No answer is not a refusal: kept, and said to be unchecked.
+          state('wait', 'unverified', tt.tokenUnverified(msg));
         }
       }
+      await saveSettings(next);
+      note('ok', tt.saved, 'saved');
       if (asked) {
         const granted = await asked;
         note(granted ? 'ok' : 'wait', granted ? tt.permissionsGranted : tt.permissionsDenied, 'permissions');

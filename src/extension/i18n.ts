@@ -87,6 +87,8 @@ const zh = {
   checkingToken: '正在核验令牌…',
   tokenOk: (name: string, role: string) => `令牌有效：${name}（${role}）`,
   tokenBad: (msg: string) => `令牌核验失败：${msg}`,
+  tokenRefused: (msg: string) => `服务器拒绝了该令牌，设置未保存：${msg}。请核对令牌（由管理员用 zhaocuo tokens create 生成）后再保存。`,
+  tokenUnverified: (msg: string) => `暂时无法连接服务器，令牌尚未核验（${msg}）。设置已保存，服务器可用后请再次保存以核验。`,
   permissionsGranted: '已获得门户网站的访问权限。',
   permissionsDenied: '未获得门户网站的访问权限：链接检查只能判断能否连接。',
   // Chrome builds have a pinned id the server allows by default; Firefox installs each have their own origin.
@@ -172,6 +174,8 @@ const en: Strings = {
   checkingToken: 'Checking the token…',
   tokenOk: (name, role) => `Token valid: ${name} (${role})`,
   tokenBad: (msg) => `Token check failed: ${msg}`,
+  tokenRefused: (msg) => `The server refused this token; settings not saved: ${msg}. Check the token (made with zhaocuo tokens create) and save again.`,
+  tokenUnverified: (msg) => `The server cannot be reached, the token is not checked yet (${msg}). Settings saved; save again once the server answers.`,
   permissionsGranted: 'Access to the portal sites granted.',
   permissionsDenied: 'No access to the portal sites: the link check can only tell whether a link connects.',
   extensionOrigin: (o) =>

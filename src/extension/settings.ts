@@ -85,6 +85,13 @@ export interface MeAnswer {
   division: string | null;
 }
 
+const UNREACHABLE = 'server not reachable at';
+
+/** fetchMe's error when nobody answered (a refusal is any other error: 401, 403, not a zhaocuo server). */
+export function serverUnreachable(message: string): boolean {
+  return message.includes(UNREACHABLE);
+}
+
 /** GET /api/me: who the token belongs to; throws with the server's message (or why it did not answer). */
 export async function fetchMe(s: Pick<Settings, 'serverUrl' | 'token'>, fetchImpl: typeof fetch = (u, i) => globalThis.fetch(u, i), timeoutMs = 10_000): Promise<MeAnswer> {
   if (!s.serverUrl) throw new Error('no server URL');
@@ -95,7 +102,7 @@ export async function fetchMe(s: Pick<Settings, 'serverUrl' | 'token'>, fetchImp
   try {
     res = await fetchImpl(`${s.serverUrl}/api/me`, { headers: { authorization: `Bearer ${s.token}` }, signal: ctl.signal });
   } catch (err) {
-    throw new Error(`server not reachable at ${s.serverUrl} (${(err as Error).name === 'AbortError' ? 'timeout' : (err as Error).message})`);
+    throw new Error(`${UNREACHABLE} ${s.serverUrl} (${(err as Error).name === 'AbortError' ? 'timeout' : (err as Error).message})`);
   } finally {
     clearTimeout(timer);
   }

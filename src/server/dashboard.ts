@@ -11,7 +11,7 @@ import { CATEGORIES, STATUSES, isCategory, type Status, type Ticket } from '../t
 import { createTicket, updateTicket } from '../tickets/service.ts';
 import { listTickets, screenshotOf, ticketHistory } from '../tickets/store.ts';
 import { onTimeStats } from '../tickets/stats.ts';
-import { knownDivisions } from '../tickets/routing.ts';
+import { checkDivision, knownDivisions } from '../tickets/routing.ts';
 import { ticketsCsv, ticketsXlsx } from '../tickets/export.ts';
 import { actorOf, canRead, canWork, scopeOf, whyNot } from './access.ts';
 import { REPORT_CSP, filterOf, listQuery, loadReadable, runReportFile } from './api.ts';
@@ -19,7 +19,7 @@ import type { AppDeps, Env } from './app.ts';
 import { formBody, formText } from './body.ts';
 import { HttpError, errorStatus, screenshotFromBytes, sniffImage, validate } from './inputs.ts';
 import { createSession, deleteSession, principalOf, sameSecret, sessionOf } from './tokens.ts';
-import { errorPage, loginPage, newTicketPage, runsPage, statsPage, ticketPage, ticketsPage, type ViewCtx } from './views.ts';
+import { askFixed, confirmDivisionPage, errorPage, loginPage, newTicketPage, runsPage, statsPage, ticketPage, ticketsPage, type ViewCtx } from './views.ts';
 
 export const COOKIE = 'zc_session';
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -111,14 +111,16 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     return { q, items: listTickets(db, { ...f, limit: limit ?? f.limit ?? 200 }, { now: ctx.now(), timezone: tz, scope: scopeOf(c.get('principal')) }) };
   };
 
-  app.get('/tickets', (c) => {
+  /** The ticket list (GET /tickets; also the answer to a 转办 that took the ticket out of this handler's sight). */
+  const ticketsView = (c: Context<Env>, status?: { ok?: string }) => {
     const { q, items } = listFrom(c);
     const scope = scopeOf(c.get('principal'));
     const count = (f: Parameters<typeof listTickets>[1]) => listTickets(db, { ...f, limit: 1 }, { now: ctx.now(), timezone: tz, scope }).total;
     const counts = { open: count({ open: true }), overdue: count({ overdue: true }), dueToday: count({ dueToday: true }), critical: count({ open: true, severity: 'critical' }) };
-    const search = new URL(c.req.url).search;
-    return page(c, ticketsPage(view(c), items.items, items.total, { status: q.status, division: q.division, overdue: q.overdue, dueToday: q.dueToday, q: q.q }, divisions(), counts, search));
-  });
+    const search = c.req.method === 'GET' ? new URL(c.req.url).search : '';
+    return page(c, ticketsPage(view(c), items.items, items.total, { status: q.status, division: q.division, overdue: q.overdue, dueToday: q.dueToday, q: q.q }, divisions(), counts, search, status));
+  };
+  app.get('/tickets', (c) => ticketsView(c));
 
   app.get('/export/tickets.csv', (c) => {
     const { items } = listFrom(c, 10000);
@@ -133,7 +135,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     });
   });
 
-  app.get('/tickets/new', (c) => page(c, newTicketPage(view(c), divisions(), c.get('principal').role !== 'reporter')));
+  app.get('/tickets/new', (c) => page(c, newTicketPage(view(c), knownDivisions(ctx.config), c.get('principal').role !== 'reporter')));
   app.post('/tickets', async (c) => {
     const p = c.get('principal');
     const form = c.get('form')!;
@@ -169,12 +171,12 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     } catch (err) {
       const e = errorStatus(err);
       if (e.status >= 500) throw err;
-      return page(c, newTicketPage(v, divisions(), p.role !== 'reporter', e.message), e.status as 400);
+      return page(c, newTicketPage(v, knownDivisions(ctx.config), p.role !== 'reporter', e.message), e.status as 400);
     }
   });
 
   const showTicket = (c: Context<Env>, t: Ticket, status?: { error?: string; ok?: string }, code: 200 | 400 | 409 | 422 = 200) =>
-    page(c, ticketPage(view(c), t, ticketHistory(db, t.id), canWork(c.get('principal'), t), divisions(), status), code);
+    page(c, ticketPage(view(c), t, ticketHistory(db, t.id), canWork(c.get('principal'), t), knownDivisions(ctx.config), status), code);
 
   app.get('/tickets/:key', (c) => {
     const t = loadReadable(deps, c.get('principal'), c.req.param('key'));
@@ -187,17 +189,29 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     return c.body(new Uint8Array(s.bytes), 200, { 'Content-Type': s.mime, 'Cache-Control': 'private, max-age=3600', 'Content-Security-Policy': "default-src 'none'; sandbox" });
   });
 
-  const work = (action: (form: FormData, t: Ticket) => Parameters<typeof updateTicket>[3], ok: string) => (c: Context<Env>) => {
+  type Patch = Parameters<typeof updateTicket>[3];
+  /** A form that changes a ticket: its patches (applied in order, all or none), or a page to show first (a confirmation). */
+  const work = (action: (form: FormData, t: Ticket, c: Context<Env>) => Patch | Patch[] | { page: string }, ok: string | ((t: Ticket) => string)) => (c: Context<Env>) => {
     const p = c.get('principal');
     const t = loadReadable(deps, p, c.req.param('key')!);
     if (!canWork(p, t)) throw new HttpError(403, whyNot(p, t, 'change'));
     try {
-      const updated = updateTicket(db, ctx, t.id, action(c.get('form')!, t), actorOf(p), (cur) => {
-        if (!canWork(p, cur)) throw new HttpError(403, whyNot(p, cur, 'change'));
-      });
-      // Handed over to another division: this handler no longer sees it.
-      if (!canRead(p, updated)) return c.redirect('/tickets', 303);
-      return showTicket(c, updated, { ok });
+      const a = action(c.get('form')!, t, c);
+      if ('page' in a) return page(c, a.page);
+      const patches = Array.isArray(a) ? a : [a];
+      const updated = db.transaction(() => {
+        let cur = t;
+        for (const patch of patches) {
+          cur = updateTicket(db, ctx, t.id, patch, actorOf(p), (now) => {
+            if (!canWork(p, now)) throw new HttpError(403, whyNot(p, now, 'change'));
+          });
+        }
+        return cur;
+      })();
+      const message = typeof ok === 'function' ? ok(updated) : ok;
+      // Handed over to another division: this handler no longer sees it; the list says where it went.
+      if (!canRead(p, updated)) return ticketsView(c, { ok: message });
+      return showTicket(c, updated, { ok: message });
     } catch (err) {
       const e = errorStatus(err);
       if (e.status >= 500 || e.status === 403 || e.status === 404) throw err;
@@ -208,6 +222,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     '/tickets/:key/status',
     work((f) => {
       const status = formText(f, 'status') ?? '';
+      if (!status) throw new HttpError(400, '请选择新状态。');
       if (!(STATUSES as readonly string[]).includes(status)) throw new HttpError(400, '状态无效。');
       const reason = (formText(f, 'reason') ?? '').trim();
       const reply = (formText(f, 'reply') ?? '').trim();
@@ -220,17 +235,26 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
       const text = (formText(f, 'text') ?? '').trim();
       if (!text) throw new HttpError(400, '请填写答复内容。');
       const close = formText(f, 'close') === '1' && t.status !== '已答复';
-      return { reply: text, ...(close ? { status: '已答复' as const } : {}) };
-    }, '答复已保存。'),
+      // An open ticket not marked 已整改: the reply says whether the problem was fixed (a reply is not a fix).
+      const fixed = formText(f, 'fixed');
+      if (askFixed(t) && fixed !== 'yes' && fixed !== 'no') throw new HttpError(400, '请先选择问题是否已整改。');
+      if (askFixed(t) && fixed === 'no' && close) {
+        throw new HttpError(422, '问题尚未整改，不能标记为“已答复”办结。请整改后再办结，或先只保存答复；确实不予处理的，请在“变更状态”中选择“不予处理”并填写理由。');
+      }
+      const reply = { reply: text, ...(close ? { status: '已答复' as const } : {}) };
+      return askFixed(t) && fixed === 'yes' ? [{ status: '已整改' as const, note: '答复时确认已整改' }, reply] : reply;
+    }, (t) => (t.status === '已答复' ? '答复已保存，工单已办结（已答复）。' : `答复已保存（状态：${t.status}）。`)),
   );
   app.post(
     '/tickets/:key/division',
-    work((f) => {
-      const division = (formText(f, 'division') ?? '').trim();
-      if (!division) throw new HttpError(400, '请填写责任处室。');
+    work((f, t, c) => {
+      const division = checkDivision(ctx.config, formText(f, 'division') ?? '');
+      if (division === t.division) throw new HttpError(400, `工单已由${division}办理，请选择另一个处室。`);
       const note = (formText(f, 'note') ?? '').trim();
+      // First step: say what will happen; the confirmation form posts again with confirm=1.
+      if (formText(f, 'confirm') !== '1') return { page: confirmDivisionPage(view(c), t, division, note, canRead(c.get('principal'), { ...t, division })) };
       return { division, ...(note ? { note } : {}) };
-    }, '已转办。'),
+    }, (t) => `工单 ${t.number} 已转办至${t.division}。`),
   );
 
   app.get('/runs', (c) => {

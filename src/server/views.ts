@@ -35,7 +35,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end}label{display:
 textarea{width:100%;min-height:70px}button,.btn{font:inherit;background:#9b1c1c;color:#fff;border:0;border-radius:4px;padding:5px 14px;cursor:pointer;text-decoration:none;display:inline-block}
 .grid{display:grid;grid-template-columns:130px 1fr;gap:4px 12px}.grid dt{color:#6b7280}.grid dd{margin:0;word-break:break-all}.forms{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
 pre{white-space:pre-wrap;word-break:break-all;background:#f8fafc;border:1px solid #e2e8f0;padding:8px;border-radius:4px;margin:0}img.shot{max-width:100%;border:1px solid #e3e6ea}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #e3e6ea;border-radius:6px;padding:8px 14px;min-width:120px;background:#fff}.card b{display:block;font-size:22px}
-.forms{grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr))}td,th,dd,a,code{overflow-wrap:anywhere}.zone{font-size:12px;opacity:.85}
+.forms{grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr))}td,th,dd,a,code{overflow-wrap:anywhere}.zone{font-size:12px;opacity:.85}fieldset.fixed{border:1px solid #cbd5e1;border-radius:4px;margin:6px 0;padding:4px 10px}fieldset.fixed legend{font-size:13px}
 @media (max-width:600px){header{padding:8px 12px;gap:8px 14px}main{padding:12px 8px}section{padding:10px}.grid{grid-template-columns:1fr}.grid dt{margin-top:6px}
 table{display:block;overflow-x:auto;max-width:100%}th{white-space:normal}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack thead{display:none}table.stack tr{border-bottom:1px solid #d0d7de;padding:6px 0}
@@ -98,7 +98,7 @@ export interface ListQuery {
   open?: string;
 }
 
-export function ticketsPage(v: ViewCtx, items: Ticket[], total: number, q: ListQuery, divisions: string[], counts: { overdue: number; dueToday: number; open: number; critical: number }, exportQuery: string): string {
+export function ticketsPage(v: ViewCtx, items: Ticket[], total: number, q: ListQuery, divisions: string[], counts: { overdue: number; dueToday: number; open: number; critical: number }, exportQuery: string, status?: { ok?: string }): string {
   const body = html`<h1>工单</h1>
 ${counts.critical ? html`<p class="error" role="alert" data-zc="critical">有 ${counts.critical} 个单项否决级问题（如严重问题：违法链接、网站被篡改）尚未办结，请立即处置。<a href="/tickets?open=1&amp;severity=critical">查看</a></p>` : ''}
 <div class="cards"><a class="card" href="/tickets?open=1"><b>${counts.open}</b>未办结</a><a class="card" href="/tickets?overdue=1"><b>${counts.overdue}</b>已超期</a><a class="card" href="/tickets?dueToday=1"><b>${counts.dueToday}</b>今日到期</a></div>
@@ -115,7 +115,7 @@ ${items.map(
   (t) => html`<tr data-number="${t.number}"><td><a href="/tickets/${encodeURIComponent(t.number)}">${t.number}</a></td><td data-label="级别">${severityBadge(t.severity)}</td><td data-label="问题类型">${t.category}</td><td class="desc">${t.description.length > 80 ? t.description.slice(0, 80) + '…' : t.description}</td><td data-label="责任处室">${t.division}</td><td data-label="状态">${statusBadge(t.status)}</td><td data-label="受理时间">${fmt(t.receivedAt, v)}</td><td data-label="办理时限">${dueCell(t, v)}</td><td data-label="来源">${SOURCE_ZH[t.source]}</td></tr>`,
 )}${items.length ? '' : html`<tr><td colspan="9" class="muted">没有符合条件的工单</td></tr>`}
 </tbody></table></section>`;
-  return layout(v, '工单', body);
+  return layout(v, '工单', body, status);
 }
 
 const ACTION_ZH: Record<string, string> = { created: '登记', status: '状态变更', reopened: '重新打开', replied: '答复', changed: '修改', verified: '整改核验', note: '备注' };
@@ -163,18 +163,20 @@ ${t.reopenCount ? html`<dt>重新打开</dt><dd>${t.reopenCount} 次</dd>` : ''}
 ${canWork
     ? html`<section class="forms">
 <form method="post" action="/tickets/${encodeURIComponent(t.number)}/status" id="status-form"><h2>变更状态</h2>${csrf}
-<label>新状态 <select name="status">${next.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
+<label>新状态 <select name="status" required><option value="" selected disabled>请选择</option>${next.map((s) => html`<option value="${s}">${s}${t.closedAt ? '（重新打开）' : ''}</option>`)}</select></label>
 <label>理由 / 说明（不予处理时必填）<textarea name="reason"></textarea></label>
 <label>答复（改为“已答复”时必填，已有答复可留空）<textarea name="reply"></textarea></label>
 <button type="submit">保存</button></form>
 <form method="post" action="/tickets/${encodeURIComponent(t.number)}/reply" id="reply-form"><h2>答复</h2>${csrf}
 <label>答复内容<textarea name="text" required></textarea></label>
-<label><input type="checkbox" name="close" value="1" checked> 同时标记为“已答复”</label>
+${askFixed(t) ? html`<fieldset class="fixed"><legend>问题是否已整改？</legend><label><input type="radio" name="fixed" value="yes" required> 已整改（状态改为“已整改”）</label><label><input type="radio" name="fixed" value="no"> 尚未整改（仅保存答复）</label></fieldset>` : ''}
+<label><input type="checkbox" name="close" value="1"> 同时标记为“已答复”（办结）</label>
 <button type="submit">提交答复</button></form>
 <form method="post" action="/tickets/${encodeURIComponent(t.number)}/division" id="division-form"><h2>转办</h2>${csrf}
-<label>责任处室 <input type="text" name="division" list="divisions" value="${t.division}" required></label><datalist id="divisions">${divisions.map((d) => html`<option value="${d}">`)}</datalist>
+<p class="muted">当前责任处室：${t.division}。只能转办到配置中登记的处室。</p>
+<label>转办至 <select name="division" required><option value="" selected disabled>请选择处室</option>${divisions.filter((d) => d !== t.division).map((d) => html`<option value="${d}">${d}</option>`)}</select></label>
 <label>说明<textarea name="note"></textarea></label>
-<button type="submit">转办</button></form></section>`
+<button type="submit">转办…</button></form></section>`
     : ''}
 <section><h2>处理记录</h2><table id="history" class="stack"><thead><tr><th>时间（${zoneName(v.tz)}）</th><th>操作人</th><th>操作</th><th>内容</th></tr></thead><tbody>
 ${history.map(
@@ -184,13 +186,29 @@ ${history.map(
   return layout(v, t.number, body, status);
 }
 
+/** An open ticket not yet marked 已整改: a reply must say whether the problem was fixed. */
+export function askFixed(t: Ticket): boolean {
+  return t.status === '待处理' || t.status === '处理中';
+}
+
+/** 转办, second step: what will happen, and a button that does it (no script: the CSP forbids them). */
+export function confirmDivisionPage(v: ViewCtx, t: Ticket, to: string, note: string, stillVisible: boolean): string {
+  const body = html`<section id="confirm-division" style="max-width:640px"><h1>确认转办</h1>
+<p>将工单 <b>${t.number}</b>（${t.category}）从 <b>${t.division}</b> 转办至 <b>${to}</b>？</p>
+<p class="muted">转办后由${to}办理，办理时限不变（${fmtZ(t.dueAt, v) || '未计算'}）。${stillVisible ? '' : '转办后您将无法再查看或办理该工单。'}</p>
+${note ? html`<p>说明：${note}</p>` : ''}
+<form method="post" action="/tickets/${encodeURIComponent(t.number)}/division"><input type="hidden" name="_csrf" value="${v.csrf}"><input type="hidden" name="division" value="${to}"><input type="hidden" name="note" value="${note}"><input type="hidden" name="confirm" value="1">
+<button type="submit">确认转办至${to}</button> <a href="/tickets/${encodeURIComponent(t.number)}">取消</a></form></section>`;
+  return layout(v, '确认转办', body);
+}
+
 export function newTicketPage(v: ViewCtx, divisions: string[], canRoute: boolean, error?: string): string {
   const body = html`<h1>登记问题</h1><section><form method="post" action="/tickets" enctype="multipart/form-data" id="new-ticket"><input type="hidden" name="_csrf" value="${v.csrf}">
 <p><label>页面地址<br><input type="url" name="pageUrl" style="width:100%" placeholder="https://"></label></p>
 <p><label>问题类型<br><select name="category">${CATEGORIES.map((c) => html`<option value="${c}">${c}</option>`)}</select></label></p>
 <p><label>问题描述<textarea name="description" required></textarea></label></p>
 <p><label>报告人<br><input type="text" name="reporter" value="${v.principal?.name ?? ''}"></label></p>
-${canRoute ? html`<p><label>责任处室（留空按配置自动分派）<br><input type="text" name="division" list="divisions"></label><datalist id="divisions">${divisions.map((d) => html`<option value="${d}">`)}</datalist></p>` : ''}
+${canRoute ? html`<p><label>责任处室<br><select name="division"><option value="" selected>按配置自动分派</option>${divisions.map((d) => html`<option value="${d}">${d}</option>`)}</select></label></p>` : ''}
 <p><label>元素选择器<br><input type="text" name="selector" style="width:100%"></label></p>
 <p><label>页面片段<textarea name="snippet"></textarea></label></p>
 <p><label>截图（PNG/JPEG/WebP，不超过 3 MB）<br><input type="file" name="screenshot" accept="image/png,image/jpeg,image/webp"></label></p>
