@@ -47,7 +47,7 @@ beforeAll(async () => {
     if (p.closed) updateTicket(fx.db, at(p.closed), ticket.id, { status: '已答复', reply: '已更正' }, actor);
   });
   [form] = annualForms(fx.db, { year: 2026, site: fx.origin, timezone: TZ });
-}, 60_000);
+}, 240_000); // three audited runs: minutes on a loaded 2-core machine
 afterAll(() => fx?.close());
 
 describe('the form, prefilled from the store', () => {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   fx = await buildReportFixture({ ipv6: true });
   rep = await writeSiteReport(fx.db, { runId: fx.runs[2].runId!, last: 10, outDir: join(fx.dir, 'site-report'), formats: ['html', 'pdf'], timezone: 'Asia/Shanghai' });
   browser = await puppeteer.launch({ executablePath: findBrowser(), headless: headlessMode(findBrowser()), args: [...BASE_ARGS] });
-}, 90_000);
+}, 240_000); // three audited runs and a PDF: minutes on a loaded 2-core machine
 afterAll(async () => {
   await browser?.close();
   await fx?.close();

@@ -27,7 +27,7 @@ const ids = () => fx.runs.map((r) => r.runId!);
 
 beforeAll(async () => {
   fx = await buildReportFixture();
-}, 60_000);
+}, 240_000); // three audited runs: minutes on a loaded 2-core machine
 afterAll(() => fx?.close());
 
 const q = <T>(sql: string, ...args: unknown[]) => fx.db.prepare(sql).all(...args) as T[];
