@@ -1,10 +1,13 @@
 /**
- * The league table of a tag (`zhaocuo report --tag 福建省`) over a real SQLite file with
- * registered sites audited for real on loopback: five small sites tagged 福建省 (one fixed
- * between two runs, two tied on score where one has an overdue 找错 ticket, one with a
- * 严重表述错误 — a veto item — and the best score, one never audited) and one tagged 广东省.
- * The ranking, the columns, the HTML (hostile names escaped, no sideways scroll at 390 px in
- * Chromium) and the xlsx read back with exceljs; a tag without sites names the known tags.
+ * The league table of a tag (`zhaocuo report --tag 福建省`) and the dashboard's sites view, over
+ * one real SQLite file with registered sites audited for real on loopback: five small sites
+ * tagged 福建省 (one fixed between two runs, two tied on score where one has an overdue 找错
+ * ticket, one with a 严重表述错误 — a veto item — and the best score, one never audited), one
+ * tagged 广东省 (audited without a report folder), and a site that is not registered whose only
+ * run failed. The ranking, the columns, the HTML (hostile names escaped, no sideways scroll at
+ * 390 px in Chromium) and the xlsx read back with exceljs; a tag without sites names the known
+ * tags. The sites view in the same Chromium: league order, sorting by a column both ways,
+ * filtering by a tag, the link to each site's report, 390 px.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,10 +17,13 @@ import { pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { startServer, type TestServer } from './helpers/http-server.ts';
+import { startServer as startZhaocuo, type RunningServer } from '../src/server/serve.ts';
+import { createToken } from '../src/server/tokens.ts';
+import { beginRun, failRun } from '../src/store/runs.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { main } from '../src/cli/index.ts';
 import { auditSite } from '../src/run/audit-site.ts';
-import { upsertSites } from '../src/sites/registry.ts';
+import { listRegistered, upsertSites } from '../src/sites/registry.ts';
 import type { SiteEntry } from '../src/sites/schema.ts';
 import { openDb, type DB } from '../src/store/db.ts';
 import { ticketContext } from '../src/tickets/context.ts';
@@ -44,6 +50,11 @@ let db: DB;
 const servers: TestServer[] = [];
 const url: Record<string, string> = {};
 let fixable: Record<string, string>;
+let browser: Browser;
+let zc: RunningServer;
+let adminToken: string;
+const serverLog: string[] = [];
+let failedOrigin: string;
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -62,14 +73,15 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
-async function audit(name: string, today: string) {
+async function audit(name: string, today: string, withReport = true) {
   // The interaction and 办事服务 audits off: a two-page portal has no message board or services,
   // which would veto every site; these sites differ by broken links and wording only.
   const config = parseConfig({
-    today, site: { name }, browser: { enabled: false }, crawl: { robots: false, sitemap: false }, ipv6: { enabled: false },
+    // as the scheduler runs a registered site: under its registered name
+    today, site: { name: listRegistered(db).find((x) => x.url === url[name])!.name }, browser: { enabled: false }, crawl: { robots: false, sitemap: false }, ipv6: { enabled: false },
     audits: { interaction: { enabled: false }, 'service-guides': { enabled: false } },
   });
-  const r = await auditSite({ startUrl: url[name], config, db: dbPath, outDir: join(dir, 'runs', name, today) });
+  const r = await auditSite({ startUrl: url[name], config, db: dbPath, outDir: withReport ? join(dir, 'runs', name, today) : null });
   expect(r.runId).not.toBeNull();
   return r;
 }
@@ -108,12 +120,25 @@ beforeAll(async () => {
   fixable['/gone-0.html'] = doc('恢复', '<p>已恢复</p>');
   fixable['/gone-1.html'] = doc('恢复', '<p>已恢复</p>');
   await audit('甲局', '2026-11-20');
-  for (const n of ['乙局', '丙局', '丁局', '粤局']) await audit(n, '2026-11-20');
+  for (const n of ['乙局', '丙局', '丁局']) await audit(n, '2026-11-20');
+  await audit('粤局', '2026-11-20', false); // --out none: the dashboard renders its report from the store
+  // A site nobody registered, whose only run failed.
+  failedOrigin = 'http://127.0.0.3:9';
+  failRun(db, beginRun(db, failedOrigin, failedOrigin + '/', '2026-11-20'), '无法连接：ECONNREFUSED');
   // 丙局: a ticket imported from the national platform in February, never answered: long overdue.
   createTicket(db, ticketContext(parseConfig({})), { source: 'import', category: '信息不更新', description: '栏目长期未更新', pageUrl: url['丙局'] + 'news.html', receivedAt: new Date('2026-02-13T02:00:00Z') }, { name: '导入' });
-}, 90_000);
+  adminToken = createToken(db, { name: '李四', role: 'admin' }).token;
+  zc = await startZhaocuo({ db: dbPath, config: parseConfig({}), host: '127.0.0.1', port: 0, notify: false, log: (l) => serverLog.push(l) });
+  browser = await puppeteer.launch({
+    executablePath: CHROME,
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1'],
+  });
+}, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
+  await zc?.close();
   db?.close();
   for (const s of servers) await s.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -197,13 +222,8 @@ describe('the league table of a tag', () => {
     expect(text).not.toContain('<script>alert(1)');
     expect(text).toContain('丁市&lt;script&gt;alert(1)&lt;/script&gt;门户');
     expect(text).not.toContain('<img src=x');
-    const browser: Browser = await puppeteer.launch({
-      executablePath: CHROME,
-      headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1'],
-    });
+    const page = await browser.newPage();
     try {
-      const page = await browser.newPage();
       for (const width of [390, 1280]) {
         await page.setViewport({ width, height: 800 });
         await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
@@ -228,7 +248,7 @@ describe('the league table of a tag', () => {
       expect(ding.cells[5].text).toBe('严重问题');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     } finally {
-      await browser.close();
+      await page.close();
     }
   }, 90_000); // a browser launch takes seconds on a loaded machine
 
@@ -243,5 +263,131 @@ describe('the league table of a tag', () => {
     const pdf = await cli('report', '--tag', '福建省', '--format', 'pdf', '--db', dbPath);
     expect(pdf.code).toBe(2);
     expect(pdf.err).toMatch(/html,xlsx,json/);
+  });
+});
+
+describe('the dashboard’s sites view', () => {
+  let page: import('puppeteer-core').Page;
+  const cells = (key: string) => page.$$eval(`#sites tbody td[data-label="${key}"]`, (tds) => tds.map((td) => (td as HTMLElement).innerText.trim()));
+  const names = () => page.$$eval('#sites tbody tr', (trs) => trs.map((tr) => (tr.querySelector('td[data-label="网站名称"] b') as HTMLElement).innerText));
+  async function go(selector: string) {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  }
+
+  beforeAll(async () => {
+    page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(zc.url + '/sites');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.type('input[name=token]', adminToken);
+    await go('form[action="/login"] button');
+  }, 60_000);
+  afterAll(() => page?.close());
+
+  it('lists every registered site and every site with runs, in the league order', async () => {
+    expect(new URL(page.url()).pathname).toBe('/sites');
+    const n = await names();
+    // 甲局 and 粤局 tie (same score, no overdue ticket): both first
+    expect(n.slice(0, 5)).toEqual(['福建省甲局', '广东省粤局', '福建省乙局', '福建省丙局', '丁市<script>alert(1)</script>门户']);
+    expect(new Set(n.slice(5))).toEqual(new Set(['福建省戊局', '127.0.0.3:9']));
+    expect((await cells('排名')).slice(0, 5)).toEqual(['1', '1', '3', '4', '5']);
+    expect((await cells('结论')).slice(0, 5)).toEqual(['合格', '合格', '合格', '合格', '单项否决']);
+    expect(await cells('逾期工单')).toEqual(['0', '0', '0', '1', '0', '0', '0']);
+    // the open tickets as the store has them (the audits filed tickets for the dead links)
+    const open = (name: string) => (db.prepare('SELECT count(*) AS n FROM tickets t JOIN sites s ON s.id = t.site_id WHERE s.origin = ? AND t.closed_at IS NULL').get(new URL(url[name]).origin) as { n: number }).n;
+    expect((await cells('未办结工单')).slice(0, 4)).toEqual(['甲局', '粤局', '乙局', '丙局'].map((x) => String(open(x))));
+    const row = (i: number) => page.$$eval('#sites tbody tr', (trs, i) => (trs[i] as HTMLElement).innerText, i);
+    // 甲局: score up by two points since its first run (the dead links fixed)
+    expect(await page.$eval('#sites tbody tr:first-child td[data-label="趋势"]', (td) => (td as HTMLElement).innerText.trim())).toBe('↑ +2');
+    expect(await page.$eval('#sites tbody tr:first-child td[data-label="上次检查（北京时间）"] time', (t) => t.textContent)).toBe(formatLocal(runsOf('甲局')[1].at, 'Asia/Shanghai'));
+    expect((await cells('趋势'))[2]).toBe('—'); // 乙局 has one run
+    const failed = await row(6).then(async (t) => (t.includes('127.0.0.3:9') ? t : row(5)));
+    expect(failed).toMatch(/未登记/);
+    expect(failed).toMatch(/之后的运行 #\d+ 失败/);
+    expect(failed).toMatch(/未检查/);
+    // the hostile name and sponsor are text
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$('#sites tbody script, #sites tbody img')).toBeNull();
+    expect(await page.$eval('header', (h) => (h as HTMLElement).innerText)).toContain('网站');
+  });
+
+  it('sorts by a column, and the other way round on a second click', async () => {
+    const scores = async () => (await cells('得分')).map((x) => (x === '—' ? null : Number(x)));
+    await go('#sites th[data-key="score"] a');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('score');
+    const desc = await scores();
+    const shown = desc.filter((x): x is number => x !== null);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    expect(desc.slice(shown.length)).toEqual([null, null]); // sites without a score last
+    expect(await page.$eval('#sites th[data-key="score"]', (th) => th.getAttribute('aria-sort'))).toBe('descending');
+    await go('#sites th[data-key="score"] a');
+    expect(new URL(page.url()).searchParams.get('dir')).toBe('asc');
+    const asc = await scores();
+    expect(asc.filter((x) => x !== null)).toEqual([...shown].sort((a, b) => a - b));
+    expect(asc.slice(-2)).toEqual([null, null]);
+    await go('#sites th[data-key="name"] a');
+    const n = await names();
+    expect(n).toEqual([...n].sort(new Intl.Collator('zh-CN').compare));
+  });
+
+  it('filters by a tag (the ranks are the league table’s), keeping the sort', async () => {
+    await page.goto(zc.url + '/sites');
+    const chips = await page.$$eval('#tags a', (as) => as.map((a) => (a as HTMLElement).innerText));
+    expect(chips).toEqual(['全部', '福建省', '广东省', '丁市', '福州市', '甲局']);
+    await go('#tags a:nth-child(2)');
+    expect(new URL(page.url()).searchParams.get('tag')).toBe('福建省');
+    const league = leagueOf(db, '福建省').rows;
+    expect(await names()).toEqual(league.map((r) => r.name));
+    expect(await cells('排名')).toEqual(league.map((r) => String(r.rank ?? '—')));
+    expect(await page.$eval('#tags a.on', (a) => (a as HTMLElement).innerText)).toBe('福建省');
+    await go('#sites th[data-key="overdue"] a');
+    expect(new URL(page.url()).searchParams.get('tag')).toBe('福建省');
+    expect((await names())[0]).toBe('福建省丙局');
+    await go('#tags a:nth-child(5)');
+    expect(await names()).toEqual(['福建省丙局']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('overdue');
+  });
+
+  it('one click opens the site’s newest report: its own file, or rendered from the store', async () => {
+    await page.goto(zc.url + '/sites');
+    await go('#sites tbody tr:first-child a.report');
+    expect(new URL(page.url()).pathname).toBe(`/runs/${runsOf('甲局')[1].id}/report`);
+    expect(await page.title()).toContain('福建省甲局');
+    expect(await page.$eval('#verdict .verdict', (e) => (e as HTMLElement).innerText)).toMatch(new RegExp(`合格\\s+${verdictOf(runsOf('甲局')[1].id).score} 分`));
+    await page.goto(zc.url + '/sites');
+    await go('#sites tbody tr:nth-child(2) a.report');
+    expect(new URL(page.url()).pathname).toBe(`/runs/${runsOf('粤局')[0].id}/report`);
+    expect(await page.title()).toContain('广东省粤局');
+    expect(await page.$eval('#verdict .verdict', (e) => (e as HTMLElement).innerText)).toMatch(/合格/);
+  });
+
+  it('fits a 390 px phone: nothing runs off the page', async () => {
+    await page.setViewport({ width: 390, height: 844 });
+    for (const path of ['/sites', '/sites?tag=%E7%A6%8F%E5%BB%BA%E7%9C%81', '/sites?sort=score']) {
+      await page.goto(zc.url + path);
+      const fit = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
+      expect(fit.scroll, path).toBeLessThanOrEqual(fit.inner);
+    }
+    // the headers are still there to sort by: a row of chips above the cards
+    expect(await page.$eval('#sites thead', (t) => getComputedStyle(t).display)).toBe('block');
+    await go('#sites th[data-key="name"] a');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('name');
+    await page.setViewport({ width: 1280, height: 900 });
+  });
+
+  it('a bad sort column is a clear error; /api/sites gives the same standings', async () => {
+    const res = await page.goto(zc.url + '/sites?sort=bogus');
+    expect(res!.status()).toBe(400);
+    expect(await page.$eval('main', (m) => (m as HTMLElement).innerText)).toMatch(/排序列无效，应为 rank、name/);
+    const api = await fetch(zc.url + '/api/sites?tag=' + encodeURIComponent('福建省'), { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { tags: string[]; items: { name: string; rank: number | null; verdict: string; trend: { trend: string; delta: number } | null; reportUrl: string | null }[] };
+    expect(body.items.map((i) => [i.rank, i.name, i.verdict])).toEqual(leagueOf(db, '福建省').rows.map((r) => [r.rank, r.name, r.verdict]));
+    expect(body.items[0].trend).toEqual({ trend: 'up', delta: 2 });
+    expect(body.items[0].reportUrl).toBe(`/api/runs/${runsOf('甲局')[1].id}/report`);
+    expect(body.tags).toContain('广东省');
+    expect((await fetch(zc.url + '/api/sites?sort=bogus', { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(400);
+    expect(serverLog.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 });

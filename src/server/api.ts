@@ -16,6 +16,7 @@
  *   GET    /api/export/tickets.xlsx | tickets.csv   (same filters as the list)
  *   GET    /api/runs?site=&limit=           GET /api/runs/:id   GET /api/runs/:id/report (HTML)   GET /api/runs/:id/report.json
  *   POST   /api/runs/:id/tickets            (admin) file/verify tickets from a stored run again
+ *   GET    /api/sites?tag=&sort=&dir=       every site's standing (verdict, score, tickets, trend) in league order
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,12 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { SEVERITIES } from '../audit/types.ts';
 import { getRun, listRuns } from '../store/runs.ts';
+import { reportFromStore } from '../report/from-store.ts';
+import { renderHtml } from '../report/html.ts';
+import { reportExtras } from '../report/trends.ts';
+import { knownTags, sortStandings, SORT_KEYS, trendOf, type LeagueEntry, type SortDir, type SortKey, DEFAULT_DIR } from '../sites/league.ts';
+import { siteStandings } from '../sites/standings.ts';
+import { hasTag } from '../sites/registry.ts';
 import { syncRunTickets } from '../tickets/from-audit.ts';
 import { SOURCES, STATUSES, type Status, type Ticket } from '../tickets/model.ts';
 import { createTicket, updateTicket, type NewTicket } from '../tickets/service.ts';
@@ -102,6 +109,41 @@ export function runReportFile(deps: AppDeps, id: number, file: 'index.html' | 'r
   const path = join(resolve(deps.reportsBase ?? process.cwd(), run.reportDir), file);
   if (!existsSync(path)) throw new HttpError(404, `the report of run #${id} is no longer at ${run.reportDir}`);
   return path;
+}
+
+/**
+ * A complete run's report page: the file its run wrote, or — when the run wrote none (--out
+ * none) or its folder is gone — the same renderer over the store (`zhaocuo report` does that too).
+ */
+export function runReportHtml(deps: AppDeps, id: number): string {
+  try {
+    return readFileSync(runReportFile(deps, id, 'index.html'), 'utf8');
+  } catch (err) {
+    if (!(err instanceof HttpError && err.status === 404) || getRun(deps.db, id)?.status !== 'complete') throw err;
+    return renderHtml(reportFromStore(deps.db, id), reportExtras(deps.db, id, 10, deps.ctx.now()));
+  }
+}
+
+/** ?tag=&sort=&dir= of the sites view and /api/sites. */
+export const sitesQuery = z.strictObject({
+  tag: z.string().max(60).optional(),
+  sort: z.enum(SORT_KEYS, { error: `排序列无效，应为 ${SORT_KEYS.join('、')} 之一（unknown sort column）` }).optional(),
+  dir: z.enum(['asc', 'desc'], { error: '排序方向应为 asc 或 desc（dir: asc or desc）' }).optional(),
+});
+
+/** The sites in the order asked for, and every tag there is (for the filter). */
+export function siteRows(deps: AppDeps, raw: Record<string, string>): { q: { sort: SortKey; dir: SortDir; tag?: string }; rows: LeagueEntry[]; tags: string[] } {
+  const res = sitesQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, x]) => x !== '')));
+  if (!res.success) {
+    const details = res.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `未知的参数 ${i.keys.join('、')}（可用 tag、sort、dir）` : `${i.path.join('.')}: ${i.message}`));
+    throw new HttpError(400, `网址参数有误：${details.join('；')}（bad query）`, details);
+  }
+  const v = res.data;
+  const sort = v.sort ?? 'rank';
+  const q = { sort, dir: v.dir ?? DEFAULT_DIR[sort], ...(v.tag?.trim() ? { tag: v.tag.trim() } : {}) };
+  const all = siteStandings(deps.db, { now: deps.ctx.now() });
+  const list = q.tag ? all.filter((s) => s.registered && hasTag(s.tags, q.tag!)) : all;
+  return { q, rows: sortStandings(list, q.sort, q.dir), tags: knownTags(all) };
 }
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
@@ -237,13 +279,30 @@ export function registerApi(app: Hono<Env>, deps: AppDeps): void {
   });
   app.get('/api/runs/:id/report', (c) => {
     requireRole(principal(c), 'handler', 'admin');
-    const path = runReportFile(deps, runId(c), 'index.html');
-    return c.body(readFileSync(path, 'utf8'), 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': REPORT_CSP });
+    return c.body(runReportHtml(deps, runId(c)), 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': REPORT_CSP });
   });
   app.get('/api/runs/:id/report.json', (c) => {
     requireRole(principal(c), 'handler', 'admin');
     const path = runReportFile(deps, runId(c), 'report.json');
     return c.body(readFileSync(path, 'utf8'), 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+  app.get('/api/sites', (c) => {
+    requireRole(principal(c), 'handler', 'admin');
+    const { q, rows, tags } = siteRows(deps, c.req.query());
+    return c.json({
+      ...q,
+      tags,
+      items: rows.map((e) => {
+        const s = e.standing;
+        return {
+          rank: e.rank, siteId: s.siteId, origin: s.origin, url: s.url, name: s.name, sponsor: s.sponsor, tags: s.tags, registered: s.registered,
+          verdict: e.verdict, score: s.latest?.score ?? null, vetoes: s.latest?.vetoes ?? [], broken: s.latest?.broken ?? null,
+          lastRunId: s.latest?.runId ?? null, lastRunAt: s.latest?.at ?? null, previousScore: s.previous?.score ?? null, trend: trendOf(s),
+          openTickets: s.openTickets, overdueTickets: s.overdueTickets, pending: s.pending,
+          reportUrl: s.latest ? `/api/runs/${s.latest.runId}/report` : null,
+        };
+      }),
+    });
   });
   app.post('/api/runs/:id/tickets', (c) => {
     requireRole(principal(c), 'admin');

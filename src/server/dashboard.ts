@@ -3,7 +3,6 @@
  * token creates a session (HttpOnly, SameSite=Strict cookie); every form that changes
  * something carries the session's CSRF token and must come from this origin.
  */
-import { readFileSync } from 'node:fs';
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { listRuns } from '../store/runs.ts';
@@ -14,7 +13,8 @@ import { onTimeStats } from '../tickets/stats.ts';
 import { checkDivision, knownDivisions } from '../tickets/routing.ts';
 import { ticketsCsv, ticketsXlsx } from '../tickets/export.ts';
 import { actorOf, canRead, canWork, scopeOf, whyNot } from './access.ts';
-import { REPORT_CSP, filterOf, listQuery, loadReadable, runReportFile } from './api.ts';
+import { REPORT_CSP, filterOf, listQuery, loadReadable, runReportHtml, siteRows } from './api.ts';
+import { sitesPage } from './sites-view.ts';
 import type { AppDeps, Env } from './app.ts';
 import { formBody, formText } from './body.ts';
 import { HttpError, errorStatus, screenshotFromBytes, sniffImage, validate } from './inputs.ts';
@@ -96,7 +96,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
   });
 
   // One registration (hono's '/tickets/*' also matches '/tickets': two would run it twice).
-  app.use('*', (c, next) => (/^\/(tickets|runs|stats|export|logout)(\/|$)/.test(c.req.path) ? session(c, next) : next()));
+  app.use('*', (c, next) => (/^\/(tickets|runs|sites|stats|export|logout)(\/|$)/.test(c.req.path) ? session(c, next) : next()));
 
   app.post('/logout', (c) => {
     deleteSession(db, c.get('session')!.sid);
@@ -265,7 +265,12 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
     if (c.get('principal').role === 'reporter') throw new HttpError(403, '报告人令牌不能查看检查报告。');
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, '运行编号无效。');
-    return c.body(readFileSync(runReportFile(deps, id, 'index.html'), 'utf8'), 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': REPORT_CSP });
+    return c.body(runReportHtml(deps, id), 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': REPORT_CSP });
+  });
+  app.get('/sites', (c) => {
+    if (c.get('principal').role === 'reporter') throw new HttpError(403, '报告人令牌不能查看网站检查结果。');
+    const { q, rows, tags } = siteRows(deps, c.req.query());
+    return page(c, sitesPage(view(c), rows, q, tags));
   });
   app.get('/stats', (c) => {
     const p = c.get('principal');

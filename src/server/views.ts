@@ -56,7 +56,7 @@ export function layout(v: ViewCtx, title: string, body: Raw, status?: { error?: 
   const p = v.principal;
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · 找错工单</title><style>${new Raw(CSS)}</style></head>
 <body><header><b>找错工单</b>${p
-    ? html`<a href="/tickets">工单</a><a href="/tickets?overdue=1">超期</a><a href="/tickets?dueToday=1">今日到期</a><a href="/tickets/new">登记问题</a>${p.role !== 'reporter' ? html`<a href="/stats">按时率</a><a href="/runs">检查记录</a>` : ''}
+    ? html`<a href="/tickets">工单</a><a href="/tickets?overdue=1">超期</a><a href="/tickets?dueToday=1">今日到期</a><a href="/tickets/new">登记问题</a>${p.role !== 'reporter' ? html`<a href="/sites">网站</a><a href="/stats">按时率</a><a href="/runs">检查记录</a>` : ''}
 <span class="me"><span class="zone" title="${v.tz}">时间均为${zoneName(v.tz)}</span><span>${p.name}（${p.division ?? ROLE_ZH[p.role]}）</span><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">退出</button></form></span>`
     : ''}</header>
 <main>${status?.error ? html`<div class="error" role="alert">${status.error}</div>` : ''}${status?.ok ? html`<div class="ok">${status.ok}</div>` : ''}${body}</main></body></html>`.value;
