@@ -62,14 +62,13 @@ function header(q: SitesQuery, c: (typeof COLUMNS)[number]): Raw {
   return html`<th data-key="${c.key}"${c.num ? new Raw(' class="num"') : ''}${on ? new Raw(` aria-sort="${q.dir === 'asc' ? 'ascending' : 'descending'}"`) : ''}><a href="${href(q, { sort: c.key, dir })}">${c.label}${mark}</a></th>`;
 }
 
-function row(e: LeagueEntry, v: ViewCtx): Raw {
+function row(e: LeagueEntry): Raw {
   const s = e.standing;
   const r = s.latest;
   const t = trendOf(s);
   // One wrapper per cell: a stacked cell is a flex row of its label and this.
   const cell = (label: string, body: unknown, cls = '') => html`<td data-label="${label}"${cls ? new Raw(` class="${cls}"`) : ''}><div>${body}</div></td>`;
   const pending = s.pending ? html` <span class="badge ${s.pending.status === 'failed' ? 'overdue' : 's-处理中'}" title="${s.pending.error ?? ''}">${s.pending.status === 'failed' ? `之后的运行 #${s.pending.runId} 失败` : `运行 #${s.pending.runId} 检查中`}</span>` : '';
-  void v;
   return html`<tr data-site="${s.origin}" class="${e.verdict === '单项否决' ? 'veto' : ''}">
 ${cell('排名', e.rank ?? '—', 'num')}
 ${cell('网站名称', html`<b>${s.name}</b><br><span class="muted">${s.url}</span>`)}
@@ -93,7 +92,7 @@ export function sitesPage(v: ViewCtx, rows: LeagueEntry[], q: SitesQuery, tags: 
 <p class="muted">共 ${rows.length} 个网站${vetoed ? `，单项否决 ${vetoed} 个` : ''}${unchecked ? `，未检查 ${unchecked} 个` : ''}。排名：单项否决的网站排在最后，其余按得分从高到低，得分相同时逾期工单少的在前（与 zhaocuo report --tag 的排名表一致）；趋势为得分与上一次完成的检查相比。时间为北京时间（${SCHEDULE_TZ}）。</p>
 ${q.tag && !rows.length ? html`<p class="error">没有带标签“${q.tag}”的网站。</p>` : ''}
 <section><div class="box"><table class="sites" id="sites"><thead><tr>${COLUMNS.map((c) => header(q, c))}<th class="plain">报告</th></tr></thead><tbody>
-${rows.map((e) => row(e, v))}${rows.length || q.tag ? '' : html`<tr><td colspan="11" class="muted">还没有网站：zhaocuo sites add &lt;网址&gt; --name &lt;名称&gt;，或 zhaocuo sites import sites.yaml</td></tr>`}
+${rows.map((e) => row(e))}${rows.length || q.tag ? '' : html`<tr><td colspan="11" class="muted">还没有网站：zhaocuo sites add &lt;网址&gt; --name &lt;名称&gt;，或 zhaocuo sites import sites.yaml</td></tr>`}
 </tbody></table></div></section>`;
   return layout(v, '网站', body);
 }
