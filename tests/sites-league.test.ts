@@ -134,7 +134,7 @@ beforeAll(async () => {
     headless: true,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1'],
   });
-}, 120_000);
+}, 300_000); // six real audits and a browser launch, on a machine that may be loaded
 
 afterAll(async () => {
   await browser?.close();
@@ -250,7 +250,7 @@ describe('the league table of a tag', () => {
     } finally {
       await page.close();
     }
-  }, 90_000); // a browser launch takes seconds on a loaded machine
+  }, 90_000); // Chromium takes seconds a page on a loaded machine
 
   it('bad uses say what to fix', async () => {
     const none = await cli('report', '--tag', '浙江省', '--db', dbPath, '-o', join(dir, 'x'));
@@ -310,7 +310,7 @@ describe('the dashboard’s sites view', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.$('#sites tbody script, #sites tbody img')).toBeNull();
     expect(await page.$eval('header', (h) => (h as HTMLElement).innerText)).toContain('网站');
-  });
+  }, 60_000);
 
   it('sorts by a column, and the other way round on a second click', async () => {
     const scores = async () => (await cells('得分')).map((x) => (x === '—' ? null : Number(x)));
@@ -329,7 +329,7 @@ describe('the dashboard’s sites view', () => {
     await go('#sites th[data-key="name"] a');
     const n = await names();
     expect(n).toEqual([...n].sort(new Intl.Collator('zh-CN').compare));
-  });
+  }, 60_000);
 
   it('filters by a tag (the ranks are the league table’s), keeping the sort', async () => {
     await page.goto(zc.url + '/sites');
@@ -347,7 +347,7 @@ describe('the dashboard’s sites view', () => {
     await go('#tags a:nth-child(5)');
     expect(await names()).toEqual(['福建省丙局']);
     expect(new URL(page.url()).searchParams.get('sort')).toBe('overdue');
-  });
+  }, 60_000);
 
   it('one click opens the site’s newest report: its own file, or rendered from the store', async () => {
     await page.goto(zc.url + '/sites');
@@ -360,7 +360,7 @@ describe('the dashboard’s sites view', () => {
     expect(new URL(page.url()).pathname).toBe(`/runs/${runsOf('粤局')[0].id}/report`);
     expect(await page.title()).toContain('广东省粤局');
     expect(await page.$eval('#verdict .verdict', (e) => (e as HTMLElement).innerText)).toMatch(/合格/);
-  });
+  }, 60_000);
 
   it('fits a 390 px phone: nothing runs off the page', async () => {
     await page.setViewport({ width: 390, height: 844 });
@@ -374,7 +374,7 @@ describe('the dashboard’s sites view', () => {
     await go('#sites th[data-key="name"] a');
     expect(new URL(page.url()).searchParams.get('sort')).toBe('name');
     await page.setViewport({ width: 1280, height: 900 });
-  });
+  }, 60_000);
 
   it('a bad sort column is a clear error; /api/sites gives the same standings', async () => {
     const res = await page.goto(zc.url + '/sites?sort=bogus');
@@ -389,5 +389,5 @@ describe('the dashboard’s sites view', () => {
     expect(body.tags).toContain('广东省');
     expect((await fetch(zc.url + '/api/sites?sort=bogus', { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(400);
     expect(serverLog.filter((l) => l.startsWith('error'))).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -220,7 +220,7 @@ export function runsPage(v: ViewCtx, runs: RunRow[]): string {
   const body = html`<h1>检查记录</h1><section><table id="runs" class="stack"><thead><tr><th>运行</th><th>网站</th><th>开始（${zoneName(v.tz)}）</th><th>状态</th><th>页面</th><th>问题</th><th>报告</th></tr></thead><tbody>
 ${runs.map((r) => {
   const s = (r.summary ?? {}) as { pages?: number; findingsTotal?: number };
-  return html`<tr><td>#${r.id}</td><td data-label="网站">${r.origin}</td><td data-label="开始">${fmt(r.startedAt, v)}</td><td data-label="状态">${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td data-label="页面">${s.pages ?? ''}</td><td data-label="问题">${s.findingsTotal ?? ''}</td><td>${r.reportDir && r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
+  return html`<tr><td>#${r.id}</td><td data-label="网站">${r.origin}</td><td data-label="开始">${fmt(r.startedAt, v)}</td><td data-label="状态">${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td data-label="页面">${s.pages ?? ''}</td><td data-label="问题">${s.findingsTotal ?? ''}</td><td>${r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
 })}${runs.length ? '' : html`<tr><td colspan="7" class="muted">还没有检查记录：zhaocuo audit &lt;网址&gt;</td></tr>`}</tbody></table></section>`;
   return layout(v, '检查记录', body);
 }
