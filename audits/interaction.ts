@@ -99,9 +99,20 @@ export interface Channel {
   name: string;
   url: string;
   working: boolean;
-  /** form | messages | external | broken | empty */
+  /** form | messages | external | links-to-form | empty, or why it is broken (HTTP 404, an error) */
   reason: string;
 }
+
+/** How a channel was judged, as the report and the findings say it. */
+export const CHANNEL_REASON_ZH: Record<string, string> = {
+  form: '有留言表单',
+  messages: '有公开留言',
+  external: '链接到外部平台',
+  'links-to-form': '链接到留言表单',
+  empty: '页面上没有留言表单或留言',
+  broken: '无法打开',
+};
+export const channelReason = (r: string): string => CHANNEL_REASON_ZH[r] ?? r;
 
 export interface InteractionData extends VerdictInputs {
   channels: Channel[];
@@ -248,7 +259,7 @@ export default defineAudit({
         url: c.url,
         locator: c.url,
         severity: 'high',
-        message: STR.channelBroken(c.name, c.url, c.reason),
+        message: STR.channelBroken(c.name, c.url, channelReason(c.reason)),
         evidence: { target: c.url, anchorText: c.name },
         refs,
       });
@@ -260,7 +271,7 @@ export default defineAudit({
         locator: 'channel',
         severity: 'critical',
         message: STR.noChannel,
-        evidence: { channels: channels.map((c) => `${c.name} ${c.url}（${c.reason}）`) },
+        evidence: { channels: channels.map((c) => `${c.name} ${c.url}（${channelReason(c.reason)}）`) },
         refs,
       });
     }

@@ -117,14 +117,14 @@ export default defineAudit({
     /** Is a 二级/三级 link URL reachable over IPv6, and why not. */
     const support = (url: string): { ok: boolean; reason?: string } => {
       const h = hostByKey.get(hostOf(url) ?? '');
-      if (!h) return { ok: false, reason: 'host not examined' };
-      if (!h.aaaa.length) return { ok: false, reason: `no AAAA record for ${h.hostname}` };
+      if (!h) return { ok: false, reason: '未检查该主机' };
+      if (!h.aaaa.length) return { ok: false, reason: `${h.hostname} 没有 AAAA 记录` };
       if (v6.judge === 'url') {
         const c = urlCheck.get(url);
-        return c ? { ok: c.ok, reason: c.reason } : { ok: false, reason: 'not checked over IPv6' };
+        return c ? { ok: c.ok, reason: c.reason } : { ok: false, reason: '未经 IPv6 检查' };
       }
       if (!h.v6 && h.unchecked) return { ok: true, reason: h.unchecked };
-      return h.v6?.ok ? { ok: true } : { ok: false, reason: h.v6?.reason ?? 'IPv6 not checked' };
+      return h.v6?.ok ? { ok: true } : { ok: false, reason: h.v6?.reason ?? '未经 IPv6 检查' };
     };
 
     // Pages that link to each host (any link kind), homepage first, then by depth and URL.
@@ -208,7 +208,7 @@ export default defineAudit({
       const urls = [...(hostUrls.get(h.host) ?? [])];
       const ph = perHost.get(h.host) ?? { level2: { total: 0, supported: 0 }, level3: { total: 0, supported: 0 } };
       const v6ok = Boolean(h.aaaa.length && (h.v6 ? h.v6.ok : h.unchecked));
-      const reason = !h.aaaa.length ? `no AAAA record${h.dnsError ? ` (${h.dnsError})` : ''}` : (h.v6?.reason ?? h.unchecked);
+      const reason = !h.aaaa.length ? `没有 AAAA 记录${h.dnsError ? `（${h.dnsError}）` : ''}` : (h.v6?.reason ?? h.unchecked);
       hostsData.push({
         host: h.host,
         site: h.site,

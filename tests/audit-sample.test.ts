@@ -55,7 +55,7 @@ describe('planted link defects and their near misses', () => {
   });
 
   it('soft 404: only the planted "not found" page is one, no real page of the portal', () => {
-    const soft = linkFindings().filter((f) => /soft 404/.test(String(f.evidence.error)));
+    const soft = linkFindings().filter((f) => /软 404/.test(String(f.evidence.error)));
     expect(soft.map((f) => targetOf(f))).toEqual(plants().filter((p) => p.kind === 'soft-404').map((p) => abs(p.target!)));
   });
 

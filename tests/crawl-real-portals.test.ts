@@ -136,14 +136,14 @@ describe('a site that rate-limits (a firewall answering 503 to bursts)', () => {
 describe('soft 404s (a "not found" page answered with 200)', () => {
   it('tells them by the title, by the same answer as a made-up URL, or by a redirect to the error page', () => {
     const probe = { url: 'http://s/zhaocuo-x-no-such-page.html', status: 200, finalUrl: 'http://s/error.html', title: '提示信息' };
-    expect(soft404Reason({ url: 'http://s/a.html', finalUrl: 'http://s/a.html', title: '404 - 页面不存在' }, null)).toMatch(/does not exist/);
-    expect(soft404Reason({ url: 'http://s/b.html', finalUrl: 'http://s/error.html', title: '提示信息' }, probe)).toMatch(/error page/);
-    expect(soft404Reason({ url: 'http://s/c.html', finalUrl: 'http://s/c.html', title: '提示信息' }, { ...probe, finalUrl: probe.url })).toMatch(/answered like/);
+    expect(soft404Reason({ url: 'http://s/a.html', finalUrl: 'http://s/a.html', title: '404 - 页面不存在' }, null)).toMatch(/页面标题显示不存在/);
+    expect(soft404Reason({ url: 'http://s/b.html', finalUrl: 'http://s/error.html', title: '提示信息' }, probe)).toMatch(/跳转到本站的错误页/);
+    expect(soft404Reason({ url: 'http://s/c.html', finalUrl: 'http://s/c.html', title: '提示信息' }, { ...probe, finalUrl: probe.url })).toMatch(/与不存在的页面回应相同/);
     // an article about 404 errors or a year with 404 in it is not an error page
     expect(soft404Reason({ url: 'http://s/d.html', finalUrl: 'http://s/d.html', title: '关于2404号提案的答复' }, probe)).toBeNull();
     expect(soft404Reason({ url: 'http://s/f.html', finalUrl: 'http://s/f.html', title: '关于省十四届人大53次会议第404号建议的答复' }, probe)).toBeNull();
-    expect(soft404Reason({ url: 'http://s/g.html', finalUrl: 'http://s/g.html', title: '404 Not Found' }, null)).toMatch(/does not exist/);
-    expect(soft404Reason({ url: 'http://s/h.html', finalUrl: 'http://s/h.html', title: '404错误_某某局' }, null)).toMatch(/does not exist/);
+    expect(soft404Reason({ url: 'http://s/g.html', finalUrl: 'http://s/g.html', title: '404 Not Found' }, null)).toMatch(/页面标题显示不存在/);
+    expect(soft404Reason({ url: 'http://s/h.html', finalUrl: 'http://s/h.html', title: '404错误_某某局' }, null)).toMatch(/页面标题显示不存在/);
     expect(soft404Reason({ url: 'http://s/e.html', finalUrl: 'http://s/e.html', title: '我局召开信息化工作会议' }, probe)).toBeNull();
   });
 
@@ -166,7 +166,7 @@ describe('soft 404s (a "not found" page answered with 200)', () => {
       expect(res.artifacts.pages.map((p) => new URL(p.url).pathname).sort()).toEqual(['/', '/a.html']);
       const broken = res.result.findings.filter((f) => f.rule === 'broken-link');
       expect(broken.map((f) => new URL(String(f.evidence.target)).pathname)).toEqual(['/gone.html']);
-      expect(String(broken[0].evidence.error)).toMatch(/soft 404/);
+      expect(String(broken[0].evidence.error)).toMatch(/软 404/);
       expect(res.result.findings.some((f) => f.rule === 'soft-404-site')).toBe(true);
     } finally {
       raw.close();

@@ -119,7 +119,7 @@ describe('redirects of in-site pages are checked against the scope', () => {
     expect(site.count('GET', '/private/secret.html')).toBe(0);
     expect(site.count('HEAD', '/private/secret.html')).toBe(0);
     expect(target(withExternal, '/to-excluded.html')).toMatchObject({ state: 'skipped' });
-    expect(target(withExternal, '/to-excluded.html')!.skipReason).toMatch(/excluded by \/private\//);
+    expect(target(withExternal, '/to-excluded.html')!.skipReason).toMatch(/被 exclude 规则 \/private\/ 排除/);
   });
 
   it('loopback stays allowed: the site itself was crawled', () => {
@@ -140,7 +140,7 @@ describe('link-local and cloud metadata addresses are never contacted', () => {
     for (const path of ['/to-metadata.html', '/to-metadata-decimal.html', '/to-metadata-name.html', '/to-mapped.html', '/to-linklocal6.html', '/to-aliyun.html']) {
       const t = target(withExternal, path)!;
       expect(t.state, path).toBe('broken');
-      expect(t.error, path).toMatch(/属于链路本地或云元数据地址，不予访问 \(link-local or cloud metadata address, never contacted\)/);
+      expect(t.error, path).toMatch(/属于链路本地或云元数据地址，不予访问$/);
       // With --no-external they are other sites, not checked at all.
       expect(target(noExternal, path), path).toMatchObject({ state: 'skipped' });
     }
@@ -173,13 +173,13 @@ describe('redirects to other schemes and timeouts', () => {
     for (const [path, scheme] of [['/to-file.html', 'file:'], ['/to-js.html', 'javascript:'], ['/to-data.html', 'data:']]) {
       const t = target(withExternal, path)!;
       expect(t.state, path).toBe('broken');
-      expect(t.error, path).toContain(`重定向到 ${scheme} 地址，不予跟随 (redirect to a ${scheme} URL, not followed)`);
+      expect(t.error, path).toContain(`重定向到 ${scheme} 地址，不予跟随`);
     }
   });
 
   it('a timeout says how long was waited, in words', () => {
     const t = target(withExternal, '/hang.html')!;
-    expect(t.error).toBe('在 0.7 秒内无应答 (no answer within 0.7 s)');
+    expect(t.error).toBe('在 0.7 秒内无应答');
     const json = JSON.stringify(withExternal.report);
     expect(json).not.toMatch(/\b23: |operation was aborted/);
   });

@@ -192,7 +192,7 @@ describe('ipv6: dual-stack site with a v4-only CDN, a v6-broken attached system 
     const connect = byRule('v6-connect-failed');
     expect(connect.map((f) => f.evidence.target)).toEqual([`sys.good.test:${sys.port}`]);
     expect(connect[0].severity).toBe('high'); // it costs a 二级 link
-    expect(connect[0].evidence.error).toBe('connection refused');
+    expect(connect[0].evidence.error).toBe('连接被拒绝');
 
     const request = byRule('v6-request-failed');
     expect(request).toHaveLength(1);
@@ -234,7 +234,7 @@ describe('ipv6: dual-stack site with a v4-only CDN, a v6-broken attached system 
     const before = [...sys.v4.values()].reduce((x, y) => x + y, 0);
     const { data } = await runIpv6(`http://www.good.test:${good.port}/`, { crawl: { robots: false, sitemap: false, checkExternal: false, retries: 0 }, ipv6: { probes: 1 } });
     expect([...sys.v4.values()].reduce((x, y) => x + y, 0)).toBe(before);
-    expect(data.hosts.find((h) => h.host.startsWith('sys.'))).toMatchObject({ v6ok: true, reason: expect.stringContaining('not requested over IPv6') });
+    expect(data.hosts.find((h) => h.host.startsWith('sys.'))).toMatchObject({ v6ok: true, reason: expect.stringContaining('未经 IPv6 请求') });
     expect(data.level2).toMatchObject({ total: 3, supported: 3 });
     expect(data.level3).toMatchObject({ total: 5, supported: 2 }); // cdn: no AAAA; b1: 502 over IPv6
   });
@@ -266,7 +266,7 @@ describe('ipv6: single-family sites', () => {
     const { data, findings, report } = await runIpv6(`http://v4only.test:${v4only.port}/`);
     expect(data.aaaa).toBe(false);
     expect(data.homepageV6).toMatchObject({ ok: false, probes: 1, succeeded: 0, successRate: 0 });
-    expect(data.homepageV6.error).toContain('no AAAA');
+    expect(data.homepageV6.error).toContain('没有 AAAA 记录');
     expect(data.homepageV4.ok).toBe(true);
     expect(data.sameContent).toBeNull();
     expect(data.level2).toMatchObject({ total: 1, supported: 0 });
@@ -279,7 +279,7 @@ describe('ipv6: single-family sites', () => {
     // An IPv4 address in the URL is connected to as is: never counted as IPv6.
     const literal = await runIpv6(`http://127.0.0.1:${v4only.port}/`);
     expect(literal.data).toMatchObject({ aaaa: false, homepageV6: { ok: false, succeeded: 0 }, level2: { total: 1, supported: 0 } });
-    expect(literal.data.homepageV6.error).toContain('127.0.0.1 is an IPv4 address');
+    expect(literal.data.homepageV6.error).toContain('127.0.0.1 是 IPv4 地址');
     expect(v4only.v4.get('GET /')).toBe(2); // the two crawls, nothing more
   });
 
@@ -288,7 +288,7 @@ describe('ipv6: single-family sites', () => {
     expect(data.aaaa).toBe(true);
     expect(data.homepageV6).toMatchObject({ ok: true, succeeded: 3 });
     expect(data.homepageV4.ok).toBe(false);
-    expect(data.homepageV4.error).toMatch(/no A record/);
+    expect(data.homepageV4.error).toMatch(/没有 A 记录/);
     expect(data.sameContent).toBeNull();
     expect(data.level2).toMatchObject({ total: 1, supported: 1 });
     expect(findings.filter((f) => f.rule !== 'ns-no-aaaa')).toEqual([]);

@@ -186,7 +186,7 @@ describe('zhaocuo probe (real probes against loopback)', () => {
     try {
       const r = await cli('probe', `http://www.probe.test:${port}/`, '--once', '--db', file, '--dns-server', dns.server, '--timeout', '0.2', '--family', 'v4');
       expect(r.code).toBe(0);
-      expect(r.out).toContain('failed: 在 0.2 秒内未加载完成 (not loaded within 0.2 s)');
+      expect(r.out).toContain('在 0.2 秒内未加载完成');
       expect(r.out).toContain('1/1 not loaded (100.0%)');
     } finally {
       slowMs = 0;
@@ -213,6 +213,6 @@ describe('zhaocuo probe (real probes against loopback)', () => {
     db.close();
     expect(rounds).toEqual([1, 2, 3]);
     expect(rows.filter((x) => x.family === 4).every((x) => x.status === 200)).toBe(true);
-    expect(rows.filter((x) => x.family === 6).every((x) => x.status === null && /no AAAA record/.test(x.error ?? ''))).toBe(true);
+    expect(rows.filter((x) => x.family === 6).every((x) => x.status === null && /没有 AAAA 记录/.test(x.error ?? ''))).toBe(true);
   });
 });

@@ -57,9 +57,9 @@ describe('the task matrix', () => {
   });
 
   it('an audit that did not run makes its tasks not checkable, with the reason', () => {
-    const rows = taskMatrix(report({ audits: [skipped('columns', 'disabled in the config')] }));
+    const rows = taskMatrix(report({ audits: [skipped('columns', '已在配置中关闭')] }));
     expect(row(rows, 3)).toMatchObject({ state: 'not-checkable' });
-    expect(row(rows, 3).evidence[0]).toContain('disabled in the config');
+    expect(row(rows, 3).evidence[0]).toContain('已在配置中关闭');
     expect(row(rows, 28).state).toBe('not-checkable');
     expect(row(rows, 35).state).toBe('not-checkable');
   });

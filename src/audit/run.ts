@@ -9,6 +9,18 @@ import { maskDeep, maskPii } from '../pii/detect.ts';
 import type { Audit, AuditResult, Finding } from './types.ts';
 import { severityRank } from './types.ts';
 
+/** What an audit may need that a run did not gather, as the report names it. */
+const ARTIFACT_ZH: Partial<Record<keyof Artifacts, string>> = {
+  ipv6: 'IPv6 检测（--no-ipv6 时不做）',
+  availability: '可访问性探测记录（zhaocuo probe）',
+  browser: '浏览器检查（--no-browser 时不做）',
+  spiderViews: '以搜索引擎身份访问的页面',
+  search: '站内搜索探测',
+  tls: 'HTTPS 证书检查',
+  previousHomepage: '上次检查的首页',
+  stylesheets: '样式表',
+};
+
 export interface AuditOutcome {
   id: string;
   title: { zh: string; en: string };
@@ -62,12 +74,12 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
     const outcome: AuditOutcome = { id: meta.id, title: meta.title, status: 'ran', findings: 0 };
     outcomes.push(outcome);
     if (setting && setting.enabled === false) {
-      Object.assign(outcome, { status: 'skipped', reason: 'disabled in the config' });
+      Object.assign(outcome, { status: 'skipped', reason: '已在配置中关闭' });
       continue;
     }
     const missing = meta.requires.filter((k) => artifacts[k] === undefined);
     if (missing.length) {
-      Object.assign(outcome, { status: 'skipped', reason: `needs ${missing.join(', ')} (not gathered in this run)` });
+      Object.assign(outcome, { status: 'skipped', reason: `需要本次运行未采集的数据：${missing.map((k) => ARTIFACT_ZH[k] ?? k).join('、')}` });
       continue;
     }
     let result: AuditResult;

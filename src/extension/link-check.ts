@@ -136,7 +136,7 @@ async function checkOne(f: LinkFetch, pageUrl: string, link: LinkToCheck, o: Req
       const soft = soft404Reason({ url: link.url, finalUrl: a.finalUrl ?? link.url, title: parseHtml(a.body, a.finalUrl ?? link.url).title }, null);
       if (soft) {
         target.state = 'broken';
-        target.error = `soft 404: ${soft}`;
+        target.error = `软 404（页面不存在却返回 200）：${soft}`;
       }
     }
   }

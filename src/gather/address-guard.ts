@@ -65,7 +65,7 @@ export const BLOCKED_CODE = 'EADDRBLOCKED';
 
 /** The message of a refused connection, Chinese first. */
 export function blockedMessage(address: string): string {
-  return `地址 ${address} 属于链路本地或云元数据地址，不予访问 (link-local or cloud metadata address, never contacted)`;
+  return `地址 ${address} 属于链路本地或云元数据地址，不予访问`;
 }
 
 /** Why a URL's literal host must not be contacted, or undefined. Names are checked after lookup. */

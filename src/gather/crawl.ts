@@ -174,15 +174,15 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (excluded) return void (t.skipReason = excluded);
     if (robots && !robots.isAllowed(url)) {
       disallowed.add(url);
-      return void (t.skipReason = 'disallowed by robots.txt');
+      return void (t.skipReason = 'robots.txt 不允许抓取');
     }
-    if (depth > c.maxDepth) return void (t.skipReason = hitLimit('maxDepth', c.maxDepth, undefined, url, `deeper than maxDepth ${c.maxDepth}`));
+    if (depth > c.maxDepth) return void (t.skipReason = hitLimit('maxDepth', c.maxDepth, undefined, url, `超过最大层级 ${c.maxDepth}（maxDepth）`));
     const u = new URL(url);
     if (u.search) {
       const key = u.origin + u.pathname;
       const n = (variants.get(key) ?? 0) + 1;
       variants.set(key, n);
-      if (n > c.maxQueryVariants) return void (t.skipReason = hitLimit('maxQueryVariants', c.maxQueryVariants, u.pathname, url, `more than ${c.maxQueryVariants} query variants of ${u.pathname} (calendar-style URL space)`));
+      if (n > c.maxQueryVariants) return void (t.skipReason = hitLimit('maxQueryVariants', c.maxQueryVariants, u.pathname, url, `${u.pathname} 的查询参数变体超过 ${c.maxQueryVariants} 个（日历式无穷网址）`));
     }
     const pattern = urlPattern(u);
     if (pattern) {
@@ -191,7 +191,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       if (n > c.maxPagesPerPattern)
         return void (t.skipReason = hitLimit('maxPagesPerPattern', c.maxPagesPerPattern, pattern, url, `同类地址 ${pattern} 的页面超过 ${c.maxPagesPerPattern} 个，未抓取 (more than ${c.maxPagesPerPattern} pages of the URL pattern ${pattern}: not crawled)`));
     }
-    if (pageBudget <= 0) return void (t.skipReason = hitLimit('maxPages', c.maxPages, undefined, url, `maxPages ${c.maxPages} reached`));
+    if (pageBudget <= 0) return void (t.skipReason = hitLimit('maxPages', c.maxPages, undefined, url, `已达页面数上限 ${c.maxPages}（maxPages）`));
     pageBudget--;
     track(crawlPage(url, depth, t));
   };
@@ -273,7 +273,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     const soft = url === startUrl ? null : soft404Reason({ url, finalUrl: res.finalUrl, title: content.title }, probe);
     if (soft) {
       t.state = 'broken';
-      t.error = `soft 404: ${soft}`;
+      t.error = `软 404（页面不存在却返回 200）：${soft}`;
       return;
     }
     incremental[how]++;
@@ -398,7 +398,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
     return p;
   };
-  const notCheckedOffsite = (next: string) => `redirects to another site (${next}); external links not checked (crawl.checkExternal)`;
+  const notCheckedOffsite = (next: string) => `重定向到其他网站（${next}）；不检查外部链接（crawl.checkExternal）`;
 
   /**
    * A page of the site redirected out of the run's scope: where it goes is a link like any other,
@@ -411,7 +411,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     checked++;
     if (scope.isSameSite(next)) {
       t.state = 'skipped';
-      t.skipReason = `redirects to ${next}: ${scope.excludedBecause(next) ?? 'disallowed by robots.txt'}`;
+      t.skipReason = `重定向到 ${next}：${scope.excludedBecause(next) ?? 'robots.txt 不允许抓取'}`;
       return;
     }
     if (!c.checkExternal) {
@@ -427,8 +427,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   const verify = (url: string, t: TargetRec, same: boolean) => {
     if (verifying.has(url) || discovered.has(url)) return;
     verifying.add(url);
-    if (!same && !c.checkExternal) return void (t.skipReason = 'external links not checked (crawl.checkExternal)');
-    if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'disallowed by robots.txt');
+    if (!same && !c.checkExternal) return void (t.skipReason = '不检查外部链接（crawl.checkExternal）');
+    if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'robots.txt 不允许抓取');
     track(
       (async () => {
         // A same-site stylesheet is read (GET) for the url() and @import links it loads in turn.

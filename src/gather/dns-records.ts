@@ -89,7 +89,7 @@ export class DnsRecords {
   }
 
   private async zoneUncached(h: string): Promise<ZoneNameServers> {
-    if (net.isIP(h) || h === 'localhost' || !h.includes('.')) return { zone: null, asked: [], servers: [], error: `${h} is not a DNS name with a zone` };
+    if (net.isIP(h) || h === 'localhost' || !h.includes('.')) return { zone: null, asked: [], servers: [], error: `${h} 不是带域名区的 DNS 名称` };
     const labels = h.split('.');
     const asked: string[] = [];
     for (let i = 0; i < labels.length; i++) {
@@ -101,7 +101,7 @@ export class DnsRecords {
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (NO_DATA.has(e.code ?? '')) continue;
-        return { zone: null, asked, servers: [], error: `NS query for ${name} failed: ${e.code ?? e.message}` };
+        return { zone: null, asked, servers: [], error: `查询 ${name} 的 NS 记录失败：${e.code ?? e.message}` };
       }
       if (!ns.length) continue;
       const servers = await Promise.all(
@@ -112,7 +112,7 @@ export class DnsRecords {
       );
       return { zone: name, asked, servers };
     }
-    return { zone: null, asked, servers: [], error: `no NS records found for ${h} or any parent name` };
+    return { zone: null, asked, servers: [], error: `${h} 及其上级域名都没有 NS 记录` };
   }
 }
 

@@ -82,7 +82,7 @@ export class NameResolver {
             return callback(err);
           }
           if (!list.length) {
-            const err = new Error(`no ${want === 6 ? 'AAAA' : 'A'} record for ${hostname}`) as NodeJS.ErrnoException;
+            const err = new Error(`${hostname} 没有 ${want === 6 ? 'AAAA' : 'A'} 记录`) as NodeJS.ErrnoException;
             err.code = 'ENOTFOUND';
             return callback(err);
           }

@@ -72,6 +72,18 @@ export interface FetcherOptions {
 }
 
 /** Certificate errors (Node's codes) and what they mean to a visitor. */
+/** Network errors as findings and reports word them (Chinese only: they are read by site staff). */
+export const NET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: '连接被拒绝',
+  ENOTFOUND: '域名无法解析（DNS 查无此名）',
+  EAI_AGAIN: '域名解析暂时失败（DNS）',
+  ECONNRESET: '连接被对方重置',
+  EHOSTUNREACH: '主机不可达',
+  ENETUNREACH: '网络不可达',
+  EPIPE: '连接被对方关闭',
+  UND_ERR_SOCKET: '连接被对方关闭',
+};
+
 export const TLS_ERRORS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'HTTPS 证书已过期',
   CERT_NOT_YET_VALID: 'HTTPS 证书尚未生效',
@@ -175,21 +187,21 @@ export class Fetcher {
         u.hash = '';
         next = u.href;
       } catch {
-        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, error: `invalid redirect Location: ${hop.location.slice(0, 200)}` };
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, error: `重定向地址无效：${hop.location.slice(0, 200)}` };
       }
       if (!/^https?:$/.test(new URL(next).protocol)) {
         const scheme = new URL(next).protocol;
-        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, errorCode: 'EBADREDIRECT', error: `重定向到 ${scheme} 地址，不予跟随 (redirect to a ${scheme} URL, not followed): ${next.slice(0, 200)}` };
+        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, errorCode: 'EBADREDIRECT', error: `重定向到 ${scheme} 地址，不予跟随：${next.slice(0, 200)}` };
       }
       redirects.push(current);
       if (opts.allow && !opts.allow(next) && !seen.has(next)) {
         return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, stoppedAt: next };
       }
       if (seen.has(next)) {
-        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, loop: true, error: `redirect loop: ${[...redirects, next].join(' → ')}` };
+        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, loop: true, error: `重定向循环：${[...redirects, next].join(' → ')}` };
       }
       if (redirects.length > this.opts.crawl.maxRedirects) {
-        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, tooManyRedirects: true, error: `more than ${this.opts.crawl.maxRedirects} redirects` };
+        return { ...base, finalUrl: next, status: hop.status, headers: hop.headers, tooManyRedirects: true, error: `重定向超过 ${this.opts.crawl.maxRedirects} 次` };
       }
       seen.add(next);
       current = next;
@@ -212,10 +224,10 @@ export class Fetcher {
       try {
         next = new URL(hop.location, current).href;
       } catch {
-        return { ...base, finalUrl: current, error: `invalid redirect Location: ${hop.location.slice(0, 200)}` };
+        return { ...base, finalUrl: current, error: `重定向地址无效：${hop.location.slice(0, 200)}` };
       }
       if (new URL(next).host !== new URL(current).host) return { ...base, finalUrl: current, offsiteLocation: next };
-      if (i >= this.opts.crawl.maxRedirects || redirects.includes(next)) return { ...base, finalUrl: next, error: 'redirect loop or too many redirects' };
+      if (i >= this.opts.crawl.maxRedirects || redirects.includes(next)) return { ...base, finalUrl: next, error: '重定向循环或次数过多' };
       redirects.push(current);
       current = next;
     }
@@ -383,7 +395,7 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 /** The one wording of a timeout, in findings, logs and reports. */
 export function noAnswerWithin(timeoutMs: number): string {
   const s = Math.round(timeoutMs / 100) / 10;
-  return `在 ${s} 秒内无应答 (no answer within ${s} s)`;
+  return `在 ${s} 秒内无应答`;
 }
 
 function describeError(code: string | undefined, e: Error, timeoutMs: number): string {
@@ -397,17 +409,12 @@ function describeError(code: string | undefined, e: Error, timeoutMs: number): s
       return noAnswerWithin(timeoutMs);
     case BLOCKED_CODE:
       return e.cause instanceof Error ? e.cause.message : e.message;
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-      return 'host name not found (DNS)';
-    case 'ECONNRESET':
-      return 'connection reset';
     case undefined:
-      return `error: ${e.cause instanceof Error ? e.cause.message : e.message}`;
+      return `请求出错：${e.cause instanceof Error ? e.cause.message : e.message}`;
     default:
-      if (TLS_ERRORS[code]) return `${TLS_ERRORS[code]} (${code})`;
-      return `${code}: ${e.cause instanceof Error ? e.cause.message : e.message}`;
+      if (NET_ERRORS[code]) return NET_ERRORS[code];
+      if (TLS_ERRORS[code]) return `${TLS_ERRORS[code]}（${code}）`;
+      return `请求出错（${code}）：${e.cause instanceof Error ? e.cause.message : e.message}`;
   }
 }
 

@@ -117,7 +117,7 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
       }
       // An IPv4 address on the way is connected to as is (no lookup), so not over IPv6.
       const v4hop = [url, ...res.redirects, res.finalUrl].find((u) => net.isIP(new URL(u).hostname) === 4);
-      if (v4hop) return judge(url, method, 0, `${new URL(v4hop).hostname} is an IPv4 address`, 'ENOTFOUND', v4hop, res.timingMs, v4ByUrl.get(url));
+      if (v4hop) return judge(url, method, 0, `${new URL(v4hop).hostname} 是 IPv4 地址`, 'ENOTFOUND', v4hop, res.timingMs, v4ByUrl.get(url));
       return judge(url, method, res.status, res.error, res.errorCode, res.finalUrl, res.timingMs, v4ByUrl.get(url));
     };
     // URLs the crawl chose not to request (robots.txt, scope, limits) are not requested over IPv6 either.
@@ -160,7 +160,7 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
           const url = preferred(host);
           if (skipped(url)) {
             // The crawl requested nothing on this host (e.g. external links not checked): neither do we.
-            rec.unchecked = `AAAA present; not requested over IPv6 (${v4ByUrl.get(url)!.skipReason})`;
+            rec.unchecked = `有 AAAA 记录；未经 IPv6 请求（${v4ByUrl.get(url)!.skipReason}）`;
             return;
           }
           rec.v6 = await check(url);
@@ -178,10 +178,10 @@ export async function gatherIpv6(o: Ipv6GatherOptions): Promise<Ipv6Artifact> {
           const h = hostByName.get(hostCache.get(url) ?? hostOf(url)!)!;
           let c = urlChecks.get(url);
           if (!c) {
-            if (!h.aaaa.length) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `no AAAA record for ${h.hostname}` };
+            if (!h.aaaa.length) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `${h.hostname} 没有 AAAA 记录` };
             else if (!h.v6 && h.unchecked) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: true, reason: h.unchecked };
-            else if (!h.v6 || h.v6.status === 0) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `IPv6 connection to ${h.host} failed: ${h.v6?.error ?? 'not checked'} (not retried for this URL)` };
-            else if (skipped(url)) c = { url, method: h.v6.method, status: h.v6.status, timingMs: 0, ok: h.v6.ok, reason: `not requested (${v4ByUrl.get(url)!.skipReason}); judged by the host check of ${h.host}${h.v6.reason ? `: ${h.v6.reason}` : ''}` };
+            else if (!h.v6 || h.v6.status === 0) c = { url, method: 'HEAD', status: 0, timingMs: 0, ok: false, reason: `经 IPv6 连接 ${h.host} 失败：${h.v6?.error ?? '未检查'}（此链接不再重试）` };
+            else if (skipped(url)) c = { url, method: h.v6.method, status: h.v6.status, timingMs: 0, ok: h.v6.ok, reason: `未请求（${v4ByUrl.get(url)!.skipReason}），按主机 ${h.host} 的检查结果判定${h.v6.reason ? `：${h.v6.reason}` : ''}` };
             else c = await hostLimit(() => check(url));
             urlChecks.set(url, c);
           }
@@ -225,22 +225,22 @@ function judge(url: string, method: 'GET' | 'HEAD', status: number, error: strin
   if (v4?.status) c.v4Status = v4.status;
   const v4Failed = v4 !== undefined && v4.state !== 'ok' && v4.state !== 'skipped';
   if (!status) {
-    c.error = error ?? 'no answer';
+    c.error = error ?? '无应答';
     const where = hostOf(finalUrl) ?? url;
-    c.reason = errorCode === 'ENOTFOUND' ? `no AAAA record for ${where.replace(/:\d+$/, '')}` : `no answer over IPv6 from ${where}: ${c.error}`;
+    c.reason = errorCode === 'ENOTFOUND' ? `${where.replace(/:\d+$/, '')} 没有 AAAA 记录` : `经 IPv6 访问 ${where} 无应答：${c.error}`;
     return c;
   }
   if (error) {
     // An HTTP answer that still fails: a redirect loop, too many redirects, a bad Location.
     c.error = error;
-    if (v4Failed) return { ...c, ok: true, reason: `${error} over IPv6 and over IPv4: a broken link, not an IPv6 fault` };
-    c.reason = `${error} over IPv6`;
+    if (v4Failed) return { ...c, ok: true, reason: `经 IPv6 和 IPv4 均出错（${error}）：是链接本身不可用，不是 IPv6 问题` };
+    c.reason = `经 IPv6 访问出错：${error}`;
     return c;
   }
   if (status < 400) return { ...c, ok: true };
-  if (v4Failed) return { ...c, ok: true, reason: `HTTP ${status} over IPv6 and ${v4.status ? `HTTP ${v4.status}` : v4.error ?? 'an error'} over IPv4: a broken link, not an IPv6 fault` };
-  if (v4 === undefined || v4.state === 'skipped') return { ...c, ok: true, reason: `HTTP ${status} over IPv6; IPv4 answer unknown (not checked in the crawl)` };
-  return { ...c, reason: `HTTP ${status} over IPv6 but HTTP ${v4.status} over IPv4` };
+  if (v4Failed) return { ...c, ok: true, reason: `经 IPv6 返回 HTTP ${status}，经 IPv4 ${v4.status ? `返回 HTTP ${v4.status}` : `出错（${v4.error ?? '未知错误'}）`}：是链接本身不可用，不是 IPv6 问题` };
+  if (v4 === undefined || v4.state === 'skipped') return { ...c, ok: true, reason: `经 IPv6 返回 HTTP ${status}；IPv4 结果未知（抓取时未检查）` };
+  return { ...c, reason: `经 IPv6 返回 HTTP ${status}，经 IPv4 返回 HTTP ${v4.status}` };
 }
 
 type HomepageFetchText = { fetch: HomepageFetch; text?: string };
@@ -249,7 +249,7 @@ type HomepageFetchText = { fetch: HomepageFetch; text?: string };
 const loaded = (x: HomepageFetchText) => x.text !== undefined && !x.fetch.error && x.fetch.status >= 200 && x.fetch.status < 400;
 
 function fromProbe(f: HomepageFetch, v4: LinkTarget | undefined): V6Check {
-  return judge(f.url, 'GET', f.status, f.error, f.error?.startsWith('no AAAA') ? 'ENOTFOUND' : undefined, f.finalUrl, f.loadMs, v4);
+  return judge(f.url, 'GET', f.status, f.error, /没有 AAAA 记录/.test(f.error ?? '') ? 'ENOTFOUND' : undefined, f.finalUrl, f.loadMs, v4);
 }
 
 function fromCrawl(page: PageArtifact, url: string): { fetch: HomepageFetch; text?: string } {

@@ -23,9 +23,9 @@ const ERROR_TITLE =
 /** Why a page that answered 200 is really the site's "not found" page, or null. */
 export function soft404Reason(page: Pick<PageArtifact, 'url' | 'finalUrl' | 'title'>, probe: Soft404Probe | null): string | null {
   if (probe && probe.status === 200) {
-    if (probe.finalUrl !== probe.url && page.finalUrl === probe.finalUrl) return `redirected to the site's error page ${probe.finalUrl}`;
-    if (probe.title && page.title === probe.title) return `answered like a page that does not exist ("${probe.title.slice(0, 40)}")`;
+    if (probe.finalUrl !== probe.url && page.finalUrl === probe.finalUrl) return `跳转到本站的错误页 ${probe.finalUrl}`;
+    if (probe.title && page.title === probe.title) return `与不存在的页面回应相同（“${probe.title.slice(0, 40)}”）`;
   }
-  if (ERROR_TITLE.test(page.title)) return `the page says it does not exist ("${page.title.slice(0, 40)}")`;
+  if (ERROR_TITLE.test(page.title)) return `页面标题显示不存在（“${page.title.slice(0, 40)}”）`;
   return null;
 }

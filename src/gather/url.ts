@@ -42,18 +42,18 @@ export function classifyHref(href: string, base: string): ResolvedHref | Uncheck
   if (!h || h === '#') return null;
   const scheme = /^([a-z][a-z0-9+.-]*:)/i.exec(h)?.[1].toLowerCase();
   if (scheme && SKIPPED_SCHEMES[scheme]) return { state: 'skipped', reason: SKIPPED_SCHEMES[scheme] };
-  if (scheme === 'file:') return { state: 'broken', reason: '指向编辑者本机的文件（file:），访客无法打开 (file: link to the author\'s own computer)' };
+  if (scheme === 'file:') return { state: 'broken', reason: '指向编辑者本机的文件（file:），访客无法打开' };
   if ((scheme === 'http:' || scheme === 'https:') && !/^https?:\/\/[^/\\]/i.test(h)) {
-    return { state: 'broken', reason: `协议后缺少主机名或斜杠有误：${clipHref(h)} (scheme with no host, or wrong slashes)` };
+    return { state: 'broken', reason: `协议后缺少主机名或斜杠有误：${clipHref(h)}` };
   }
   if (/%(?![0-9a-f]{2})/i.test(h.replace(/#.*$/s, ''))) return { state: 'broken', reason: '百分号编码无效（% 后应为两位十六进制数） (bad percent-encoding)' };
   let u: URL;
   try {
     u = new URL(h, base);
   } catch {
-    return { state: 'broken', reason: /^[/\\]+$/.test(h) ? '地址只有斜杠 (only slashes)' : '地址格式错误，无法解析 (malformed URL: the URL parser rejects it)' };
+    return { state: 'broken', reason: /^[/\\]+$/.test(h) ? '地址只有斜杠' : '地址格式错误，无法解析' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { state: 'skipped', reason: `${u.protocol} 链接，不检查 (${u.protocol} link, not checked)` };
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { state: 'skipped', reason: `${u.protocol} 链接，不检查` };
   let fragment: string | undefined = u.hash ? decodeSafe(u.hash.slice(1)) : undefined;
   if (fragment !== undefined) {
     const directive = fragment.indexOf(':~:');
@@ -138,9 +138,9 @@ export class Scope {
   excludedBecause(url: string): string | undefined {
     const u = new URL(url);
     const path = u.pathname;
-    if (this.include.length && !this.include.some((p) => path.startsWith(p))) return 'outside include prefixes';
+    if (this.include.length && !this.include.some((p) => path.startsWith(p))) return '不在 include 范围内';
     for (const e of this.exclude) {
-      if (typeof e === 'string' ? path.startsWith(e) || url.startsWith(e) : e.test(url)) return `excluded by ${String(e)}`;
+      if (typeof e === 'string' ? path.startsWith(e) || url.startsWith(e) : e.test(url)) return `被 exclude 规则 ${String(e)} 排除`;
     }
     return undefined;
   }

@@ -72,7 +72,7 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
       const literal = net.isIP(new URL(current).hostname.replace(/^\[|\]$/g, ''));
       const blocked = blockedUrlReason(current);
       if (blocked) return out({ status: 0, error: blocked, errorCode: BLOCKED_CODE });
-      if (literal && literal !== o.family) return out({ status: 0, error: `${new URL(current).hostname} is an IPv${literal} address: no IPv${o.family} connection`, errorCode: 'ENOTFOUND' });
+      if (literal && literal !== o.family) return out({ status: 0, error: `${new URL(current).hostname} 是 IPv${literal} 地址，无法经 IPv${o.family} 连接`, errorCode: 'ENOTFOUND' });
       const res = await request(current, {
         method: 'GET',
         dispatcher: agent,
@@ -82,9 +82,9 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
       const location = res.headers.location;
       if (REDIRECT.has(res.statusCode) && typeof location === 'string') {
         await res.body.dump().catch(() => undefined);
-        if (hop >= (o.maxRedirects ?? 5)) return out({ status: res.statusCode, error: `more than ${o.maxRedirects ?? 5} redirects`, errorCode: 'REDIRECTS' });
+        if (hop >= (o.maxRedirects ?? 5)) return out({ status: res.statusCode, error: `重定向超过 ${o.maxRedirects ?? 5} 次`, errorCode: 'REDIRECTS' });
         current = new URL(location, current).href;
-        if (!/^https?:$/.test(new URL(current).protocol)) return out({ status: res.statusCode, error: `重定向到 ${new URL(current).protocol} 地址，不予跟随 (redirect to a non-http URL, not followed)`, errorCode: 'EBADREDIRECT' });
+        if (!/^https?:$/.test(new URL(current).protocol)) return out({ status: res.statusCode, error: `重定向到 ${new URL(current).protocol} 地址，不予跟随`, errorCode: 'EBADREDIRECT' });
         continue;
       }
       // Capped, decompressed with the cap, and always settling (readCapped): a bomb, an endless or
@@ -101,14 +101,14 @@ export async function probeOnce(url: string, o: ProbeOptions): Promise<ProbeResu
     const code = e.cause?.code ?? e.code ?? e.name;
     const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError';
     const msg = timeout
-      ? `在 ${timeoutMs / 1000} 秒内未加载完成 (not loaded within ${timeoutMs / 1000} s)`
+      ? `在 ${timeoutMs / 1000} 秒内未加载完成`
       : code === BLOCKED_CODE
         ? (e.cause?.message ?? e.message)
       : code === 'ECONNREFUSED'
-        ? 'connection refused'
+        ? '连接被拒绝'
         : code === 'ENOTFOUND'
           ? (e.cause?.message ?? e.message)
-          : `${code ?? 'error'}: ${e.cause?.message ?? e.message}`;
+          : `请求出错（${code ?? '未知'}）：${e.cause?.message ?? e.message}`;
     return out({ status: 0, error: msg, errorCode: timeout ? 'ETIMEDOUT' : code });
   } finally {
     agent.destroy().catch(() => undefined);

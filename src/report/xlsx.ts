@@ -15,6 +15,8 @@ import type { Ticket } from '../tickets/model.ts';
 import { formatLocal } from '../tickets/zoned.ts';
 import { completeRunOrThrow } from './from-store.ts';
 import { SEVERITY_ZH, SOURCE_ZH } from './sections/common.ts';
+import { auditLabel, ruleLabel } from '../audit/labels.ts';
+import { evidenceText } from './evidence.ts';
 import { TASK_STATE_ZH, auditZh, type TaskRow } from './tasks.ts';
 import type { DeltaItem, Trends } from './trends.ts';
 import { ALL_AUDITS } from '../../audits/index.ts';
@@ -28,6 +30,8 @@ export interface FindingExportRow {
   audit: string;
   rule: string;
   refs: RuleRef[];
+  /** The evidence as 标签：值 lines (never JSON). */
+  evidence: string;
   division: string;
   /** Ticket status, or 未建工单. */
   status: string;
@@ -70,6 +74,7 @@ export function findingExportRows(db: DB, runId: number, o: { timezone: string; 
       audit: f.audit,
       rule: f.rule,
       refs: f.refs,
+      evidence: evidenceText(f.evidence, { maxItems: 20 }),
       division: f.division ?? '',
       status: t?.status ?? '未建工单',
       ticket: t?.number ?? '',
@@ -88,9 +93,11 @@ export const FINDING_COLUMNS: { header: string; width: number; value: (r: Findin
   { header: '页面', width: 42, value: (r) => r.page },
   { header: '问题', width: 60, value: (r) => r.message },
   { header: '级别', width: 8, value: (r) => SEVERITY_ZH[r.severity] },
-  { header: '检查项', width: 16, value: (r) => AUDIT_TITLES.get(r.audit) ?? r.audit },
-  { header: '规则', width: 20, value: (r) => r.rule },
+  { header: '检查项', width: 16, value: (r) => AUDIT_TITLES.get(r.audit) ?? auditLabel(r.audit) },
+  { header: '问题名称', width: 20, value: (r) => ruleLabel(r.audit, r.rule) },
+  { header: '证据', width: 60, value: (r) => r.evidence },
   { header: '规则依据', width: 50, value: (r) => refsText(r.refs) },
+  { header: '规则', width: 20, value: (r) => r.rule },
   { header: '责任处室', width: 14, value: (r) => r.division },
   { header: '状态', width: 10, value: (r) => r.status },
   { header: '工单编号', width: 18, value: (r) => r.ticket },
@@ -107,7 +114,8 @@ const DELTA_COLUMNS: { header: string; width: number; value: (d: DeltaItem, site
   { header: '页面', width: 42, value: (d) => d.url },
   { header: '问题', width: 60, value: (d) => d.message },
   { header: '级别', width: 8, value: (d) => SEVERITY_ZH[d.severity] },
-  { header: '检查项', width: 16, value: (d) => AUDIT_TITLES.get(d.audit) ?? d.audit },
+  { header: '检查项', width: 16, value: (d) => AUDIT_TITLES.get(d.audit) ?? auditLabel(d.audit) },
+  { header: '问题名称', width: 20, value: (d) => ruleLabel(d.audit, d.rule) },
   { header: '规则', width: 20, value: (d) => d.rule },
   { header: '责任处室', width: 14, value: (d) => d.division ?? '' },
   { header: '指纹', width: 18, value: (d) => d.fingerprint },

@@ -130,12 +130,12 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     let browserSkipped: string | undefined;
     const needBrowser = (a: Audit) => a.meta.requires.includes('browser');
     if (audits.some((a) => needBrowser(a) && o.config.audits[a.meta.id]?.enabled !== false)) {
-      if (!o.config.browser.enabled) browserSkipped = 'browser audits off (--no-browser / browser.enabled: false)';
+      if (!o.config.browser.enabled) browserSkipped = '浏览器检查已关闭（--no-browser 或 browser.enabled: false）';
       else {
         // Loaded on demand: puppeteer and Lighthouse cost memory a --no-browser run should not pay.
         const { gatherBrowser } = await import('../gather/browser/gather.ts');
         const b = await gatherBrowser({ artifacts, browser: o.config.browser, resolver, privateDns: Boolean(o.config.dnsServer), outDir, findBrowser: o.findBrowser, onProgress: o.onBrowserProgress }).catch(
-          (err: Error) => ({ ok: false as const, skipped: `the browser pass failed (${err.message.split('\n')[0]}); the browser audits are skipped` }),
+          (err: Error) => ({ ok: false as const, skipped: `浏览器检查出错（${err.message.split('\n')[0]}），本次跳过浏览器检查` }),
         );
         if (b.ok) artifacts.browser = b.browser;
         else {

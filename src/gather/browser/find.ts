@@ -24,8 +24,8 @@ export class BrowserNotFoundError extends Error {
   override name = 'BrowserNotFoundError';
   constructor(readonly tried: string[]) {
     super(
-      `no Chromium/Chrome found (tried ${tried.join(', ') || 'nothing'}): run \`npm run setup\` to install it, ` +
-        'or set CHROME_PATH to a Chromium or Chrome binary; the browser audits (accessibility, age-friendly, lighthouse) are skipped',
+      `找不到 Chromium/Chrome（已查找：${tried.join('、') || '无'}）：请运行 \`npm run setup\` 安装，或用 CHROME_PATH 指定浏览器程序；` +
+        '本次跳过浏览器检查（无障碍、适老化、Lighthouse） (no Chromium/Chrome found)',
     );
   }
 }

@@ -239,7 +239,7 @@ export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGat
     try {
       await pool.start();
     } catch (err) {
-      return { ok: false, skipped: `the browser at ${executablePath} did not start (${(err as Error).message.split('\n')[0]}): run \`npm run setup\`, or set CHROME_PATH; the browser audits are skipped` };
+      return { ok: false, skipped: `浏览器 ${executablePath} 未能启动（${(err as Error).message.split('\n')[0]}）：请运行 \`npm run setup\`，或用 CHROME_PATH 指定浏览器；本次跳过浏览器检查` };
     }
     const product = await pool.version();
 
@@ -273,10 +273,10 @@ export async function gatherBrowser(o: GatherBrowserOptions): Promise<BrowserGat
     // Lighthouse: the homepage and the key pages, one at a time with the pool otherwise idle.
     const lighthouse: LighthouseRun[] = [];
     let lighthouseSkipped: string | undefined;
-    if (!cfg.lighthouse.enabled) lighthouseSkipped = 'disabled (browser.lighthouse.enabled = false / --no-lighthouse)';
+    if (!cfg.lighthouse.enabled) lighthouseSkipped = '已关闭（browser.lighthouse.enabled = false 或 --no-lighthouse）';
     else {
       const urls = lighthouseUrls(o);
-      if (!urls.length) lighthouseSkipped = 'no homepage and no browser.lighthouse.urls';
+      if (!urls.length) lighthouseSkipped = '没有首页，也未配置 browser.lighthouse.urls';
       const lhDir = outDir ? join(outDir, 'lighthouse') : null;
       if (lhDir && urls.length) mkdirSync(lhDir, { recursive: true });
       if (urls.length) {

@@ -63,7 +63,7 @@ export function auditSection(r: Report, a: AuditEntry, list: Finding[], tz = 'As
       figures = html`<p class="muted">（本审计项的汇总数据格式无法识别，仅列出问题）</p>`;
     }
   }
-  return html`<section id="${sectionId(a.id)}"><h2>${a.title.zh} <span class="muted">${a.title.en}</span> — ${status} ${severityCounts(list)}</h2>
+  return html`<section id="${sectionId(a.id)}"><h2>${a.title.zh} — ${status} ${severityCounts(list)}</h2>
   ${refsLine(a.refs)}${divisionsLine(list, a.refs)}${a.reason ? html`<p class="muted">${a.reason}</p>` : a.status === 'skipped' ? html`<p class="muted">本次运行未执行该审计项。</p>` : ''}
   ${figures}
   ${list.length ? html`<h3>问题清单</h3>${findingsTable(list)}` : a.status === 'ran' ? html`<p class="pass">未发现问题。</p>` : ''}</section>`;

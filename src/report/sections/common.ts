@@ -7,8 +7,10 @@ import { html, link, type Raw } from '../escape.ts';
 import { SEVERITIES, type RuleRef, type Severity } from '../../audit/types.ts';
 import type { Report } from '../schema.ts';
 import SEED_TASKS from '../../../audits/rules/seed-tasks.json' with { type: 'json' };
+import { SEVERITY_ZH, ruleLabel } from '../../audit/labels.ts';
+import { EVIDENCE_CSS, evidenceHtml } from '../evidence.ts';
 
-export const SEVERITY_ZH: Record<Severity, string> = { critical: '否决', high: '严重', medium: '一般', low: '轻微', info: '提示' };
+export { SEVERITY_ZH };
 export const SOURCE_ZH: Record<RuleRef['source'], string> = { guideline: '发展指引', inspection: '检查指标', regulation: '条例', seed: '任务分解表', standard: '标准' };
 
 export type Finding = Report['findings'][number];
@@ -27,6 +29,7 @@ h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}.cards{dis
 .card b{display:block;font-size:24px}.card span{color:#57606a;font-size:13px}.card span.sev{color:#fff}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{text-align:right;white-space:nowrap}.nw{white-space:nowrap}.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap}
 .sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
+.rule-id{color:#9ca3af;font-size:11px}.rule-id code{font-size:11px}${EVIDENCE_CSS}
 .pass{color:#15803d}.fail{color:#b91c1c}.warn{color:#b45309}.refs{color:#57606a;font-size:12px}.muted{color:#6b7280}.u{color:#9a3412;font-size:12px}details{margin:4px 0}summary{cursor:pointer}
 .verdict{font-size:28px;font-weight:bold;margin:0 0 6px}.verdict span{font-size:22px}.who{font-size:13px;margin:4px 0 10px}.who b{font-weight:normal;background:#eef2ff;border-radius:4px;padding:0 6px;margin-right:4px}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;border:1px solid currentColor}
@@ -72,40 +75,31 @@ export function localFile(path: string): boolean {
 }
 
 export function evidenceCell(e: Record<string, unknown>): Raw {
-  const rows: Raw[] = [];
-  // A serious finding's target is illegal content (a gambling site…): shown, never made a link.
-  if (typeof e.target === 'string') rows.push(html`<div>目标：${e.serious === true ? html`<code>${e.target}</code>` : link(e.target)}${e.status ? ` · HTTP ${e.status}` : ''}${e.error ? ` · ${e.error}` : ''}</div>`);
-  if (typeof e.anchorText === 'string' && e.anchorText) rows.push(html`<div>链接文字：${e.anchorText}</div>`);
-  if (typeof e.snippet === 'string') rows.push(html`<div>片段：<code>${e.snippet}</code></div>`);
-  if (typeof e.selector === 'string') rows.push(html`<div>位置：<code>${e.selector}</code></div>`);
-  if (typeof e.value === 'string') rows.push(html`<div>值：${e.value}</div>`);
-  if (Array.isArray(e.redirects)) rows.push(html`<div>重定向：${(e.redirects as string[]).join(' → ')}</div>`);
-  if (Array.isArray(e.pages) && e.pages.length) {
-    // report.json lists every page; the page shows the first 50 (a nav link can be on 10,000).
-    const pages = e.pages as string[];
-    const shown = pages.slice(0, 50);
-    rows.push(html`<details><summary>引用页面 ${e.pageCount ?? pages.length} 个${pages.length > shown.length ? `（此处列出前 ${shown.length} 个，完整清单见 report.json）` : ''}</summary>${shown.map((p) => html`<div>${link(p)}</div>`)}</details>`);
-  }
-  // Browser audits (issue 5): axe help, elements, screenshots and raw files beside the report.
-  if (typeof e.help === 'string' && typeof e.helpUrl === 'string') rows.push(html`<div>说明：${link(e.helpUrl, e.help)}${Array.isArray(e.wcag) && e.wcag.length ? ` · WCAG ${(e.wcag as string[]).join('、')}` : ''}</div>`);
-  if (Array.isArray(e.nodes) && e.nodes.length > 1) rows.push(html`<details><summary>元素 ${e.nodeCount ?? e.nodes.length} 处</summary>${(e.nodes as { selector?: string; html?: string }[]).map((n) => html`<div><code>${n.selector ?? ''}</code> <code>${n.html ?? ''}</code></div>`)}</details>`);
   const files = reportFiles(e);
-  if (files.length) rows.push(html`<div>${files.map((f, i) => html`${i ? ' · ' : ''}<a href="${f.path}">${f.label}</a>`)}</div>`);
-  return html`${rows}`;
+  // report.json lists every page; the page shows the first 50 (a nav link can be on 10,000).
+  return html`${evidenceHtml(e, { maxItems: 50 })}${files.length ? html`<div>${files.map((f, i) => html`${i ? ' · ' : ''}<a href="${f.path}">${f.label}</a>`)}</div>` : ''}`;
+}
+
+/**
+ * The rule's Chinese name, and its id in the small grey 「规则」 field (class rule-id) for those
+ * who look it up in report.json; nothing else shows an id.
+ */
+export function ruleCell(f: Pick<Finding, 'audit' | 'rule'>): Raw {
+  return html`<span class="rule-name">${ruleLabel(f.audit, f.rule)}</span> <span class="rule-id" title="规则编号，见 report.json">规则 <code>${f.rule}</code></span>`;
 }
 
 /** Files a finding's evidence names beside the report (screenshots, Lighthouse JSON). */
 export function reportFiles(e: Record<string, unknown>): { label: string; path: string }[] {
   return [
     ...(Array.isArray(e.screenshots) ? (e.screenshots as { page?: string; file?: string }[]).map((x) => ({ label: '截图', path: x.file })) : []),
-    ...(Array.isArray(e.files) ? (e.files as { label?: string; path?: string }[]).map((x) => ({ label: x.label ?? x.path, path: x.path })) : []),
+    ...(Array.isArray(e.files) ? (e.files as { label?: string; path?: string }[]).map((x) => ({ label: x.label === 'Lighthouse JSON' ? 'Lighthouse 原始结果' : (x.label ?? '文件'), path: x.path })) : []),
   ].filter((f): f is { label: string; path: string } => typeof f.path === 'string' && localFile(f.path));
 }
 
 export function findingsTable(list: Finding[]): Raw {
   return html`<table class="findings stack"><colgroup><col style="width:6%"><col style="width:44%"><col style="width:19%"><col style="width:22%"><col style="width:9%"></colgroup>
   <tr><th>级别</th><th>问题</th><th>页面</th><th>证据</th><th class="nw">责任处室</th></tr>
-  ${list.map((f) => html`<tr><td data-label="级别"><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${f.rule}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url" data-label="页面">${link(f.url)}</td><td class="url" data-label="证据">${evidenceCell(f.evidence)}</td><td data-label="责任处室">${f.division ?? ''}</td></tr>`)}
+  ${list.map((f) => html`<tr><td data-label="级别"><span class="sev sev-${f.severity}">${SEVERITY_ZH[f.severity]}</span></td><td>${f.message}<div class="refs">${ruleCell(f)}${f.deduction ? ` · 扣 ${f.deduction} 分` : ''}</div>${refsLine(f.refs)}</td><td class="url" data-label="页面">${link(f.url)}</td><td class="url" data-label="证据">${evidenceCell(f.evidence)}</td><td data-label="责任处室">${f.division ?? ''}</td></tr>`)}
   </table>`;
 }
 

@@ -1,7 +1,7 @@
 /** 办事指南 elements, 互动交流 channels and replies, and site availability from the stored probes. */
 import { html, link, type Raw } from '../escape.ts';
 import type { ServiceGuidesData } from '../../../audits/service-guides.ts';
-import type { InteractionData } from '../../../audits/interaction.ts';
+import { channelReason, type InteractionData } from '../../../audits/interaction.ts';
 import type { AvailabilityData } from '../../../audits/availability.ts';
 import { formatLocal, zoneName } from '../../tickets/zoned.ts';
 
@@ -29,7 +29,7 @@ export function interactionSummary(data: unknown): Raw {
 <div class="card"><b class="${d.overdue ? 'fail' : 'pass'}">${d.overdue ?? 0}</b><span>超过 3 个月未答复</span></div>
 <div class="card"><b>${d.meanReplyDays ?? '—'}</b><span>平均答复天数（最长 ${d.maxReplyDays ?? '—'}）</span></div>
 </div>
-${d.channels.length ? html`<table><tr><th>渠道</th><th>状态</th><th>地址</th></tr>${d.channels.map((c) => html`<tr><td>${c.name}</td><td class="${c.working ? 'pass' : 'fail'}">${c.working ? '可用' : '不可用'}（${c.reason}）</td><td class="url">${link(c.url)}</td></tr>`)}</table>` : ''}`;
+${d.channels.length ? html`<table><tr><th>渠道</th><th>状态</th><th>地址</th></tr>${d.channels.map((c) => html`<tr><td>${c.name}</td><td class="${c.working ? 'pass' : 'fail'}">${c.working ? '可用' : '不可用'}（${channelReason(c.reason)}）</td><td class="url">${link(c.url)}</td></tr>`)}</table>` : ''}`;
 }
 
 export function availabilitySummary(data: unknown, _r: unknown, tz = 'Asia/Shanghai'): Raw {
