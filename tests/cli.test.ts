@@ -79,7 +79,7 @@ describe('runs', () => {
     const out = join(dir, 'unreachable');
     const r = await run(['audit', 'http://127.0.0.2:59999/', '--out', out, '--db', join(dir, 'z.db'), '--timeout', '2']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/cannot load the start URL .*connection refused/);
+    expect(r.stderr).toMatch(/无法打开起始网址 .*连接被拒绝/);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
   });
 

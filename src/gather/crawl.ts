@@ -65,7 +65,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   const first = await fetcher.follow(startUrl, 'GET');
   if (first.error || first.status >= 400) {
     const why = first.error ?? `HTTP ${first.status}`;
-    throw new StartUrlError(`cannot load the start URL ${startUrl}: ${why}. Check the address, that the site is up, and --dns-server if it resolves only through a private DNS.`);
+    throw new StartUrlError(`无法打开起始网址 ${startUrl}：${why}。请检查网址是否正确、网站是否在运行；若域名只能由内网 DNS 解析，请用 --dns-server 指定 (cannot load the start URL)`);
   }
   const finalStart = new URL(first.finalUrl);
   scope.addHost(finalStart.host);
