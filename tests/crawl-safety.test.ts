@@ -111,7 +111,7 @@ describe('redirects of in-site pages are checked against the scope', () => {
     expect(other.requests.size).toBe(0);
     for (const path of ['/to-other.html', '/img-to-other.png']) {
       expect(target(noExternal, path)).toMatchObject({ state: 'skipped' });
-      expect(target(noExternal, path)!.skipReason).toContain(`redirects to another site (${other.url}/landing.html)`);
+      expect(target(noExternal, path)!.skipReason).toContain(`重定向到其他网站（${other.url}/landing.html）`);
     }
   });
 
