@@ -73,7 +73,7 @@ export class DnsRecords {
       return { a: all.filter((x) => x.family === 4).map((x) => x.address), aaaa: all.filter((x) => x.family === 6).map((x) => x.address) };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return { a: [], aaaa: [], error: e.code === 'ENOTFOUND' ? 'no A or AAAA record (name not found)' : `${e.code ?? 'error'}: ${e.message}` };
+      return { a: [], aaaa: [], error: e.code === 'ENOTFOUND' ? '没有 A 或 AAAA 记录（域名不存在）' : `${e.code ?? 'error'}: ${e.message}` };
     }
   }
 
