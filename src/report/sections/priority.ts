@@ -8,6 +8,7 @@ import { html, link, type Raw } from '../escape.ts';
 import type { Report } from '../schema.ts';
 import { formatLocal, zoneName } from '../../tickets/zoned.ts';
 import { SEVERITY_ZH, type Finding } from './common.ts';
+import { auditLabel } from '../../audit/labels.ts';
 
 /** The ticket filed for a finding (by fingerprint), as the report shows it. */
 export interface FindingTicket {
@@ -46,7 +47,7 @@ export function priorityGroups(r: Report): PriorityGroup[] {
 
 export function prioritySection(r: Report, tickets: Record<string, FindingTicket> | undefined, tz: string): Raw {
   const groups = priorityGroups(r);
-  const title = (id: string) => r.audits.find((a) => a.id === id)?.title.zh ?? id;
+  const title = (id: string) => r.audits.find((a) => a.id === id)?.title.zh ?? auditLabel(id);
   const total = groups.reduce((n, g) => n + g.items.length, 0);
   const zone = zoneName(tz);
   if (!total) return html`<section id="priority"><h2>优先整改</h2><p class="pass">本次检查没有单项否决或严重问题。其余问题按审计项列在下方。</p></section>`;
