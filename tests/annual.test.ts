@@ -51,17 +51,28 @@ beforeAll(async () => {
 afterAll(() => fx?.close());
 
 describe('the form, prefilled from the store', () => {
-  it('安全防护: the year’s audit runs, the distinct problems they found, and those a later run found fixed', () => {
+  it('安全防护: the year’s security checks, the distinct security problems they found (not typos or links), and those a later run found fixed', () => {
     const runs = fx.runs.map((r) => r.runId!);
-    expect(field(form, 'security', '安全检测评估次数').value).toBe(runs.length);
+    const SEC = "('integrity', 'https', 'privacy')";
+    const secRuns = one<{ n: number }>(`SELECT count(DISTINCT run_id) AS n FROM audit_data WHERE status = 'ran' AND audit IN ${SEC} AND run_id IN (${runs.join(',')})`).n;
+    expect(secRuns).toBe(runs.length);
+    expect(field(form, 'security', '安全检测评估次数').value).toBe(secRuns);
+    const secFound = one<{ n: number }>(`SELECT count(DISTINCT fingerprint) AS n FROM findings WHERE audit IN ${SEC} AND run_id IN (${runs.join(',')})`).n;
     const found = one<{ n: number }>(`SELECT count(DISTINCT fingerprint) AS n FROM findings WHERE run_id IN (${runs.join(',')})`).n;
-    expect(field(form, 'security', '发现问题数量').value).toBe(found);
+    expect(secFound).toBeGreaterThan(0);
+    expect(secFound).toBeLessThan(found);
+    expect(field(form, 'security', '发现问题数量').value).toBe(secFound);
+    // Each figure says what it counts.
+    expect(field(form, 'security', '发现问题数量').source).toMatch(/仅安全类问题（暗链、挂马与篡改迹象、HTTPS 证书与混合内容、个人信息泄露）[\s\S]*不含不可用链接、栏目更新、错别字/);
+    expect(field(form, 'security', '全部检查问题').value).toBe(found);
+    expect(field(form, 'security', '全部检查问题').extra).toBe(true);
     // Fixed: last seen before the last run, and that run ran the audit and fetched the page.
     const gone = fx.db.prepare(
       `SELECT fingerprint, audit, url, max(run_id) AS last FROM findings WHERE run_id IN (${runs.join(',')}) GROUP BY fingerprint HAVING last < ?`,
     ).all(runs[2]) as { fingerprint: string; audit: string; url: string; message?: string }[];
     const fixed = gone.filter((g) => one<{ c: number }>("SELECT EXISTS (SELECT 1 FROM audit_data WHERE run_id = ? AND audit = ? AND status = 'ran') AS c", runs[2], g.audit).c && one<{ c: number }>('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND url = ? AND status BETWEEN 200 AND 299) AS c', runs[2], g.url).c);
-    expect(field(form, 'security', '问题整改数量').value).toBe(fixed.length);
+    expect(field(form, 'security', '其中已整改').value).toBe(fixed.length);
+    expect(field(form, 'security', '问题整改数量').value).toBe(fixed.filter((f) => ['integrity', 'https', 'privacy'].includes(f.audit)).length);
     // The two repaired links are among them.
     const messages = fx.db.prepare(`SELECT DISTINCT message FROM findings WHERE fingerprint IN (${fixed.map(() => '?').join(',')})`).all(...fixed.map((f) => f.fingerprint)) as { message: string }[];
     for (const t of fx.fixedTargets) expect(messages.some((m) => m.message.includes(t)), t).toBe(true);
@@ -108,6 +119,14 @@ describe('the form, prefilled from the store', () => {
     expect(form.updates.find((u) => u.kind === 'dynamic')!.count).toBeGreaterThanOrEqual(gzdt);
     // 解读: the 政策解读 items of the year, the 图解 one as a 解读产品.
     expect(Number(field(form, 'interpret', '解读产品数量').value)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves out the sites with no audit run in the year (all sites), and says which', () => {
+    fx.db.prepare("INSERT INTO sites (origin, name, created_at) VALUES ('https://never.example.gov.cn', '未检查的网站', ?)").run(new Date().toISOString());
+    const forms = annualForms(fx.db, { year: 2026, timezone: TZ });
+    expect(forms.map((f) => f.origin)).toEqual([fx.origin]);
+    expect(forms.leftOut).toEqual(['https://never.example.gov.cn']);
+    expect(() => annualForms(fx.db, { year: 2024, timezone: TZ })).toThrow(/2024 年没有任何网站完成检查运行/);
   });
 
   it('another year knows no runs and no tickets', () => {

@@ -54,7 +54,8 @@ export function registerAnnual(program: Command): void {
           const fields = f.blocks.flatMap((b) => b.fields).filter((x) => !x.extra);
           return `  ${f.origin}: ${f.runs.length} run(s) in ${o.year}; ${fields.filter((x) => !isBlank(x)).length}/${fields.length} fields prefilled`;
         });
-        process.stdout.write([`zhaocuo annual ${o.year}`, ...lines, ...files.map((f) => `  ${f}`)].join('\n') + '\n');
+        const left = forms.leftOut?.length ? [`  left out (no audit run in ${o.year}): ${forms.leftOut.join(', ')}`] : [];
+        process.stdout.write([`zhaocuo annual ${o.year}`, ...lines, ...left, ...files.map((f) => `  ${f}`)].join('\n') + '\n');
       } finally {
         db.close();
       }

@@ -8,8 +8,9 @@
  *    run), by the column they sit under (the columns audit's column URLs) and its kind;
  *  - 互动交流: 找错 tickets reported by people (national platform import, extension, manual)
  *    received and closed in the year and their mean handling time (calendar days);
- *  - 安全防护: audit runs in the year, distinct problems they found, and those found fixed (gone
- *    from a later run of the year that ran their audit and fetched their page again);
+ *  - 安全防护: runs in the year with a security audit (integrity, HTTPS, privacy), the distinct
+ *    security problems they found, and those found fixed (gone from a later run of the year that
+ *    ran their audit and fetched their page again); all problems of the year beside them, extra;
  *  - 办事服务, 创新发展: 办事指南 found, accessibility and IPv6 as the last run of the year saw them.
  * The field list is not confirmed against the official form [u]: the report says so.
  */
@@ -96,10 +97,23 @@ export interface AnnualOptions {
   now?: Date;
 }
 
-export function annualForms(db: DB, o: AnnualOptions): AnnualForm[] {
+/** What the 安全防护 block counts: the security audits and what each checks. */
+export const SECURITY_AUDITS: Record<string, string> = { integrity: '暗链、挂马与篡改迹象', https: 'HTTPS 证书与混合内容', privacy: '个人信息泄露' };
+
+/**
+ * One form per site; without --site, the sites with no complete audit run in the year are left
+ * out (a registered site not audited yet has nothing to fill in) and named in `leftOut`.
+ */
+export function annualForms(db: DB, o: AnnualOptions): AnnualForm[] & { leftOut?: string[] } {
   const chosen = o.site ? findSites(db, o.site) : (db.prepare('SELECT id, origin, name FROM sites ORDER BY origin').all() as { id: number; origin: string; name: string | null }[]);
-  if (!chosen.length) throw new UsageError(o.site ? `no site ${o.site} in the database (zhaocuo runs lists the runs)` : 'the database has no sites yet: zhaocuo audit <url> first');
-  return chosen.map((s) => annualForm(db, s, o));
+  if (!chosen.length) throw new UsageError(o.site ? `数据库中没有网站 ${o.site}（zhaocuo runs 列出已有的检查运行）(no site ${o.site} in the database)` : '数据库中还没有网站：请先运行 zhaocuo audit <网址>（the database has no sites yet）');
+  if (o.site) return chosen.map((s) => annualForm(db, s, o));
+  const ran = db.prepare("SELECT EXISTS (SELECT 1 FROM runs WHERE site_id = ? AND status = 'complete' AND today >= ? AND today <= ?) AS c");
+  const audited = chosen.filter((s) => (ran.get(s.id, `${o.year}-01-01`, `${o.year}-12-31`) as { c: number }).c === 1);
+  if (!audited.length) throw new UsageError(`${o.year} 年没有任何网站完成检查运行，无法生成年度报表：请先运行 zhaocuo audit <网址>，或用 --year 选择其他年份（no site has a complete audit run in ${o.year}）`);
+  const forms: AnnualForm[] & { leftOut?: string[] } = audited.map((s) => annualForm(db, s, o));
+  forms.leftOut = chosen.filter((s) => !audited.includes(s)).map((s) => s.origin);
+  return forms;
 }
 
 function annualForm(db: DB, site: { id: number; origin: string; name: string | null }, o: AnnualOptions): AnnualForm {
@@ -165,23 +179,35 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
   const bySource = received.filter((r) => people(r.source)).map((r) => `${TICKET_SOURCE_ZH[r.source]} ${r.n}`).join('，');
   const ticketSource = `找错工单（${bySource || '无'}；不含自动检查工单 ${receivedAudit} 件）`;
 
-  // --- 安全防护: audit runs, problems found and fixed ------------------------------------------
+  // --- 安全防护: security checks run, security problems found and fixed -------------------------
+  // Only what a security check finds counts here (暗链/挂马/篡改, HTTPS, leaked personal data),
+  // not broken links or typos; every problem of the year is given beside it, marked extra.
   const runIds = runs.map((r) => r.id);
-  let found = 0;
-  let fixed = 0;
-  if (runIds.length) {
-    const rows = db.prepare(`SELECT fingerprint, audit, url, max(run_id) AS last FROM findings WHERE run_id IN (${runIds.map(() => '?').join(',')}) GROUP BY fingerprint`).all(...runIds) as { fingerprint: string; audit: string; url: string; last: number }[];
-    found = rows.length;
-    const ranLater = db.prepare(`SELECT max(run_id) AS id FROM audit_data WHERE audit = ? AND status = 'ran' AND run_id IN (${runIds.map(() => '?').join(',')})`);
+  const inRuns = runIds.map(() => '?').join(',');
+  const secAudits = Object.keys(SECURITY_AUDITS);
+  const secRuns = runIds.length
+    ? (db.prepare(`SELECT DISTINCT run_id AS id FROM audit_data WHERE status = 'ran' AND audit IN (${secAudits.map(() => '?').join(',')}) AND run_id IN (${inRuns}) ORDER BY run_id`).all(...secAudits, ...runIds) as { id: number }[]).map((r) => r.id)
+    : [];
+  const tally = (only?: string[]) => {
+    if (!runIds.length) return { found: 0, fixed: 0 };
+    const rows = db.prepare(`SELECT fingerprint, audit, url, max(run_id) AS last FROM findings WHERE run_id IN (${inRuns}) GROUP BY fingerprint`).all(...runIds) as { fingerprint: string; audit: string; url: string; last: number }[];
+    const counted = only ? rows.filter((f) => only.includes(f.audit)) : rows;
+    const ranLater = db.prepare(`SELECT max(run_id) AS id FROM audit_data WHERE audit = ? AND status = 'ran' AND run_id IN (${inRuns})`);
     const fetched = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
     const lastRan = new Map<string, number | null>();
-    for (const f of rows) {
+    let fixed = 0;
+    for (const f of counted) {
       if (!lastRan.has(f.audit)) lastRan.set(f.audit, (ranLater.get(f.audit, ...runIds) as { id: number | null }).id);
       const later = lastRan.get(f.audit);
       if (later && later > f.last && (fetched.get(later, f.url, f.url) as { c: number }).c) fixed++;
     }
-  }
-  const secSource = `${y} 年完成的检查运行（运行 #${runIds[0] ?? '—'}–#${runIds.at(-1) ?? '—'}）`;
+    return { found: counted.length, fixed };
+  };
+  const sec = tally(secAudits);
+  const all = tally();
+  const what = Object.values(SECURITY_AUDITS).join('、');
+  const secSource = `${y} 年运行了安全检查（${what}）的检查运行（运行 #${secRuns[0] ?? '—'}–#${secRuns.at(-1) ?? '—'}）`;
+  const runsSource = `${y} 年完成的检查运行（运行 #${runIds[0] ?? '—'}–#${runIds.at(-1) ?? '—'}）`;
 
   // --- 创新发展: accessibility and IPv6 as last seen ------------------------------------------
   const a11yText = a11y ? `已检测：${a11y.data.pagesAudited} 个页面，未通过规则 ${a11y.data.rules} 条、元素 ${a11y.data.nodes} 处（WCAG 2.1 AA）` : null;
@@ -248,9 +274,11 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
     },
     {
       id: 'security', title: '安全防护', fields: [
-        F('安全检测评估次数（次）', runIds.length, secSource),
-        F('发现问题数量（个）', runIds.length ? found : null, `${secSource}发现的不同问题（按问题指纹去重）`),
-        F('问题整改数量（个）', runIds.length ? fixed : null, `${secSource}中，后一次运行复查（审计项已运行、页面已抓取）未再发现的问题`),
+        F('安全检测评估次数（次）', secRuns.length, secSource),
+        F('发现问题数量（个）', secRuns.length ? sec.found : null, `仅安全类问题（${what}），按问题指纹去重；不含不可用链接、栏目更新、错别字等其他问题`),
+        F('问题整改数量（个）', secRuns.length ? sec.fixed : null, `上述安全类问题中，后一次运行复查（审计项已运行、页面已抓取）未再发现的`),
+        F('全部检查问题（个，含链接、栏目、错别字等）', runIds.length ? all.found : null, `${runsSource}发现的所有不同问题，供参考，不是报表项`, true),
+        F('其中已整改（个）', runIds.length ? all.fixed : null, '后一次运行复查未再发现的', true),
         F('是否建立安全监测预警机制', null),
         F('是否开展应急演练', null),
         F('是否明确网站安全责任人', null),
