@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config/errors.ts';
 import { StartUrlError } from '../gather/crawl.ts';
+import { dbUsageError } from '../store/db-errors.ts';
 import { VERSION } from '../report/build.ts';
 import { registerAudit } from './audit.ts';
 import { registerProbe } from './probe.ts';
@@ -46,6 +47,12 @@ export async function main(argv = process.argv): Promise<number> {
     }
     if (err instanceof UsageError) {
       process.stderr.write(`zhaocuo: ${err.message}\n`);
+      return 2;
+    }
+    // A database error the user can fix (damaged, locked, read-only file) after it was opened.
+    const dbErr = dbUsageError(err);
+    if (dbErr) {
+      process.stderr.write(`zhaocuo: ${dbErr.message}\n`);
       return 2;
     }
     if (err instanceof StartUrlError) {

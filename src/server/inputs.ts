@@ -4,6 +4,7 @@
  * with a message that says what is wrong.
  */
 import { z } from 'zod';
+import { dbUsageError, isBusy } from '../store/db-errors.ts';
 import { CATEGORIES, STATUSES, TicketError } from '../tickets/model.ts';
 import type { Screenshot } from '../tickets/service.ts';
 
@@ -121,5 +122,9 @@ export function sniffImage(bytes: Buffer): string | undefined {
 export function errorStatus(err: unknown): { status: number; message: string; details?: string[] } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, details: err.details };
   if (err instanceof TicketError) return { status: err.status, message: err.message };
+  // Another process (a nightly audit) holding the database past the busy timeout: try again, not a bug.
+  if (isBusy(err)) return { status: 503, message: '数据库正被另一个进程写入，请稍后重试（the database is busy; try again shortly）' };
+  const db = dbUsageError(err);
+  if (db) return { status: 500, message: db.message };
   return { status: 500, message: 'internal error (see the server log)' };
 }
