@@ -12,6 +12,8 @@ import Database from 'better-sqlite3';
 import { openDb } from '../src/store/db.ts';
 import { beginRun } from '../src/store/runs.ts';
 
+/** Each case starts the CLI (tsx) once or twice: seconds on a loaded 2-core machine. */
+const T = 90_000;
 const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
 let dir: string;
 
@@ -54,20 +56,20 @@ describe('a database file that is not SQLite', () => {
     expect(r.code).toBe(2);
     const line = oneClearLine(r.stderr);
     expect(line).toMatch(/^zhaocuo: 数据库文件已损坏或不是 SQLite 文件：.*random\.db。请从备份恢复，或用 --db 指定一个新文件/);
-  });
+  }, T);
 
   it('zhaocuo audit: the same line, before any crawl', async () => {
     const r = await zhaocuo(['audit', 'http://127.0.0.1:9/', '--db', 'random.db', '--no-browser', '--no-ipv6', '-q']);
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toContain('数据库文件已损坏或不是 SQLite 文件');
-  });
+  }, T);
 
   it('zhaocuo serve: the same line, and it does not start listening', async () => {
     const r = await zhaocuo(['serve', '--db', 'random.db', '--port', '0']);
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toContain('数据库文件已损坏或不是 SQLite 文件');
     expect(r.stdout).not.toContain('serving');
-  });
+  }, T);
 });
 
 describe('a damaged SQLite file (valid header, garbage pages)', () => {
@@ -75,7 +77,7 @@ describe('a damaged SQLite file (valid header, garbage pages)', () => {
     const r = await zhaocuo(['runs', '--db', 'corrupt.db']);
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toContain('数据库文件已损坏或不是 SQLite 文件');
-  });
+  }, T);
 });
 
 describe('a path that cannot be opened', () => {
@@ -83,7 +85,7 @@ describe('a path that cannot be opened', () => {
     const r = await zhaocuo(['runs', '--db', 'a-folder.db']);
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toMatch(/无法打开数据库文件：.*a-folder\.db。请检查 --db 的路径/);
-  });
+  }, T);
 });
 
 describe('a database another process is writing', () => {
@@ -104,11 +106,11 @@ describe('a database another process is writing', () => {
     const r = await zhaocuo(['sites', 'add', 'http://127.0.0.1:9/', '--name', '测试站', '--db', 'busy.db'], { ZHAOCUO_DB_TIMEOUT_MS: '200' });
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toMatch(/^zhaocuo: 数据库正被另一个进程写入，等待 [\d.]+ 秒后仍未释放.*请稍后重试/);
-  });
+  }, T);
 
   it('reading is not blocked by the writer (WAL): zhaocuo runs answers', async () => {
     const r = await zhaocuo(['runs', '--db', 'busy.db'], { ZHAOCUO_DB_TIMEOUT_MS: '200' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-  });
+  }, T);
 });

@@ -44,7 +44,7 @@ export async function probeRound(o: ProbeRunOptions): Promise<RoundResult> {
   const probes = await Promise.all(families.map((family) => probeOnce(o.url, { family, resolver: o.resolver, timeoutMs: o.timeoutMs ?? o.rule?.loadLimitMs ?? 15_000, userAgent: o.userAgent })));
   o.db.transaction(() => {
     for (const p of probes) insertProbe(o.db, p);
-  })();
+  }).immediate();
   return { probes, rule: judgeStored(o.db, o.url, new Date(), o.rule) };
 }
 

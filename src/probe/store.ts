@@ -20,7 +20,7 @@ export function insertProbes(db: DB, probes: readonly (StoredProbe & { origin?: 
   const stmt = db.prepare('INSERT INTO probes (origin, url, at, family, address, status, load_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of probes) stmt.run(p.origin ?? new URL(p.url).origin, p.url, p.at, p.family, p.address ?? null, p.status || null, p.loadMs, p.error ?? null);
-  })();
+  }).immediate();
 }
 
 /** Probes of any of the origins with since ≤ at < until (ISO times), oldest first. */

@@ -21,7 +21,7 @@ import { taskMatrix, type TaskRow, type TicketFigures } from './tasks.ts';
 import { ticketFigures, trendsFromStore, type Trends } from './trends.ts';
 
 export { reportExtras } from './trends.ts';
-import { ensureWritableDir } from './write.ts';
+import { ensureWritableDir, removeStaleTemps } from './write.ts';
 import { findingExportRows, findingsCsv, reportXlsx } from './xlsx.ts';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'xlsx', 'csv', 'json'] as const;
@@ -107,6 +107,7 @@ function copyAssets(report: Report, from: string | null | undefined, to: string)
 
 export async function writeSiteReport(db: DB, o: SiteReportOptions): Promise<SiteReport> {
   const out = ensureWritableDir(o.outDir);
+  removeStaleTemps(out);
   const now = o.now ?? new Date();
   const data = siteReportData(db, o.runId, o.last, now);
   const files: SiteReport['files'] = {};

@@ -1,7 +1,8 @@
 /** Writes report.json and index.html so that a reader never sees a half-written report. */
-import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
+import { pidAlive } from '../store/liveness.ts';
 import { renderHtml, type ReportExtras } from './html.ts';
 import type { Report } from './schema.ts';
 
@@ -32,18 +33,40 @@ export function ensureWritableDir(dir: string): string {
 }
 
 /**
+ * Removes the `<file>.tmp-<pid>` files a killed writer left in `dir` (its pid is gone), so a
+ * report folder holds only whole files; a live writer's (this process's too) are left to it.
+ */
+export function removeStaleTemps(dir: string): number {
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const m = /\.tmp-(\d+)$/.exec(name);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true, recursive: true });
+    n++;
+  }
+  return n;
+}
+
+/**
  * `extras` (the runs before and the site's tickets, from the store) add the trends and the
  * 找错 on-time rate; without them the report says where to get them (`zhaocuo report`).
  */
 export function writeReport(dir: string, report: Report, extras: ReportExtras = {}): { json: string; html: string } {
   const abs = ensureWritableDir(dir);
+  removeStaleTemps(abs);
   const json = join(abs, 'report.json');
   const htmlPath = join(abs, 'index.html');
   const tag = `.tmp-${process.pid}`;
-  writeFileSync(htmlPath + tag, renderHtml(report, extras));
-  writeFileSync(json + tag, JSON.stringify(report, null, 1));
-  // report.json is renamed last: when it is there, the report is complete.
-  renameSync(htmlPath + tag, htmlPath);
-  renameSync(json + tag, json);
+  try {
+    writeFileSync(htmlPath + tag, renderHtml(report, extras));
+    writeFileSync(json + tag, JSON.stringify(report, null, 1));
+    // report.json is renamed last: when it is there, the report is complete.
+    renameSync(htmlPath + tag, htmlPath);
+    renameSync(json + tag, json);
+  } catch (err) {
+    // A full disk or a file in the way: no half-written temp file stays behind.
+    for (const f of [htmlPath + tag, json + tag]) rmSync(f, { force: true });
+    throw err;
+  }
   return { json, html: htmlPath };
 }

@@ -27,6 +27,7 @@ import { ensureWritableDir, writeReport } from '../report/write.ts';
 import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.ts';
+import { heartbeatRun, RUN_HEARTBEAT_MS } from '../store/stale-runs.ts';
 import { openPageCache } from '../store/page-cache.ts';
 import { runEnded, runStarted } from './active-runs.ts';
 import { ticketContext } from '../tickets/context.ts';
@@ -45,6 +46,8 @@ export interface AuditSiteOptions {
   onBrowserProgress?: (p: BrowserProgress) => void;
   /** Why a part of the run was skipped (e.g. no browser found), for the CLI to print. */
   onWarning?: (message: string) => void;
+  /** How often the run's heartbeat is refreshed in the store (default 30 s); shorter in tests. */
+  heartbeatMs?: number;
   /** Finds the Chromium binary (default: CHROME_PATH, /usr/bin/chromium, …); injectable for tests. */
   findBrowser?: BrowserFinder;
 }
@@ -72,6 +75,22 @@ export function validateStartUrl(url: string): string {
   return u.href;
 }
 
+function beatOnce(db: DB, runId: number): void {
+  try {
+    heartbeatRun(db, runId);
+  } catch { /* a busy store: the next beat tries again, well within the stale limit */ }
+}
+
+/** The report files of a stored run; a failure to write them says so and leaves the run complete (it can be written again from the store). */
+function writeReportAfterRun(outDir: string, report: Report, db: DB | null, runId: number | null, timezone: string): { json: string; html: string } {
+  try {
+    return writeReport(outDir, report, { ...(db && runId !== null ? reportExtras(db, runId) : {}), timezone });
+  } catch (err) {
+    if (runId === null) throw err;
+    throw new UsageError(`报告文件写入失败：${outDir}：${(err as Error).message}。运行 #${runId} 已完整保存，可用 zhaocuo report --run ${runId} 重新生成（the report files could not be written; run #${runId} is stored complete）`);
+  }
+}
+
 export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const startUrl = validateStartUrl(o.startUrl);
   const audits = o.audits ?? ALL_AUDITS;
@@ -87,6 +106,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const db: DB | null = typeof o.db === 'string' ? openDb(o.db) : (o.db ?? null);
   const runId = db ? beginRun(db, new URL(startUrl).origin, startUrl, today, o.config.site.name) : null;
   if (db && runId !== null) runStarted(db, runId);
+  // The heartbeat tells other processes this run is alive (src/store/stale-runs.ts); unref'd, so it never keeps the process up.
+  const beat = db && runId !== null ? setInterval(() => beatOnce(db, runId), o.heartbeatMs ?? RUN_HEARTBEAT_MS).unref() : null;
   const startedAt = new Date().toISOString();
   const resolver = new NameResolver(o.config.dnsServer);
   // The site's own hosts are still crawled when their certificate is invalid (the https audit reports it).
@@ -152,13 +173,21 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
     collectGarbage();
     // Written after the run is stored, so the report shows the trends and ticket figures with it.
-    const files = outDir ? writeReport(outDir, report, { ...(db && runId !== null ? reportExtras(db, runId) : {}), timezone: o.config.tickets.timezone }) : undefined;
+    const files = outDir ? writeReportAfterRun(outDir, report, db, runId, o.config.tickets.timezone) : undefined;
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
     return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {
-    if (db && runId !== null) failRun(db, runId, (err as Error).message);
+    // Only a run still running is marked (a stored run stays complete); marking must not hide the error being thrown.
+    if (db && runId !== null) {
+      try {
+        failRun(db, runId, (err as Error).message);
+      } catch (markErr) {
+        (o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`)))(`运行 #${runId} 未能标记为失败（could not mark run #${runId} failed: ${(markErr as Error).message.split('\n')[0]}）`);
+      }
+    }
     throw err;
   } finally {
+    if (beat) clearInterval(beat);
     if (runId !== null) runEnded(runId);
     await fetcher.close();
     if (ownDb) db?.close();

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.ts';
 import { VERSION } from '../report/build.ts';
 import { openDb, type DB } from '../store/db.ts';
+import { markStaleRuns } from '../store/stale-runs.ts';
 import { ticketContext, type TicketContext } from '../tickets/context.ts';
 import { deliverOutbox, enqueueDueNotices } from '../tickets/notify.ts';
 import { recomputeMissingDue } from '../tickets/service.ts';
@@ -72,6 +73,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const timer = o.notify === false || !o.config.tickets.notify.webhooks.length ? null : setInterval(notifyOnce, o.config.tickets.notify.intervalSeconds * 1000);
   timer?.unref();
   if (timer) setTimeout(notifyOnce, 200).unref();
+  // The server outlives the audits it shows: a run whose process died after the server opened the store is marked failed within a minute.
+  const staleScan = setInterval(() => {
+    try {
+      markStaleRuns(db);
+    } catch (err) {
+      log(`zhaocuo: could not check for interrupted runs: ${(err as Error).message}`);
+    }
+  }, 60_000).unref();
 
   return {
     url,
@@ -82,6 +91,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     notifyOnce,
     close: async () => {
       if (timer) clearInterval(timer);
+      clearInterval(staleScan);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { DB } from '../store/db.ts';
+import { holderGone } from '../store/liveness.ts';
 
 export interface LockHolder {
   owner: string;
@@ -17,15 +18,6 @@ export interface LockHolder {
 
 export function newHolder(): LockHolder {
   return { owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid };
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 interface LockRow {
@@ -49,7 +41,7 @@ export function acquireLock(db: DB, siteId: number, me: LockHolder, now: Date, s
         return true;
       }
       if (row.owner === me.owner) return false; // this holder is already auditing the site
-      const stale = now.getTime() - new Date(row.heartbeat_at).getTime() > staleMs || (row.host === me.host && !pidAlive(row.pid));
+      const stale = holderGone({ host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at }, now, staleMs, me.host) !== null;
       if (!stale) return false;
       db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE site_id = ? AND status = 'running' AND started_at >= ?").run(INTERRUPTED, at, siteId, row.acquired_at);
       db.prepare('UPDATE site_locks SET owner = ?, host = ?, pid = ?, acquired_at = ?, heartbeat_at = ? WHERE site_id = ?').run(me.owner, me.host, me.pid, at, at, siteId);
@@ -70,5 +62,5 @@ export function releaseLock(db: DB, siteId: number, me: LockHolder): void {
 export function lockedSites(db: DB, now: Date, staleMs: number, me?: LockHolder): Set<number> {
   const rows = db.prepare('SELECT site_id AS siteId, owner, host, pid, heartbeat_at FROM site_locks').all() as (LockRow & { siteId: number })[];
   const host = me?.host ?? hostname();
-  return new Set(rows.filter((r) => now.getTime() - new Date(r.heartbeat_at).getTime() <= staleMs && !(r.host === host && !pidAlive(r.pid))).map((r) => r.siteId));
+  return new Set(rows.filter((r) => holderGone({ host: r.host, pid: r.pid, heartbeatAt: r.heartbeat_at }, now, staleMs, host) === null).map((r) => r.siteId));
 }

@@ -91,6 +91,6 @@ export function removeRegistered(db: DB, key: string): RegisteredSite {
   db.transaction(() => {
     db.prepare('DELETE FROM site_registry WHERE site_id = ?').run(s.siteId);
     db.prepare('DELETE FROM site_schedule WHERE site_id = ?').run(s.siteId);
-  })();
+  }).immediate();
   return s;
 }

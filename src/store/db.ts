@@ -3,14 +3,16 @@
  * WAL + a busy timeout let the nightly audit and the server write to one file without losing
  * a write; each run's rows go in one transaction, so a crash never leaves half a run.
  * A file that is damaged, held by another process, read-only or unreachable is one clear
- * line (src/store/db-errors.ts), not a stack trace.
+ * line (src/store/db-errors.ts), not a stack trace. Opening marks the runs whose process is
+ * gone failed (src/store/stale-runs.ts), so no surface shows a dead run as 'running'.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import { busyTimeoutMs, dbUsageError } from './db-errors.ts';
+import { busyMessage, busyTimeoutMs, dbUsageError, isBusy } from './db-errors.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { markStaleRuns } from './stale-runs.ts';
 
 export type DB = Database.Database;
 
@@ -29,6 +31,7 @@ export function openDb(path: string): DB {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    markStaleRuns(db);
     return db;
   } catch (err) {
     db?.close();
@@ -47,5 +50,21 @@ export function migrate(db: DB, to = MIGRATIONS.length): void {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
+  }
+}
+
+/**
+ * A write that must not be lost to a moment of contention: better-sqlite3 already waits the busy
+ * timeout; if another process still holds the file, the write is tried `retries` more times, then
+ * it is one clear line (exit 2 in the CLI) rather than an SqliteError stack.
+ */
+export function withBusyRetry<T>(db: DB, fn: () => T, retries = 1): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      if (attempt >= retries) throw new UsageError(busyMessage(db.name, busyTimeoutMs() * (attempt + 1)));
+    }
   }
 }

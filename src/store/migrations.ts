@@ -257,4 +257,13 @@ export const MIGRATIONS: string[] = [
     heartbeat_at TEXT NOT NULL
   );
   `,
+  // 7: who runs a run, so one left 'running' by a killed process can be told and marked failed
+  // (src/store/stale-runs.ts): its process (pid, host) and the heartbeat it refreshes while it
+  // works. NULL for the runs stored before this step (their start time stands in for the heartbeat).
+  `
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+  CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+  `,
 ];

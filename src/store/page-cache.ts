@@ -45,7 +45,7 @@ export function openPageCache(db: DB, origin: string, runId: number, opts: { reu
     const batch = pending.splice(0);
     db.transaction(() => {
       for (const op of batch) op();
-    })();
+    }).immediate();
   };
   const queue = (op: () => void) => {
     pending.push(op);

@@ -1,5 +1,6 @@
 /** Runs and their results in the store. */
-import type { DB } from './db.ts';
+import { hostname } from 'node:os';
+import { withBusyRetry, type DB } from './db.ts';
 import type { Artifacts } from '../gather/artifacts.ts';
 import type { AuditRun } from '../audit/run.ts';
 import type { Finding } from '../audit/types.ts';
@@ -25,14 +26,27 @@ export function ensureSite(db: DB, origin: string, name?: string): number {
   return (db.prepare('SELECT id FROM sites WHERE origin = ?').get(origin) as { id: number }).id;
 }
 
+/** A new 'running' run, with the process that runs it (pid, host) and its first heartbeat (src/store/stale-runs.ts). */
 export function beginRun(db: DB, siteOrigin: string, startUrl: string, today: string, name?: string): number {
-  const siteId = ensureSite(db, siteOrigin, name);
-  const info = db.prepare("INSERT INTO runs (site_id, start_url, started_at, status, today) VALUES (?, ?, ?, 'running', ?)").run(siteId, startUrl, new Date().toISOString(), today);
-  return Number(info.lastInsertRowid);
+  return withBusyRetry(db, () =>
+    db
+      .transaction(() => {
+        const siteId = ensureSite(db, siteOrigin, name);
+        const at = new Date().toISOString();
+        const info = db.prepare("INSERT INTO runs (site_id, start_url, started_at, status, today, pid, host, heartbeat_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)").run(siteId, startUrl, at, today, process.pid, hostname(), at);
+        return Number(info.lastInsertRowid);
+      })
+      .immediate(),
+  );
 }
 
-export function failRun(db: DB, runId: number, error: string): void {
-  db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, new Date().toISOString(), runId);
+/**
+ * Marks a run failed if it is still running; true when it did. A run that completed stays
+ * complete (a report or ticket step failing after it was stored does not undo it), and one
+ * already marked failed keeps its first error.
+ */
+export function failRun(db: DB, runId: number, error: string): boolean {
+  return withBusyRetry(db, () => db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(error, new Date().toISOString(), runId).changes > 0);
 }
 
 /**
@@ -52,7 +66,7 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
   const notOk = new Set(artifacts.targets.filter((t) => t.state !== 'ok' || t.missingFragments?.length).map((t) => t.url));
   const edges: LinkRef[] = [];
   forEachLinkRef(artifacts, (r) => notOk.has(r.key) && edges.push(r));
-  db.transaction(() => {
+  const store = db.transaction(() => {
     for (const p of artifacts.pages) {
       insPage.run(runId, p.url, p.finalUrl, p.status, p.depth, maskPii(p.title), p.charset, p.timingMs, p.bytes, p.publishedAt ?? null);
     }
@@ -65,8 +79,10 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
       insFinding.run(runId, f.id, f.audit, f.rule, f.severity, f.url, f.message, f.fingerprint, f.division, JSON.stringify(f.refs), JSON.stringify(f.evidence), f.deduction ?? null);
     }
     for (const a of result.audits) insData.run(runId, a.id, a.status, a.reason ?? null, a.data === undefined ? null : JSON.stringify(a.data));
-    db.prepare("UPDATE runs SET status = 'complete', finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
-  })();
+    db.prepare("UPDATE runs SET status = 'complete', error = NULL, finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
+  });
+  // IMMEDIATE: the write lock is taken (or waited for) up front, never upgraded half-way.
+  withBusyRetry(db, () => store.immediate());
 }
 
 const RUN_COLS = `r.id, r.site_id AS siteId, s.origin, r.start_url AS startUrl, r.started_at AS startedAt, r.finished_at AS finishedAt,
