@@ -4,6 +4,7 @@
  * before picking is kept: mousedown is swallowed, so the click does not clear the selection.
  */
 import { uniqueSelector } from './selector.ts';
+import { showBidiControls } from '../report/bidi.ts';
 
 export interface PickerOptions {
   doc: Document;
@@ -55,7 +56,7 @@ export class Picker {
     } catch {
       /* detached */
     }
-    this.o.label.textContent = sel;
+    this.o.label.textContent = showBidiControls(sel); // an id or class from the page may carry a bidi override
   }
 
   start(): void {

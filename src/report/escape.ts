@@ -1,9 +1,11 @@
 /**
  * Safe-by-construction HTML: the `html` tag escapes every interpolated value unless it is
  * already `Raw` (built by this tag). Text from crawled pages and reporters is also passed
- * through the personal-data mask, so no output shows an ID number in clear.
+ * through the personal-data mask, so no output shows an ID number in clear, and its invisible
+ * bidi controls are shown as markers, so they cannot reorder the page around them.
  */
 import { maskPii } from '../pii/detect.ts';
+import { showBidiControls } from './bidi.ts';
 
 export class Raw {
   constructor(readonly value: string) {}
@@ -14,9 +16,10 @@ export class Raw {
 
 const MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
+/** HTML-escaped, personal data masked, bidi controls shown as [U+202E] markers (./bidi.ts says why). */
 export function esc(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return maskPii(String(value)).replace(/[&<>"'`]/g, (c) => MAP[c]);
+  return showBidiControls(maskPii(String(value))).replace(/[&<>"'`]/g, (c) => MAP[c]);
 }
 
 function part(v: unknown): string {

@@ -1,4 +1,12 @@
-/** A small element builder for the extension's UI (no framework: the panel lives in pages we do not own). */
+/**
+ * A small element builder for the extension's UI (no framework: the panel lives in pages we do not own).
+ * Text (children, and the attributes people read) shows bidi controls as [U+202E] markers: the
+ * panel quotes page titles, link texts and selectors, which must not reorder it (report/bidi.ts).
+ */
+import { showBidiControls } from '../../report/bidi.ts';
+
+/** Attributes shown to people as text; the others (value, href, data-*) are kept exact. */
+const SHOWN_ATTRS = new Set(['title', 'aria-label', 'alt', 'placeholder']);
 
 type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
 type Child = Node | string | null | undefined | false;
@@ -10,7 +18,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, 
     if (typeof v === 'function') el.addEventListener(k.replace(/^on/, '').toLowerCase(), v as EventListener);
     else if (k === 'value' && 'value' in el) (el as unknown as { value: string }).value = String(v);
     else if (k === 'checked' && 'checked' in el) (el as unknown as { checked: boolean }).checked = Boolean(v);
-    else el.setAttribute(k, v === true ? '' : String(v));
+    else el.setAttribute(k, v === true ? '' : SHOWN_ATTRS.has(k) ? showBidiControls(String(v)) : String(v));
   }
   append(el, children);
   return el;
@@ -19,7 +27,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, 
 export function append(el: Node, children: (Child | Child[])[]): void {
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'string' ? el.ownerDocument!.createTextNode(c) : c);
+    el.appendChild(typeof c === 'string' ? el.ownerDocument!.createTextNode(showBidiControls(c)) : c);
   }
 }
 
