@@ -20,7 +20,7 @@ export type WordingKind = (typeof WORDING_KINDS)[number];
 
 export const wordingEntrySchema = z.strictObject({
   /** The wrong text, literally as it appears on a page. */
-  wrong: z.string().min(2, 'an entry must be at least 2 characters'),
+  wrong: z.string().min(2, '词条至少 2 个字'),
   /** What to write instead. */
   correct: z.string().min(1),
   kind: z.enum(WORDING_KINDS),

@@ -35,43 +35,83 @@ describe('usage and config errors exit 2 with one clear line', () => {
     const r = await run(['audit', 'not a url', '--no-db']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/not a valid URL/);
+    expect(r.stderr).toMatch(/^zhaocuo: 不是有效的网址："not a url"，请写成 https:\/\/www\.example\.gov\.cn\/ 的形式/);
   });
   it('an unknown key in the config names the key', async () => {
     const cfg = join(dir, 'bad.json');
     writeFileSync(cfg, JSON.stringify({ crawl: { maxPagez: 3 } }));
     const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/crawl\.maxPagez: unknown key/);
+    expect(r.stderr).toMatch(/有误（is invalid）/);
+    expect(r.stderr).toMatch(/crawl\.maxPagez：未知的配置项，请检查拼写/);
   });
   it('a wrong type in the config names the key and the problem', async () => {
     const cfg = join(dir, 'bad2.yaml');
     writeFileSync(cfg, 'crawl:\n  maxPages: lots\n');
     const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/crawl\.maxPages: .*number/);
+    expect(r.stderr).toMatch(/crawl\.maxPages：无效输入：期望 数字/);
   });
   it('malformed JSON', async () => {
     const cfg = join(dir, 'bad3.json');
     writeFileSync(cfg, '{ "crawl": ');
     const r = await run(['audit', srv.url, '--config', cfg, '--no-db']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot read config/);
+    expect(r.stderr).toMatch(/无法读取配置文件 .*bad3\.json/);
   });
   it('an unwritable out dir fails before the crawl', async () => {
     const r = await run(['audit', srv.url, '--out', '/proc/zhaocuo-cannot-write', '--no-db']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot write reports/);
+    expect(r.stderr).toMatch(/无法把报告写入 \/proc\/zhaocuo-cannot-write/);
   });
   it('an unknown audit in --only', async () => {
     const r = await run(['audit', srv.url, '--only', 'linkz', '--no-db']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown audit linkz/);
+    expect(r.stderr).toMatch(/--only：没有检查项 linkz；可用的有：links（链接可用性）/);
   });
   it('a bad option value', async () => {
     const r = await run(['audit', srv.url, '--max-pages', 'many']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/错误：选项 --max-pages <n> 的值“many”无效：应为正整数/);
   });
+  it('an unknown option and a missing argument are said in Chinese', async () => {
+    const a = await run(['runs', '--bogus']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/错误：未知选项 --bogus/);
+    const b = await run(['tickets', 'show']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/错误：缺少参数 <number>/);
+  });
+});
+
+describe('help is Chinese', () => {
+  /** Help text of zhaocuo and of every command: headings, descriptions and option texts all Chinese. */
+  it('zhaocuo --help and every command\'s --help', async () => {
+    const top = await run(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^用法： zhaocuo/);
+    expect(top.stdout).toContain('命令：');
+    const commands = [...top.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['audit', 'probe', 'runs', 'start', 'serve', 'tickets', 'tokens', 'report', 'annual', 'sites', 'schedule']));
+    const subs: Record<string, string[]> = { tickets: ['list', 'show', 'import', 'export', 'notify', 'sync', 'stats'], tokens: ['create', 'list', 'revoke'], sites: ['add', 'import', 'list', 'remove'] };
+    const helps = [top.stdout];
+    for (const c of commands) {
+      for (const s of subs[c] ?? [null]) {
+        const h = await run(s ? [c, s, '--help'] : [c, '--help']);
+        expect(h.code, `${c} ${s ?? ''}`).toBe(0);
+        helps.push(h.stdout);
+      }
+    }
+    for (const h of helps) {
+      expect(h).toContain('选项：');
+      // Every description line (after the flags column) holds Chinese; no English sentence is left.
+      for (const line of h.split('\n').filter((l) => /^  \S/.test(l))) {
+        const text = line.replace(/^\s+(-\S+(, )?)*(--?[\w-]+( <[^>]+>)?)?\s*|^\s+\S+( \[options\])?( <[^>]+>)?\s+/, '');
+        if (text) expect(text, line).toMatch(/[\u4e00-\u9fff]/);
+      }
+      expect(h).not.toMatch(/display help|output the version|\(default:/);
+    }
+  }, 120_000);
 });
 
 describe('runs', () => {
@@ -87,8 +127,8 @@ describe('runs', () => {
     const db = join(dir, 'z.db');
     const a = await run(['audit', srv.url + '/', '--out', join(dir, 'r1'), '--db', db, '--fail-on', 'medium', '--quiet']);
     expect(a.code).toBe(1);
-    expect(a.stdout).toMatch(/broken 1/);
-    expect(a.stdout).toMatch(/report: .*index\.html/);
+    expect(a.stdout).toMatch(/不可用 1/);
+    expect(a.stdout).toMatch(/报告：.*index\.html/);
     const b = await run(['audit', srv.url + '/', '--out', join(dir, 'r2'), '--db', db, '--fail-on', 'critical', '--only', 'links', '--quiet']);
     expect(b.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'r2', 'report.json'), 'utf8'));

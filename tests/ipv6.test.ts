@@ -220,7 +220,7 @@ describe('ipv6: dual-stack site with a v4-only CDN, a v6-broken attached system 
     expect(page).toContain('<section id="ipv6">');
     expect(page).toContain(`cdn.good.test:${cdn.port}`);
     expect(page).toMatch(/66\.7%<\/b><span>二级链接 IPv6 支持率（2\/3/);
-    expect(summaryText(report)).toContain('IPv6: homepage ok · 二级 66.7% · 三级 40.0%');
+    expect(summaryText(report)).toContain('IPv6：首页可访问 · 二级 66.7% · 三级 40.0%');
   });
 
   it('judging per host counts a link by its host’s check (the v6 gateway error on one path goes unseen)', async () => {

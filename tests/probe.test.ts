@@ -169,7 +169,7 @@ describe('zhaocuo probe (real probes against loopback)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/IPv4 {2}HTTP 200 {2}\d+ ms {2}127\.0\.0\.1/);
     expect(r.out).toMatch(/IPv6 {2}HTTP 200 {2}\d+ ms {2}::1/);
-    expect(r.out).toContain('7-day rule (IPv4): 0/1 not loaded (0.0%) — not evaluated: 1/140 probes');
+    expect(r.out).toContain('近 7 天判定（IPv4）：0/1 次未打开（0.0%）— 未评估：探测 1/140 次');
     const db = openDb(file);
     const rows = db.prepare('SELECT origin, family, status, load_ms, address, error FROM probes ORDER BY family').all() as { origin: string; family: number; status: number; load_ms: number; address: string; error: string | null }[];
     db.close();
@@ -187,7 +187,7 @@ describe('zhaocuo probe (real probes against loopback)', () => {
       const r = await cli('probe', `http://www.probe.test:${port}/`, '--once', '--db', file, '--dns-server', dns.server, '--timeout', '0.2', '--family', 'v4');
       expect(r.code).toBe(0);
       expect(r.out).toContain('在 0.2 秒内未加载完成');
-      expect(r.out).toContain('1/1 not loaded (100.0%)');
+      expect(r.out).toContain('1/1 次未打开（100.0%）');
     } finally {
       slowMs = 0;
     }

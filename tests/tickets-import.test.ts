@@ -140,9 +140,9 @@ describe('the CLI', () => {
   it('zhaocuo tickets import twice, then export CSV', async () => {
     writeFileSync(join(dir, 'zhaocuo.config.json'), JSON.stringify({ tickets: { import: { columns: { messageId: '信件编号', receivedAt: '转办时间', pageUrl: '问题页面网址', description: '问题描述', reporter: '网民姓名' } } } }));
     const a = await cli(['tickets', 'import', 'utf8.csv', '--db', 'cli.db']);
-    expect(a.stdout).toMatch(/4 rows, 4 new tickets, 0 already imported/);
+    expect(a.stdout).toMatch(/4 行，新登记工单 4 个，已导入过 0 个/);
     const b = await cli(['tickets', 'import', 'utf8.csv', '--db', 'cli.db']);
-    expect(b.stdout).toMatch(/4 rows, 0 new tickets, 4 already imported/);
+    expect(b.stdout).toMatch(/4 行，新登记工单 0 个，已导入过 4 个/);
     const e = await cli(['tickets', 'export', '--db', 'cli.db', '-o', 'out.csv']);
     expect(e.code, e.stderr).toBe(0);
     const out = readFileSync(join(dir, 'out.csv'), 'utf8');

@@ -13,7 +13,7 @@ import { annualXlsx } from '../report/xlsx.ts';
 
 const year = (v: string): number => {
   const n = Number(v);
-  if (!/^\d{4}$/.test(v) || n < 2000 || n > 2100) throw new InvalidArgumentError('expected a year, e.g. 2026');
+  if (!/^\d{4}$/.test(v) || n < 2000 || n > 2100) throw new InvalidArgumentError('应为年份，例如 2026');
   return n;
 };
 
@@ -25,13 +25,13 @@ function atomicWrite(path: string, data: string | Buffer): void {
 export function registerAnnual(program: Command): void {
   program
     .command('annual')
-    .description('the annual work report form (政府网站工作年度报表) for a year, prefilled from the stored runs and tickets; the rest left for the webmaster')
-    .requiredOption('--year <yyyy>', 'the year the form covers', year)
-    .option('--site <origin>', 'one site (default: every site in the database)')
-    .option('--format <list>', 'comma-separated: html,xlsx', 'html,xlsx')
-    .option('-o, --out <dir>', 'folder for the files', 'reports/annual')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('-c, --config <file>', 'site config (ticket time zone)')
+    .description('政府网站工作年度报表：按已保存的运行和工单预填，其余由网站管理员填写')
+    .requiredOption('--year <yyyy>', '报表所属年份', year)
+    .option('--site <origin>', '只填一个网站（默认：数据库中的每个网站）')
+    .option('--format <list>', '逗号分隔：html,xlsx', 'html,xlsx')
+    .option('-o, --out <dir>', '输出目录', 'reports/annual')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('-c, --config <file>', '站点配置文件（工单时区）')
     .action(async (o: { year: number; site?: string; format: string; out: string; db: string; config?: string }) => {
       const formats = parseFormats(o.format, ['html', 'xlsx']);
       const { config } = await loadConfig(o.config);
@@ -52,10 +52,10 @@ export function registerAnnual(program: Command): void {
         }
         const lines = forms.map((f) => {
           const fields = f.blocks.flatMap((b) => b.fields).filter((x) => !x.extra);
-          return `  ${f.origin}: ${f.runs.length} run(s) in ${o.year}; ${fields.filter((x) => !isBlank(x)).length}/${fields.length} fields prefilled`;
+          return `  ${f.origin}：${o.year} 年运行 ${f.runs.length} 次；已预填 ${fields.filter((x) => !isBlank(x)).length}/${fields.length} 项`;
         });
-        const left = forms.leftOut?.length ? [`  left out (no audit run in ${o.year}): ${forms.leftOut.join(', ')}`] : [];
-        process.stdout.write([`zhaocuo annual ${o.year}`, ...lines, ...left, ...files.map((f) => `  ${f}`)].join('\n') + '\n');
+        const left = forms.leftOut?.length ? [`  未列入（${o.year} 年没有检查运行）：${forms.leftOut.join('、')}`] : [];
+        process.stdout.write([`zhaocuo 年度报表 ${o.year}`, ...lines, ...left, ...files.map((f) => `  ${f}`)].join('\n') + '\n');
       } finally {
         db.close();
       }

@@ -10,6 +10,7 @@ import type { Audit } from '../audit/types.ts';
 import { Log } from './log.ts';
 import { hostPort, isoDate, positiveInt, seconds, severity } from './options.ts';
 import { summaryText } from './summary.ts';
+import { auditLabel } from '../audit/labels.ts';
 
 export interface CrawlFlags {
   config?: string;
@@ -65,62 +66,62 @@ export function applyFlags(config: Config, f: CrawlFlags): Config {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const a11yPages = (v: string): 'sample' | 'all' => {
-  if (v !== 'sample' && v !== 'all') throw new InvalidArgumentError('expected sample or all');
+  if (v !== 'sample' && v !== 'all') throw new InvalidArgumentError('应为 sample 或 all');
   return v;
 };
 const nonNegativeInt = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('应为不小于 0 的整数');
   return n;
 };
 
 export function addCrawlOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --config <file>', 'site config (zhaocuo.config.{ts,json,yaml}; default: the one in the current folder)')
-    .option('--today <YYYY-MM-DD>', 'the date freshness rules count from (default: today)', isoDate)
-    .option('--max-pages <n>', 'stop after this many pages', positiveInt)
-    .option('--max-depth <n>', 'link depth limit (homepage = 1)', positiveInt)
-    .option('--concurrency <n>', 'requests in flight in total', positiveInt)
-    .option('--per-host <n>', 'requests in flight per host (politeness)', positiveInt)
-    .option('--timeout <s>', 'seconds before a request counts as failed', seconds)
-    .option('--no-robots', 'ignore robots.txt')
-    .option('--no-sitemap', 'do not read sitemap.xml')
-    .option('--no-external', 'do not check links to other sites')
-    .option('--full', 'fetch and parse every page again (default: a re-audit asks with the last run\'s validators and reuses unchanged pages)')
-    .option('--include <prefix>', 'crawl only paths under this prefix (repeatable)', collect)
-    .option('--exclude <prefix|/regex/>', 'do not crawl matching paths (repeatable)', collect)
-    .option('--dns-server <host:port>', 'resolve every name through this DNS server', hostPort)
-    .option('--no-ipv6', 'skip the IPv6 checks (AAAA, homepage over IPv6, 二级/三级 link support)');
+    .option('-c, --config <file>', '站点配置文件（zhaocuo.config.{ts,json,yaml}；默认：当前目录中的那个）')
+    .option('--today <YYYY-MM-DD>', '更新时效从哪天算起（默认：今天）', isoDate)
+    .option('--max-pages <n>', '最多抓取的页面数', positiveInt)
+    .option('--max-depth <n>', '链接层级上限（首页为 1 级）', positiveInt)
+    .option('--concurrency <n>', '同时进行的请求总数', positiveInt)
+    .option('--per-host <n>', '每个主机同时进行的请求数（礼貌抓取）', positiveInt)
+    .option('--timeout <s>', '请求超过多少秒算失败', seconds)
+    .option('--no-robots', '不遵守 robots.txt')
+    .option('--no-sitemap', '不读取 sitemap.xml')
+    .option('--no-external', '不检查指向其他网站的链接')
+    .option('--full', '重新抓取并解析所有页面（默认：复查时用上次的校验信息询问，未变的页面直接复用）')
+    .option('--include <prefix>', '只抓取此前缀下的路径（可重复）', collect)
+    .option('--exclude <prefix|/regex/>', '不抓取匹配的路径（可重复）', collect)
+    .option('--dns-server <host:port>', '所有域名经此 DNS 服务器解析', hostPort)
+    .option('--no-ipv6', '不做 IPv6 检测（AAAA 记录、首页 IPv6 访问、二级/三级链接支持率）');
 }
 
 export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
-    .description('audit a portal: crawl it, check every link, run the audits, store the run and write the report')
-    .argument('<url>', 'the site to audit, e.g. https://hyj.example.gov.cn/');
+    .description('检查一个网站：抓取页面、核验每个链接、运行各项检查、保存本次运行并写出报告')
+    .argument('<url>', '要检查的网站，例如 https://hyj.example.gov.cn/');
   addCrawlOptions(cmd)
-    .option('-o, --out <dir>', 'report folder (default: reports/<host>/run-<id>)')
-    .option('--db <file>', 'SQLite database that keeps every run', 'data/zhaocuo.db')
-    .option('--no-db', 'do not store the run')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: critical, high, medium, low, info (default: failOn in the config, else high)', severity)
-    .option('--only <audits>', 'run only these audits, comma-separated (e.g. links = a plain link check)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
-    .option('-q, --quiet', 'print only errors and the summary')
-    .option('--log <format>', 'json: JSON lines on stderr (for cron)', (v: string) => {
-      if (v !== 'json') throw new InvalidArgumentError('the only log format is json');
+    .option('-o, --out <dir>', '报告目录（默认：reports/<主机>/run-<编号>）')
+    .option('--db <file>', '保存每次运行的 SQLite 数据库', 'data/zhaocuo.db')
+    .option('--no-db', '不保存本次运行')
+    .option('--fail-on <severity>', '有问题达到此级别时退出码为 1：critical（否决）、high（严重）、medium（一般）、low（轻微）、info（提示）（默认：配置中的 failOn，否则 high）', severity)
+    .option('--only <audits>', '只运行这些检查项，逗号分隔（例如 links 即只查链接）', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('-q, --quiet', '只输出错误和汇总')
+    .option('--log <format>', 'json：在 stderr 上逐行输出 JSON（供定时任务使用）', (v: string) => {
+      if (v !== 'json') throw new InvalidArgumentError('日志格式只能是 json');
       return v;
     })
-    .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, lighthouse)')
-    .option('--a11y-pages <which>', 'pages the browser audits: sample (homepage, columns, items, 办事指南, config urls) or all', a11yPages)
-    .option('--browser-pool <n>', 'pages open at once in the browser (default 3)', positiveInt)
-    .option('--items-per-column <n>', 'item pages per column in the browser sample (default 2)', nonNegativeInt)
-    .option('--no-lighthouse', 'skip Lighthouse (the other browser audits still run)')
+    .option('--no-browser', '不做浏览器检查（无障碍、适老化、Lighthouse）')
+    .option('--a11y-pages <which>', '浏览器检查的页面：sample（首页、栏目、信息页、办事指南、配置的网址）或 all（全部）', a11yPages)
+    .option('--browser-pool <n>', '浏览器同时打开的页面数（默认 3）', positiveInt)
+    .option('--items-per-column <n>', '浏览器抽样时每个栏目的信息页数（默认 2）', nonNegativeInt)
+    .option('--no-lighthouse', '不运行 Lighthouse（其他浏览器检查照常）')
     .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string; only?: string[] }) => {
       const log = Log.pick(opts);
       validateStartUrl(url);
       const audits = selectAudits(opts.only);
       const { config: fileConfig } = await loadConfig(opts.config);
       const config = applyFlags(fileConfig, opts);
-      log.event('start', { url }, `zhaocuo: auditing ${url}`);
+      log.event('start', { url }, `zhaocuo：正在检查 ${url}`);
       const res = await auditSite({
         startUrl: url,
         config,
@@ -128,9 +129,9 @@ export function registerAudit(program: Command): void {
         db: opts.db === false ? null : opts.db,
         outDir: opts.out,
         onProgress: log.progress,
-        onWarning: (m) => (log.mode === 'json' ? log.event('warning', { message: m }) : (log.clear(), process.stderr.write(`zhaocuo: warning: ${m}\n`))),
+        onWarning: (m) => (log.mode === 'json' ? log.event('warning', { message: m }) : (log.clear(), process.stderr.write(`zhaocuo：警告：${m}\n`))),
         onBrowserProgress: (p) => {
-          if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo: browser: opening ${p.total} sampled pages` : `zhaocuo: browser: Lighthouse on ${p.total} page(s)`);
+          if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo：浏览器：正在打开 ${p.total} 个抽样页面` : `zhaocuo：浏览器：正在对 ${p.total} 个页面运行 Lighthouse`);
         },
       });
       log.clear();
@@ -145,6 +146,6 @@ export function selectAudits(only: string[] | undefined): Audit[] {
   if (!only?.length) return ALL_AUDITS;
   const known = new Set(ALL_AUDITS.map((a) => a.meta.id));
   const unknown = only.filter((id) => !known.has(id));
-  if (unknown.length) throw new UsageError(`--only: unknown audit ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  if (unknown.length) throw new UsageError(`--only：没有检查项 ${unknown.join('、')}；可用的有：${[...known].map((k) => `${k}（${auditLabel(k)}）`).join('、')} (unknown audit)`);
   return ALL_AUDITS.filter((a) => only.includes(a.meta.id));
 }

@@ -1,5 +1,6 @@
 /** The zhaocuo command line. Exit codes: 0 ok, 1 findings at/above --fail-on, 2 usage or config error, 3 the site could not be audited, 4 internal error (a bug: the run is marked failed). */
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
+import { ZhCommand, useChineseHelp } from './zh-help.ts';
 import { UsageError } from '../config/errors.ts';
 import { StartUrlError } from '../gather/crawl.ts';
 import { dbUsageError } from '../store/db-errors.ts';
@@ -18,11 +19,9 @@ import { registerSites } from './sites.ts';
 import { registerSchedule } from './schedule.ts';
 
 export function buildProgram(): Command {
-  const program = new Command('zhaocuo')
-    .description('找错 — audits government portals the way the national inspection judges them')
-    .version(VERSION)
-    .exitOverride()
-    .showHelpAfterError('(zhaocuo --help lists the commands)');
+  const program = useChineseHelp(new ZhCommand('zhaocuo'), VERSION)
+    .description('找错 — 按国家政府网站检查的标准检查政府网站，并把问题转为找错工单')
+    .exitOverride();
   registerAudit(program);
   registerProbe(program);
   registerRuns(program);
@@ -59,7 +58,7 @@ export async function main(argv = process.argv): Promise<number> {
       process.stderr.write(`zhaocuo: ${err.message}\n`);
       return 3;
     }
-    process.stderr.write(`zhaocuo: unexpected error: ${(err as Error).stack ?? err}\n`);
+    process.stderr.write(`zhaocuo: 意外错误（unexpected error）：${(err as Error).stack ?? err}\n`);
     return 3;
   }
 }

@@ -36,7 +36,7 @@ export class Log {
   progress = (p: CrawlProgress): void => {
     if (this.mode === 'tty') {
       const rate = p.elapsedMs > 0 ? (p.pages / (p.elapsedMs / 1000)).toFixed(0) : '0';
-      const line = `  pages ${p.pages} · checked ${p.checked}/${p.targets} · in flight ${p.queued} · ${rate} pages/s`;
+      const line = `  页面 ${p.pages} · 已核验链接 ${p.checked}/${p.targets} · 进行中 ${p.queued} · 每秒 ${rate} 页`;
       process.stderr.write('\r' + line.padEnd(this.lastLen));
       this.lastLen = line.length;
     } else if (this.mode === 'json' && p.elapsedMs - this.lastJson >= 5000) {

@@ -19,13 +19,13 @@ import { hostPort, seconds } from './options.ts';
 
 function interval(v: string): number {
   const ms = parseInterval(v);
-  if (ms === undefined) throw new InvalidArgumentError('expected an interval such as 60m, 1h or 90s');
+  if (ms === undefined) throw new InvalidArgumentError('应为时间间隔，例如 60m、1h 或 90s');
   return ms;
 }
 
 function families(v: string): (4 | 6)[] {
   const out = [...new Set(v.split(',').map((s) => s.trim().toLowerCase().replace(/^(ip)?v/, '')))];
-  if (!out.length || out.some((f) => f !== '4' && f !== '6')) throw new InvalidArgumentError('expected v4, v6 or v4,v6');
+  if (!out.length || out.some((f) => f !== '4' && f !== '6')) throw new InvalidArgumentError('应为 v4、v6 或 v4,v6');
   return out.map(Number) as (4 | 6)[];
 }
 
@@ -44,26 +44,26 @@ interface ProbeFlags {
 export function registerProbe(program: Command): void {
   program
     .command('probe')
-    .description('probe a homepage on a schedule over IPv4 and IPv6, store each probe and judge 站点无法访问 over the last 7 days')
-    .argument('<url>', 'the homepage, e.g. https://hyj.example.gov.cn/')
-    .addOption(new Option('--every <interval>', 'time between probes (60m, 1h, 90s); at most 72m, for ≥ 20 probes a day').argParser(interval).default(3_600_000, '60m'))
-    .option('--once', 'one round of probes, then exit (for cron)')
-    .option('--db <file>', 'SQLite database that keeps the probes', 'data/zhaocuo.db')
-    .option('--dns-server <host:port>', 'resolve the name through this DNS server', hostPort)
-    .option('-c, --config <file>', 'site config (its audits.availability.options set the rule)')
-    .option('--timeout <s>', 'seconds a probe may take to load (default: the rule\'s 15)', seconds)
-    .addOption(new Option('--family <list>', 'families to probe: v4, v6 or v4,v6').argParser(families).default([4, 6], 'v4,v6'))
-    .option('-q, --quiet', 'print only the rule line of each round')
-    .option('--log <format>', 'json: JSON lines on stderr (for cron)')
+    .description('定时经 IPv4 和 IPv6 探测首页，保存每次探测，按近 7 天判定“站点无法访问”')
+    .argument('<url>', '首页网址，例如 https://hyj.example.gov.cn/')
+    .addOption(new Option('--every <interval>', '探测间隔（60m、1h、90s）；最长 72m，保证每天至少 20 次').argParser(interval).default(3_600_000, '60m'))
+    .option('--once', '探测一轮后退出（供定时任务使用）')
+    .option('--db <file>', '保存探测记录的 SQLite 数据库', 'data/zhaocuo.db')
+    .option('--dns-server <host:port>', '经此 DNS 服务器解析域名', hostPort)
+    .option('-c, --config <file>', '站点配置文件（其中 audits.availability.options 设定判定规则）')
+    .option('--timeout <s>', '每次探测允许的加载秒数（默认：规则规定的 15 秒）', seconds)
+    .addOption(new Option('--family <list>', '探测的协议：v4、v6 或 v4,v6').argParser(families).default([4, 6], 'v4,v6'))
+    .option('-q, --quiet', '每轮只输出判定结果一行')
+    .option('--log <format>', 'json：在 stderr 上逐行输出 JSON（供定时任务使用）')
     .action(async (rawUrl: string, f: ProbeFlags) => {
       const url = validateStartUrl(rawUrl);
       const log = Log.pick(f);
       const { config } = await loadConfig(f.config);
       const parsed = availabilityOptions.safeParse(config.audits.availability?.options ?? {});
-      if (!parsed.success) throw new UsageError(describeZodError(parsed.error, 'config audits.availability.options'));
+      if (!parsed.success) throw new UsageError(describeZodError(parsed.error, '配置 audits.availability.options'));
       const rule = parsed.data;
       if (!f.once && f.every > maxIntervalMs(rule.minPerDay)) {
-        throw new UsageError(`--every ${Math.round(f.every / 60_000)}m gives fewer than ${rule.minPerDay} probes a day; the 站点无法访问 rule needs at least ${rule.minPerDay} (every ${Math.floor(maxIntervalMs(rule.minPerDay) / 60_000)}m or more often)`);
+        throw new UsageError(`--every ${Math.round(f.every / 60_000)}m 每天探测不足 ${rule.minPerDay} 次；“站点无法访问”的判定每天至少需要 ${rule.minPerDay} 次（间隔 ${Math.floor(maxIntervalMs(rule.minPerDay) / 60_000)}m 或更短）`);
       }
       const resolver = new NameResolver(f.dnsServer ?? config.dnsServer);
       const db = openDb(f.db);
@@ -79,7 +79,7 @@ export function registerProbe(program: Command): void {
           print(await probeRound(opts));
           return;
         }
-        log.event('start', { url, everyMs: f.every }, `zhaocuo: probing ${url} every ${formatInterval(f.every)} (Ctrl-C stops)`);
+        log.event('start', { url, everyMs: f.every }, `zhaocuo：每 ${formatInterval(f.every)} 探测一次 ${url}（按 Ctrl-C 停止）`);
         const s = schedule({ ...opts, everyMs: f.every, onRound: print, onError: (e) => log.error(e.message) });
         const stop = () => s.stop();
         process.once('SIGINT', stop);
@@ -95,14 +95,14 @@ export function registerProbe(program: Command): void {
 
 function probeLine(p: ProbeResult): string {
   const when = p.at.slice(0, 19).replace('T', ' ');
-  const what = p.error ? `failed: ${p.error}` : `HTTP ${p.status}`;
+  const what = p.error ? `失败：${p.error}` : `HTTP ${p.status}`;
   return `${when}Z  IPv${p.family}  ${what}  ${p.loadMs} ms${p.address ? `  ${p.address}` : ''}`;
 }
 
 function ruleLine(r: AvailabilityResult): string {
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-  const state = !r.evaluated ? `not evaluated: ${r.total}/${r.required} probes` : r.hit ? 'VETO 站点无法访问' : 'ok';
-  return `  7-day rule (IPv${r.family}): ${r.failed}/${r.total} not loaded (${pct(r.failedShare)}) — ${state} · IPv6 ${r.v6.failed}/${r.v6.total} not loaded`;
+  const state = !r.evaluated ? `未评估：探测 ${r.total}/${r.required} 次` : r.hit ? '单项否决：站点无法访问' : '正常';
+  return `  近 7 天判定（IPv${r.family}）：${r.failed}/${r.total} 次未打开（${pct(r.failedShare)}）— ${state} · IPv6 ${r.v6.failed}/${r.v6.total} 次未打开`;
 }
 
 function ruleFields(r: AvailabilityResult) {

@@ -25,16 +25,16 @@ interface ReportFlags {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write the site report of a stored run: verdict, trends over the last runs, task matrix, every audit; as HTML, PDF, xlsx, CSV, JSON')
-    .option('--site <origin>', 'the site (its newest complete run), e.g. https://hyj.example.gov.cn')
-    .option('--run <id>', 'this run (default: the newest complete run of --site)', positiveInt)
-    .option('--tag <value>', 'instead: the league table of every registered site with this tag (e.g. 福建省), ranked as the provincial inspection ranks sites; html,xlsx,json')
-    .option('--last <n>', 'runs in the trends (this one and the ones before it)', positiveInt, 10)
-    .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, 'html,xlsx')
-    .option('-o, --out <dir>', 'folder for the files (default: reports/<host>/report-<run>)')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('-c, --config <file>', 'site config (ticket time zone and calendar)')
-    .option('--json', 'print the written files and figures as JSON')
+    .description('按已保存的运行写出网站报告：检查结论、近几次运行的趋势、任务对照、各检查项；格式为 HTML、PDF、xlsx、CSV、JSON')
+    .option('--site <origin>', '网站（取其最近一次完成的运行），例如 https://hyj.example.gov.cn')
+    .option('--run <id>', '指定运行（默认：--site 最近一次完成的运行）', positiveInt)
+    .option('--tag <value>', '改为输出带此标签（如 福建省）的所有已登记网站的排名表，按省级检查的方式排名；html,xlsx,json')
+    .option('--last <n>', '趋势中包含的运行数（本次及之前的）', positiveInt, 10)
+    .option('--format <list>', `逗号分隔：${REPORT_FORMATS.join(',')}`, 'html,xlsx')
+    .option('-o, --out <dir>', '输出目录（默认：reports/<主机>/report-<运行>）')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('-c, --config <file>', '站点配置文件（工单时区和节假日）')
+    .option('--json', '以 JSON 输出写出的文件和主要数字')
     .action(async (o: ReportFlags) => {
       if (o.tag !== undefined) return league(o);
       const formats = parseFormats(o.format);
@@ -51,12 +51,12 @@ export function registerReport(program: Command): void {
           return void process.stdout.write(JSON.stringify({ runId, files: r.files, verdict: v?.verdict ?? null, score: v?.score ?? null, newSince: r.trends.newSince.length, fixedSince: r.trends.fixedSince.length, tasks: n }, null, 1) + '\n');
         }
         const lines = [
-          `zhaocuo report — ${r.report.site.name ?? r.report.site.host} run #${runId} (${run.today})${v?.verdict ? `: ${v.verdict} ${v.score} 分` : ''}`,
-          `  trends over ${r.trends.points.length} run(s); since run #${r.trends.previousRunId ?? '—'}: ${r.trends.newSince.length} new, ${r.trends.fixedSince.length} fixed`,
-          `  tasks: ${TASK_STATE_ZH.met} ${n.met} · ${TASK_STATE_ZH['not-met']} ${n['not-met']} · ${TASK_STATE_ZH['not-checkable']} ${n['not-checkable']} · ${TASK_STATE_ZH.manual} ${n.manual}`,
+          `zhaocuo 报告 — ${r.report.site.name ?? r.report.site.host} 运行 #${runId}（${run.today}）${v?.verdict ? `：${v.verdict} ${v.score} 分` : ''}`,
+          `  趋势含 ${r.trends.points.length} 次运行；与运行 #${r.trends.previousRunId ?? '—'} 相比：新发现 ${r.trends.newSince.length} 个，已整改 ${r.trends.fixedSince.length} 个`,
+          `  任务：${TASK_STATE_ZH.met} ${n.met} · ${TASK_STATE_ZH['not-met']} ${n['not-met']} · ${TASK_STATE_ZH['not-checkable']} ${n['not-checkable']} · ${TASK_STATE_ZH.manual} ${n.manual}`,
           ...Object.values(r.files).map((f) => `  ${f}`),
         ];
-        if (r.refused?.length) lines.push(`  warning: the page tried ${r.refused.length} request(s) while printing; they were refused`);
+        if (r.refused?.length) lines.push(`  警告：打印时页面试图发出 ${r.refused.length} 个请求，均已拒绝`);
         process.stdout.write(lines.join('\n') + '\n');
       } finally {
         db.close();

@@ -7,17 +7,17 @@ import { positiveInt } from './options.ts';
 export function registerRuns(program: Command): void {
   program
     .command('runs')
-    .description('list the audit runs kept in the database')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('--site <origin>', 'only runs of this site')
-    .option('-n, --limit <n>', 'how many', positiveInt, 20)
-    .option('--json', 'print JSON')
+    .description('列出数据库中保存的检查运行')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--site <origin>', '只列此网站的运行')
+    .option('-n, --limit <n>', '列出多少条', positiveInt, 20)
+    .option('--json', '输出 JSON')
     .action((opts: { db: string; site?: string; limit: number; json?: boolean }) => {
       const db = openDb(opts.db);
       const runs = listRuns(db, { site: opts.site, limit: opts.limit });
       db.close();
       if (opts.json) return void process.stdout.write(JSON.stringify(runs, null, 1) + '\n');
-      if (!runs.length) return void process.stdout.write('no runs yet: zhaocuo audit <url>\n');
+      if (!runs.length) return void process.stdout.write('还没有检查记录：zhaocuo audit <网址>\n');
       for (const r of runs) {
         const s = r.summary as { pages?: number; broken?: number; findingsTotal?: number } | null;
         const figures = s ? `pages ${s.pages} · broken ${s.broken} · findings ${s.findingsTotal}` : (r.error ?? '');

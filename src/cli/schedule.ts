@@ -23,17 +23,17 @@ export interface ScheduleFlags {
 
 const nonNegative = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('应为不小于 0 的整数');
   return n;
 };
 
 export function addScheduleOptions(cmd: Command): Command {
   return cmd
-    .option('--max-parallel <n>', 'audits at once on this machine', positiveInt, 2)
-    .option('--retries <n>', 'tries again after a failed audit, per slot', (v: string) => nonNegative(v), 2)
-    .option('--retry-after <minutes>', 'wait before the first retry (doubles each time, at most 2 h)', positiveInt, 15)
-    .option('--catch-up <hours>', 'a slot missed by more than this (machine off) waits for the next one', positiveInt, 6)
-    .option('--interval <seconds>', 'how often to look for due sites', positiveInt, 60);
+    .option('--max-parallel <n>', '本机同时进行的检查数', positiveInt, 2)
+    .option('--retries <n>', '检查失败后的重试次数（每个时段）', (v: string) => nonNegative(v), 2)
+    .option('--retry-after <minutes>', '第一次重试前等待的分钟数（每次加倍，最长 2 小时）', positiveInt, 15)
+    .option('--catch-up <hours>', '错过超过此小时数的时段（如机器关机）等下一个时段', positiveInt, 6)
+    .option('--interval <seconds>', '每隔多少秒查看到期的网站', positiveInt, 60);
 }
 
 export function schedulerFor(db: DB, config: Config, f: ScheduleFlags, log?: (l: string) => void): Scheduler {
@@ -45,10 +45,10 @@ export function registerSchedule(program: Command): void {
   addScheduleOptions(
     program
       .command('schedule')
-      .description('audit the registered sites (zhaocuo sites) when their schedule says, a bounded number at once; failed audits are retried later')
-      .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-      .option('-c, --config <file>', 'base site config (default: zhaocuo.config.* in the current folder)')
-      .option('--once', 'audit what is due now, wait for it, and exit (exit 3 when an audit failed)'),
+      .description('按计划检查已登记的网站（zhaocuo sites），同时进行的数量有上限；失败的稍后重试')
+      .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+      .option('-c, --config <file>', '基础站点配置（默认：当前目录中的 zhaocuo.config.*）')
+      .option('--once', '检查当前到期的网站，完成后退出（有检查失败时退出码为 3）'),
   ).action(async (o: ScheduleFlags & { db: string; config?: string; once?: boolean }) => {
     const { config } = await loadConfig(o.config);
     const db = openDb(o.db);

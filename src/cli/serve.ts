@@ -7,24 +7,24 @@ import { addScheduleOptions, schedulerFor, type ScheduleFlags } from './schedule
 
 function port(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0–65535 (0 = any free port)');
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('应为 0–65535 的端口号（0 表示任一空闲端口）');
   return n;
 }
 
 export function registerServe(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('serve the 找错 tickets API and dashboard (tokens: zhaocuo tokens create)')
-    .option('-c, --config <file>', 'site config (default: zhaocuo.config.* in the current folder)')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
-    .option('--port <n>', 'port (default: server.port, 8787)', port)
-    .option('--no-notify', 'do not send webhook notifications from this process')
-    .option('--schedule', 'also audit the registered sites when due (as zhaocuo schedule; --max-parallel …)');
+    .description('启动找错工单的 API 和管理页面（令牌：zhaocuo tokens create）')
+    .option('-c, --config <file>', '站点配置文件（默认：当前目录中的 zhaocuo.config.*）')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--host <host>', '监听地址（默认：server.host，即 127.0.0.1）')
+    .option('--port <n>', '端口（默认：server.port，即 8787）', port)
+    .option('--no-notify', '本进程不发送 webhook 通知')
+    .option('--schedule', '同时按计划检查已登记的网站（同 zhaocuo schedule；--max-parallel …）');
   addScheduleOptions(cmd).action(async (opts: ScheduleFlags & { config?: string; db: string; host?: string; port?: number; notify: boolean; schedule?: boolean }) => {
       const { config } = await loadConfig(opts.config);
       const s = await startServer({ db: opts.db, config, host: opts.host, port: opts.port, notify: opts.notify });
-      process.stdout.write(`zhaocuo: serving ${s.url}/ (dashboard) and ${s.url}/api (JSON API) on ${opts.db}\n`);
+      process.stdout.write(`zhaocuo：管理页面 ${s.url}/ ，JSON 接口 ${s.url}/api ，数据库 ${opts.db}\n`);
       const sched = opts.schedule ? schedulerFor(s.db, config, opts) : null;
       sched?.start(opts.interval * 1000);
       await new Promise<void>((resolve) => {

@@ -23,20 +23,20 @@ export function tagsText(s: Pick<RegisteredSite, 'tags'>): string {
 }
 
 export function registerSites(program: Command): void {
-  const sites = program.command('sites').description('the sites audited on a schedule (zhaocuo schedule): add, list, remove, import a sites.yaml');
-  const common = (c: Command) => c.option('--db <file>', 'SQLite database', 'data/zhaocuo.db').option('-c, --config <file>', 'base site config the sites’ overrides apply to (default: zhaocuo.config.* in the current folder)');
+  const sites = program.command('sites').description('按计划检查的网站（zhaocuo schedule）：添加、列出、删除、导入 sites.yaml');
+  const common = (c: Command) => c.option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db').option('-c, --config <file>', '各网站配置覆盖所基于的站点配置（默认：当前目录中的 zhaocuo.config.*）');
 
   common(
     sites
       .command('add')
-      .description('register a site (or update it): name, 主办单位, schedule, tags, config overrides')
-      .argument('<url>', 'start URL, e.g. https://hyj.example.gov.cn/')
+      .description('登记（或更新）一个网站：名称、主办单位、检查时间、标签、配置覆盖')
+      .argument('<url>', '起始网址，例如 https://hyj.example.gov.cn/')
       .requiredOption('--name <name>', '网站名称')
       .option('--sponsor <name>', '主办单位')
-      .option('--schedule <cron>', 'cron line in Beijing time, e.g. "30 2 * * *" (default: a nightly slot 01:00–05:00 spread per site)')
-      .option('--tag <key=value>', 'province / city / county / department tag, repeatable: --tag province=福建省', tagPair)
-      .option('--override <file>', 'YAML/JSON file with this site’s config overrides (site, crawl, divisions, audits …)')
-      .option('--disabled', 'registered but not scheduled'),
+      .option('--schedule <cron>', '北京时间的 cron 表达式，例如 "30 2 * * *"（默认：每晚 01:00–05:00 之间按网站错开的时刻）')
+      .option('--tag <key=value>', '省/市/县/部门标签，可重复：--tag province=福建省', tagPair)
+      .option('--override <file>', '本网站配置覆盖的 YAML/JSON 文件（site、crawl、divisions、audits …）')
+      .option('--disabled', '登记但不按计划检查'),
   ).action(async (url: string, o: { name: string; sponsor?: string; schedule?: string; tag?: Record<string, string>; override?: string; disabled?: boolean; db: string; config?: string }) => {
     const { config: base } = await loadConfig(o.config);
     const raw = { url, name: o.name, ...(o.sponsor ? { sponsor: o.sponsor } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), tags: o.tag ?? {}, config: o.override ? readSitesFile(o.override) ?? {} : {}, enabled: !o.disabled };
@@ -54,9 +54,9 @@ export function registerSites(program: Command): void {
   common(
     sites
       .command('import')
-      .description('register every site of a sites.yaml (checked whole before anything is stored)')
-      .argument('<file>', 'sites.yaml or sites.json')
-      .option('--prune', 'also remove registered sites the file does not list'),
+      .description('登记 sites.yaml 中的每个网站（整个文件检查无误后才保存）')
+      .argument('<file>', 'sites.yaml 或 sites.json')
+      .option('--prune', '同时删除文件中未列出的已登记网站'),
   ).action(async (file: string, o: { db: string; config?: string; prune?: boolean }) => {
     const { config: base } = await loadConfig(o.config);
     const entries = loadSitesFile(file, base);
@@ -76,10 +76,10 @@ export function registerSites(program: Command): void {
 
   sites
     .command('list')
-    .description('the registered sites with their schedule and next run (Beijing time)')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('--tag <value>', 'only sites with this tag value, e.g. 福建省')
-    .option('--json', 'print JSON')
+    .description('已登记的网站及其检查时间和下次运行（北京时间）')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--tag <value>', '只列带此标签值的网站，例如 福建省')
+    .option('--json', '输出 JSON')
     .action((o: { db: string; tag?: string; json?: boolean }) => {
       const db = openDb(o.db);
       const list = listRegistered(db, { tag: o.tag });
@@ -96,9 +96,9 @@ export function registerSites(program: Command): void {
 
   sites
     .command('remove')
-    .description('take a site out of the registry (its runs and tickets are kept)')
-    .argument('<site>', 'its URL or exact name')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
+    .description('删除一个已登记的网站（其运行记录和工单保留）')
+    .argument('<site>', '网址或完整名称')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
     .action((key: string, o: { db: string }) => {
       const db = openDb(o.db);
       try {

@@ -16,14 +16,14 @@ export const SAMPLE_HOST = 'hyj.example.gov.cn';
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('serve the bundled sample portal (示例省海洋与渔业局) on loopback and audit it')
-    .option('--pages <n>', 'size of the sample portal', positiveInt, 300)
-    .option('--seed <n>', 'generator seed', positiveInt, 1)
-    .option('-o, --out <dir>', 'report folder', 'reports/sample')
-    .option('--db <file>', 'SQLite database', 'data/zhaocuo.db')
-    .option('--port <n>', 'port of the sample portal (a fixed one keeps its runs together in the database, for the trends); busy: any free port', positiveInt, 8360)
-    .option('--no-browser', 'skip the browser audits (accessibility, age-friendly, Lighthouse)')
-    .option('-q, --quiet', 'print only the summary')
+    .description('在本机启动自带的示例网站（示例省海洋与渔业局）并检查它')
+    .option('--pages <n>', '示例网站的页面数', positiveInt, 300)
+    .option('--seed <n>', '生成器随机种子', positiveInt, 1)
+    .option('-o, --out <dir>', '报告目录', 'reports/sample')
+    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--port <n>', '示例网站的端口（固定端口让多次运行在数据库中归为同一网站，便于看趋势）；被占用时换一个空闲端口', positiveInt, 8360)
+    .option('--no-browser', '不做浏览器检查（无障碍、适老化、Lighthouse）')
+    .option('-q, --quiet', '只输出汇总')
     .action(async (opts: { pages: number; seed: number; out: string; db: string; quiet?: boolean; browser: boolean; port: number }) => {
       const log = Log.pick(opts);
       const { config } = await loadConfig(undefined);
@@ -34,7 +34,7 @@ export function registerStart(program: Command): void {
       const serve = (port: number) => startSamplePortal({ pages: opts.pages, seed: opts.seed, today, host: 'both', port });
       const portal = await serve(opts.port).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EADDRINUSE') throw err;
-        log.event('warning', { port: opts.port }, `zhaocuo: port ${opts.port} is busy; the sample portal takes a free one (its runs are not added to the earlier ones' trends)`);
+        log.event('warning', { port: opts.port }, `zhaocuo：端口 ${opts.port} 已被占用，示例网站改用空闲端口（本次运行不计入之前的趋势）`);
         return serve(0);
       });
       const dns = await startDnsServer({
@@ -44,7 +44,7 @@ export function registerStart(program: Command): void {
       });
       try {
         const url = `http://${SAMPLE_HOST}:${portal.port}/`;
-        log.event('portal', { url, dns: dns.server }, `sample portal: ${url} (names from the loopback DNS server ${dns.server})`);
+        log.event('portal', { url, dns: dns.server }, `示例网站：${url}（域名由本机 DNS 服务器 ${dns.server} 解析）`);
         config.today ??= today;
         config.dnsServer ??= dns.server;
         config.site.name ??= '示例省海洋与渔业局';
@@ -55,9 +55,9 @@ export function registerStart(program: Command): void {
           db: opts.db,
           outDir: opts.out,
           onProgress: log.progress,
-          onWarning: (m) => log.event('warning', { message: m }, `zhaocuo: warning: ${m}`),
+          onWarning: (m) => log.event('warning', { message: m }, `zhaocuo：警告：${m}`),
           onBrowserProgress: (p) => {
-            if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo: browser: opening ${p.total} sampled pages` : `zhaocuo: browser: Lighthouse on ${p.total} page(s)`);
+            if (p.done === 0) log.event('browser', { ...p }, p.phase === 'pages' ? `zhaocuo：浏览器：正在打开 ${p.total} 个抽样页面` : `zhaocuo：浏览器：正在对 ${p.total} 个页面运行 Lighthouse`);
           },
         });
         log.clear();

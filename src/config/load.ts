@@ -13,7 +13,7 @@ export function findConfig(cwd: string): string | undefined {
 }
 
 async function readRaw(path: string): Promise<unknown> {
-  if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
+  if (!existsSync(path)) throw new UsageError(`找不到配置文件：${path} (config file not found)`);
   const ext = extname(path);
   try {
     if (ext === '.ts' || ext === '.js' || ext === '.mjs') {
@@ -24,14 +24,14 @@ async function readRaw(path: string): Promise<unknown> {
     if (ext === '.json') return JSON.parse(text);
     if (ext === '.yaml' || ext === '.yml') return YAML.parse(text);
   } catch (err) {
-    throw new UsageError(`cannot read config ${path}: ${(err as Error).message}`);
+    throw new UsageError(`无法读取配置文件 ${path}：${(err as Error).message} (cannot read config)`);
   }
-  throw new UsageError(`config ${path}: unsupported extension ${ext} (use .ts, .json or .yaml)`);
+  throw new UsageError(`配置文件 ${path}：不支持扩展名 ${ext}，请用 .ts、.json 或 .yaml (unsupported extension)`);
 }
 
 export function parseConfig(raw: unknown, where = 'config'): Config {
   if (raw === undefined || raw === null) raw = {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where}: expected an object at the top level`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where}：最外层应为键值对象（如 YAML 的 site: …） (expected an object at the top level)`);
   const res = configSchema.safeParse(raw);
   if (!res.success) throw new UsageError(describeZodError(res.error, where));
   return res.data;

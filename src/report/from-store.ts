@@ -33,8 +33,8 @@ export function findSites(db: DB, site: string): { id: number; origin: string; n
 
 export function completeRunOrThrow(db: DB, runId: number): RunRow {
   const run = getRun(db, runId);
-  if (!run) throw new UsageError(`no run #${runId} in the database (zhaocuo runs lists them)`);
-  if (run.status !== 'complete') throw new UsageError(`run #${runId} is ${run.status}${run.error ? ` (${run.error})` : ''}: only complete runs have a report`);
+  if (!run) throw new UsageError(`数据库中没有运行 #${runId}（zhaocuo runs 列出全部运行） (no such run)`);
+  if (run.status !== 'complete') throw new UsageError(`运行 #${runId} ${run.status === 'failed' ? '已失败' : '尚未完成'}${run.error ? `（${run.error}）` : ''}：只有完成的运行才有报告 (run #${runId} is ${run.status})`);
   return run;
 }
 

@@ -30,20 +30,20 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export function parseFormats(v: string, allowed: readonly string[] = REPORT_FORMATS): string[] {
   const list = v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   const bad = list.filter((x) => !allowed.includes(x));
-  if (bad.length || !list.length) throw new UsageError(`--format: unknown ${bad.join(', ') || '(empty)'} (one or more of ${allowed.join(',')})`);
+  if (bad.length || !list.length) throw new UsageError(`--format：不认识的格式 ${bad.join('、') || '（空）'}，可选一个或多个：${allowed.join(',')} (unknown format)`);
   return [...new Set(list)];
 }
 
 /** The run a report is for: --run, or the newest complete run of --site. */
 export function pickRun(db: DB, o: { run?: number; site?: string }): number {
   if (o.run !== undefined) return completeRunOrThrow(db, o.run).id;
-  if (!o.site) throw new UsageError('name the run (--run <id>) or the site (--site <origin>); zhaocuo runs lists them');
+  if (!o.site) throw new UsageError('请指定运行（--run <编号>）或网站（--site <网址>）；zhaocuo runs 列出全部运行 (name the run or the site)');
   const sites = findSites(db, o.site);
-  if (sites.length > 1) throw new UsageError(`--site ${o.site} matches ${sites.length} sites (${sites.map((s) => s.origin).join(', ')}); give the full origin`);
+  if (sites.length > 1) throw new UsageError(`--site ${o.site} 匹配到 ${sites.length} 个网站（${sites.map((s) => s.origin).join('、')}），请写完整的网址 (matches several sites)`);
   const site = sites[0];
-  if (!site) throw new UsageError(`no site ${o.site} in the database (zhaocuo runs lists the runs)`);
+  if (!site) throw new UsageError(`数据库中没有网站 ${o.site}（zhaocuo runs 列出全部运行） (no such site)`);
   const row = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1").get(site.id) as { id: number } | undefined;
-  if (!row) throw new UsageError(`${site.origin} has no complete run yet`);
+  if (!row) throw new UsageError(`${site.origin} 还没有完成的运行 (no complete run yet)`);
   return row.id;
 }
 

@@ -20,14 +20,14 @@ export function ensureWritableDir(dir: string): string {
       if (up === cur) break;
       cur = up;
     }
-    if (!statSync(cur).isDirectory()) throw Object.assign(new Error(`${cur} is not a folder`), { code: 'ENOTDIR' });
+    if (!statSync(cur).isDirectory()) throw Object.assign(new Error(`${cur} 不是文件夹`), { code: 'ENOTDIR' });
     accessSync(cur, constants.W_OK);
     for (const m of missing) mkdirSync(m);
     accessSync(abs, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a file is in the way' : code === 'ENOENT' ? 'the folder cannot be created there' : (err as Error).message;
-    throw new UsageError(`cannot write reports to ${abs}: ${why} (choose another --out)`);
+    throw new UsageError(`无法把报告写入 ${abs}：${why}，请换一个 --out 目录 (cannot write reports)`);
   }
   return abs;
 }

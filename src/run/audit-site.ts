@@ -69,9 +69,9 @@ export function validateStartUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`not a valid URL: ${JSON.stringify(url)} (write it as https://www.example.gov.cn/)`);
+    throw new UsageError(`不是有效的网址：${JSON.stringify(url)}，请写成 https://www.example.gov.cn/ 的形式 (not a valid URL)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`only http and https sites can be audited, not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`只能检查 http 和 https 网站，不能检查 ${u.protocol} (only http and https sites can be audited)`);
   return u.href;
 }
 

@@ -27,8 +27,8 @@ export interface TokenRow extends Principal {
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function createToken(db: DB, o: { name: string; role: Role; division?: string | null }): { id: number; token: string } {
-  if (!o.name.trim()) throw new Error('a token needs a name (--name)');
-  if (o.role === 'handler' && !o.division?.trim()) throw new Error('a handler token needs the division it works for (--division)');
+  if (!o.name.trim()) throw new Error('令牌需要使用人姓名（--name） (a token needs a name)');
+  if (o.role === 'handler' && !o.division?.trim()) throw new Error('办理人令牌需要指定所在处室（--division） (a handler token needs its division)');
   const token = 'zc_' + randomBytes(32).toString('base64url');
   const info = db
     .prepare('INSERT INTO api_tokens (name, role, division, token_hash, prefix, created_at) VALUES (?,?,?,?,?,?)')

@@ -86,9 +86,9 @@ function expand(entries: string[], year: number, where: string): string[] {
   const out: string[] = [];
   for (const e of entries) {
     const [a, b = a] = e.split('..');
-    if (!validDay(a) || !validDay(b)) throw new UsageError(`${where}: ${e} is not a valid date`);
-    if (Number(a.slice(0, 4)) !== year || Number(b.slice(0, 4)) !== year) throw new UsageError(`${where}: ${e} is not in ${year}`);
-    if (b < a) throw new UsageError(`${where}: ${e} ends before it starts`);
+    if (!validDay(a) || !validDay(b)) throw new UsageError(`${where}：${e} 不是有效日期 (not a valid date)`);
+    if (Number(a.slice(0, 4)) !== year || Number(b.slice(0, 4)) !== year) throw new UsageError(`${where}：${e} 不在 ${year} 年内 (not in ${year})`);
+    if (b < a) throw new UsageError(`${where}：${e} 的结束日期早于开始日期 (ends before it starts)`);
     for (let d = a; d <= b; d = addDays(d, 1)) out.push(d);
   }
   return out;
@@ -98,7 +98,7 @@ export function yearFromInput(year: number, input: CalendarYearInput, where: str
   const parsed = calendarYearSchema.parse(input);
   const daysOff = new Set(expand(parsed.daysOff, year, `${where}.daysOff`));
   const workdays = new Set(expand(parsed.workdays, year, `${where}.workdays`));
-  for (const d of workdays) if (daysOff.has(d)) throw new UsageError(`${where}: ${d} is listed both as a day off and as a working day`);
+  for (const d of workdays) if (daysOff.has(d)) throw new UsageError(`${where}：${d} 同时列为放假日和调休上班日 (both a day off and a working day)`);
   return { year, daysOff, workdays, source: parsed.source ?? where };
 }
 
@@ -118,10 +118,10 @@ export function readCalendarFile(path: string): YearCalendar[] {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read the holiday calendar ${path}: ${(err as Error).message}`);
+    throw new UsageError(`无法读取节假日文件 ${path}：${(err as Error).message} (cannot read the holiday calendar)`);
   }
   const res = calendarFileSchema.safeParse(raw);
-  if (!res.success) throw new UsageError(describeZodError(res.error, `holiday calendar ${path}`));
+  if (!res.success) throw new UsageError(describeZodError(res.error, `节假日文件 ${path}`));
   return Object.entries(res.data.years).map(([y, v]) => yearFromInput(Number(y), v, `${path} years.${y}`));
 }
 

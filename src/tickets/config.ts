@@ -44,11 +44,11 @@ export const ticketsSchema = z.strictObject({
   numberPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'expected 1–8 capital letters').default('ZC'),
   /** Handling deadline in working days (this department: 2; other provinces 3). */
   workingDays: z.number().int().min(0).max(60).default(2),
-  timezone: z.string().refine(isValidTimeZone, 'unknown time zone (e.g. Asia/Shanghai)').default('Asia/Shanghai'),
+  timezone: z.string().refine(isValidTimeZone, '不认识的时区，应如 Asia/Shanghai（unknown time zone）').default('Asia/Shanghai'),
   /** A ticket received at or after `end`, or on a day off, counts from the next working day; due at `end`. */
   officeHours: z
     .strictObject({ start: hhmm.default('08:30'), end: hhmm.default('17:30') })
-    .refine((h) => h.start < h.end, 'officeHours.start must be before officeHours.end')
+    .refine((h) => h.start < h.end, 'officeHours.start 应早于 officeHours.end（start must be before end）')
     .default({ start: '08:30', end: '17:30' }),
   calendar: z
     .strictObject({

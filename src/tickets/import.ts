@@ -85,10 +85,10 @@ async function readTable(path: string, cfg: TicketsConfig['import']): Promise<un
     try {
       await wb.xlsx.readFile(path);
     } catch (err) {
-      throw new UsageError(`cannot read ${path} as xlsx: ${(err as Error).message}`);
+      throw new UsageError(`无法按 xlsx 读取 ${path}：${(err as Error).message} (cannot read as xlsx)`);
     }
     const ws = cfg.sheet ? wb.getWorksheet(cfg.sheet) : wb.worksheets[0];
-    if (!ws) throw new UsageError(`${path}: no worksheet ${cfg.sheet ? JSON.stringify(cfg.sheet) : ''} (tickets.import.sheet; sheets: ${wb.worksheets.map((w) => w.name).join(', ')})`);
+    if (!ws) throw new UsageError(`${path}：没有工作表 ${cfg.sheet ? JSON.stringify(cfg.sheet) : ''}（配置项 tickets.import.sheet；文件中的工作表：${wb.worksheets.map((w) => w.name).join('、')}） (no worksheet)`);
     const rows: unknown[][] = [];
     ws.eachRow({ includeEmpty: false }, (r) => {
       const vals = (r.values as unknown[]).slice(1);
@@ -96,12 +96,12 @@ async function readTable(path: string, cfg: TicketsConfig['import']): Promise<un
     });
     return rows;
   }
-  if (ext === '.xls') throw new UsageError(`${path}: the old .xls format is not supported; save it as .xlsx or .csv`);
+  if (ext === '.xls') throw new UsageError(`${path}：不支持旧的 .xls 格式，请另存为 .xlsx 或 .csv (the old .xls format is not supported)`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+    throw new UsageError(`无法读取 ${path}：${(err as Error).message} (cannot read)`);
   }
   return parseCsv(decodeCsv(bytes, cfg.encoding));
 }
@@ -131,8 +131,8 @@ export async function importMessages(db: DB, ctx: TicketContext, path: string): 
   const col = mapHeaders(header, cfg.columns);
   if (col.description === undefined && col.title === undefined) {
     throw new UsageError(
-      `${path}: no description column. Headers found: ${header.map(cellText).filter(Boolean).join(', ')}. ` +
-        `Name the right one in the config: tickets.import.columns.description (now ${JSON.stringify(cfg.columns.description)})`,
+      `${path}：找不到问题描述列。文件中的表头：${header.map(cellText).filter(Boolean).join('、')}。` +
+        `请在配置 tickets.import.columns.description 中写明该列的表头（现为 ${JSON.stringify(cfg.columns.description)}） (no description column)`,
     );
   }
   const tz = ctx.config.tickets.timezone;
@@ -145,10 +145,10 @@ export async function importMessages(db: DB, ctx: TicketContext, path: string): 
     try {
       const title = get('title');
       const description = get('description') || title;
-      if (!description) throw new Error('the description is empty');
+      if (!description) throw new Error('问题描述为空');
       const receivedRaw = raw('receivedAt');
       const received = parseReceived(receivedRaw, tz);
-      if (cellText(receivedRaw).trim() && !received) throw new Error(`cannot read the time ${JSON.stringify(cellText(receivedRaw))} (expected e.g. 2026-03-02 10:15)`);
+      if (cellText(receivedRaw).trim() && !received) throw new Error(`无法识别时间 ${JSON.stringify(cellText(receivedRaw))}（应如 2026-03-02 10:15）`);
       const urlText = get('pageUrl');
       const pageUrl = /^https?:\/\/\S+$/i.test(urlText) ? urlText : null;
       const cat = category(get('category'));
