@@ -129,7 +129,7 @@ describe('a year without calendar data', () => {
   });
   it('bad calendar data is a config error naming the key', () => {
     expect(() => WorkCalendar.load({ years: { '2027': { daysOff: ['2028-01-01'] } } }, { shipped: null })).toThrow(UsageError);
-    expect(() => WorkCalendar.load({ years: { '2027': { daysOff: ['2027-01-01'], workdays: ['2027-01-01'] } } }, { shipped: null })).toThrow(/both as a day off and as a working day/);
+    expect(() => WorkCalendar.load({ years: { '2027': { daysOff: ['2027-01-01'], workdays: ['2027-01-01'] } } }, { shipped: null })).toThrow(/同时列为放假日和调休上班日/);
     expect(() => parseConfig({ tickets: { officeHours: { start: '8:30' } } })).toThrow(/tickets\.officeHours\.start/);
     expect(() => parseConfig({ tickets: { timezone: 'Mars/Olympus' } })).toThrow(/time zone/);
   });

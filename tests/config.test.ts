@@ -16,8 +16,8 @@ describe('config', () => {
   });
   it('names the key of a bad value and of an unknown key', () => {
     expect(() => parseConfig({ crawl: { perHost: 0 } })).toThrow(/crawl\.perHost/);
-    expect(() => parseConfig({ site: { hostz: [] } })).toThrow(/site\.hostz: unknown key/);
-    expect(() => parseConfig({ today: '2026/11/20' })).toThrow(/today: expected a date/);
+    expect(() => parseConfig({ site: { hostz: [] } })).toThrow(/site\.hostz：未知的配置项/);
+    expect(() => parseConfig({ today: '2026/11/20' })).toThrow(/today：应为 YYYY-MM-DD 格式的日期/);
     expect(() => parseConfig([])).toThrow(/expected an object/);
   });
   it('names the key inside an audit option', () => {

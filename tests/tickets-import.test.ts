@@ -83,8 +83,8 @@ describe('CSV export of the national platform', () => {
     const r = await importMessages(db, ctx, f);
     expect(r.created).toBe(1);
     expect(r.errors).toEqual([
-      { row: 2, message: expect.stringMatching(/cannot read the time "昨天"/) },
-      { row: 3, message: expect.stringMatching(/description is empty/) },
+      { row: 2, message: expect.stringMatching(/无法识别时间 "昨天"/) },
+      { row: 3, message: expect.stringMatching(/问题描述为空/) },
     ]);
   });
 

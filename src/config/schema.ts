@@ -7,7 +7,7 @@ import { SEVERITIES } from '../audit/types.ts';
 import { ticketsSchema } from '../tickets/config.ts';
 import { serverSchema } from '../server/config.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD 格式的日期（expected a date as YYYY-MM-DD）');
 
 export const crawlSchema = z.strictObject({
   maxPages: z.number().int().positive().default(20000),
