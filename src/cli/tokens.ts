@@ -30,7 +30,7 @@ export function registerTokens(program: Command): void {
       if (o.division) {
         const { config } = await loadConfig(o.config);
         const known = knownDivisions(config);
-        if (!known.includes(o.division)) process.stderr.write(`zhaocuo：提示：配置的 divisions 中没有“${o.division}”（已有：${known.join('、')}）；工单只会分派给配置中列出的处室\n`);
+        if (!known.includes(o.division)) process.stderr.write(`zhaocuo：提示：配置的 divisions 中没有“${o.division}”（已有：${known.join('、')}）；工单只会分派给配置中列出的处室；如需新增，请加入配置的 divisions.others\n`);
       }
       const db = openDb(o.db);
       try {
