@@ -17,6 +17,8 @@ import { registerAnnual } from './annual.ts';
 import { failActiveRuns } from '../run/active-runs.ts';
 import { registerSites } from './sites.ts';
 import { registerSchedule } from './schedule.ts';
+import { registerWorker } from './worker.ts';
+import { RedisUnavailableError } from '../distributed/redis.ts';
 
 export function buildProgram(): Command {
   const program = useChineseHelp(new ZhCommand('zhaocuo'), VERSION)
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
   registerAnnual(program);
   registerSites(program);
   registerSchedule(program);
+  registerWorker(program);
   return program;
 }
 
@@ -53,6 +56,10 @@ export async function main(argv = process.argv): Promise<number> {
     if (dbErr) {
       process.stderr.write(`zhaocuo: ${dbErr.message}\n`);
       return 2;
+    }
+    if (err instanceof RedisUnavailableError) {
+      process.stderr.write(`zhaocuo: ${err.message}\n`);
+      return 3;
     }
     if (err instanceof StartUrlError) {
       process.stderr.write(`zhaocuo: ${err.message}\n`);

@@ -12,6 +12,9 @@ import { listRegistered } from '../sites/registry.ts';
 import { Scheduler } from '../sites/scheduler.ts';
 import { formatLocal } from '../tickets/zoned.ts';
 import { positiveInt } from './options.ts';
+import type { DuePolicy } from '../sites/due.ts';
+import { Enqueuer } from '../distributed/enqueuer.ts';
+import { parseRedisUrl, shownUrl } from '../distributed/redis.ts';
 
 export interface ScheduleFlags {
   maxParallel: number;
@@ -36,9 +39,36 @@ export function addScheduleOptions(cmd: Command): Command {
     .option('--interval <seconds>', '每隔多少秒查看到期的网站', positiveInt, 60);
 }
 
-export function schedulerFor(db: DB, config: Config, f: ScheduleFlags, log?: (l: string) => void): Scheduler {
+export function policyFor(f: ScheduleFlags): DuePolicy {
   const retryBaseMs = f.retryAfter * 60_000;
-  return new Scheduler({ db, baseConfig: config, maxParallel: f.maxParallel, log, policy: { maxAttempts: f.retries + 1, retryBaseMs, retryMaxMs: Math.max(retryBaseMs, 2 * 3600_000), catchUpMs: f.catchUp * 3600_000 } });
+  return { maxAttempts: f.retries + 1, retryBaseMs, retryMaxMs: Math.max(retryBaseMs, 2 * 3600_000), catchUpMs: f.catchUp * 3600_000 };
+}
+
+export function schedulerFor(db: DB, config: Config, f: ScheduleFlags, log?: (l: string) => void): Scheduler {
+  return new Scheduler({ db, baseConfig: config, maxParallel: f.maxParallel, log, policy: policyFor(f) });
+}
+
+/** --redis: due sites go to the queue for `zhaocuo worker`s, nothing is audited here. */
+async function enqueueForWorkers(db: DB, f: ScheduleFlags & { redis: string; once?: boolean }, sites: number): Promise<void> {
+  const log = (l: string) => process.stderr.write(l + '\n');
+  const q = new Enqueuer(db, f.redis, policyFor(f), log);
+  await q.open();
+  try {
+    if (f.once) {
+      const out = await q.tick();
+      const added = out.filter((e) => e.added).length;
+      log(`zhaocuo schedule: 加入队列 ${added} 个${out.length - added ? `，已在队列中 ${out.length - added} 个` : ''}${out.length ? '' : '（当前没有到期的检查 nothing is due）'}`);
+      return;
+    }
+    log(`zhaocuo schedule: ${sites} 个网站，到期的检查交给 ${shownUrl(f.redis)} 上的 worker（zhaocuo worker --redis …）`);
+    q.start(f.interval * 1000);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await q.close();
+  }
 }
 
 export function registerSchedule(program: Command): void {
@@ -48,13 +78,21 @@ export function registerSchedule(program: Command): void {
       .description('按计划检查已登记的网站（zhaocuo sites），同时进行的数量有上限；失败的稍后重试')
       .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
       .option('-c, --config <file>', '基础站点配置（默认：当前目录中的 zhaocuo.config.*）')
-      .option('--once', '检查当前到期的网站，完成后退出（有检查失败时退出码为 3）'),
-  ).action(async (o: ScheduleFlags & { db: string; config?: string; once?: boolean }) => {
+      .option('--once', '检查当前到期的网站，完成后退出（有检查失败时退出码为 3）；与 --redis 同用：把到期的网站加入队列后退出')
+      .option('--redis <url>', '分布式模式：把到期的网站放入此 Redis 队列，由 zhaocuo worker 检查，本机不检查', (v: string) => parseRedisUrl(v)),
+  ).action(async (o: ScheduleFlags & { db: string; config?: string; once?: boolean; redis?: string }) => {
     const { config } = await loadConfig(o.config);
     const db = openDb(o.db);
-    const sched = schedulerFor(db, config, o);
     const sites = listRegistered(db, { enabledOnly: true });
     if (!sites.length) process.stderr.write('zhaocuo schedule: 还没有登记网站：zhaocuo sites add <网址> --name <名称>，或 zhaocuo sites import sites.yaml（no registered sites）\n');
+    if (o.redis) {
+      try {
+        return await enqueueForWorkers(db, { ...o, redis: o.redis }, sites.length);
+      } finally {
+        db.close();
+      }
+    }
+    const sched = schedulerFor(db, config, o);
     try {
       if (o.once) {
         const started = sched.tick();

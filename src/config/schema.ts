@@ -17,6 +17,12 @@ export const crawlSchema = z.strictObject({
   concurrency: z.number().int().positive().max(256).default(16),
   /** Requests in flight per host: politeness towards one server. */
   perHost: z.number().int().positive().max(256).default(8),
+  /**
+   * Least time between two requests to one host (ms, from send to send); 0 = no spacing beyond
+   * perHost. Audits in one process share it; workers of a fleet share it through Redis, so
+   * a host linked from many sites (www.gov.cn) is asked at this pace by the whole fleet.
+   */
+  hostIntervalMs: z.number().int().min(0).max(60_000).default(0),
   timeoutMs: z.number().int().positive().default(15000),
   retries: z.number().int().min(0).max(5).default(2),
   /** Longest Retry-After (seconds) we are willing to wait on a 429/503. */

@@ -14,6 +14,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
 import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
+import { processPacer, type HostPacer } from './pacer.ts';
 
 export type Method = 'GET' | 'HEAD';
 
@@ -69,6 +70,11 @@ export interface FetcherOptions {
    * conditional (If-None-Match / If-Modified-Since), and a 304 comes back without a body.
    */
   conditional?: (url: string) => { etag?: string; lastModified?: string } | undefined;
+  /**
+   * Spaces requests to one host by crawl.hostIntervalMs (when > 0): this process's pacer by
+   * default, the fleet's shared one (Redis) in a worker.
+   */
+  pacer?: HostPacer;
 }
 
 /** Certificate errors (Node's codes) and what they mean to a visitor. */
@@ -217,7 +223,8 @@ export class Fetcher {
     const redirects: string[] = [];
     let current = url;
     for (let i = 0; ; i++) {
-      const hop = await this.limit(() => this.once(current, 'GET', headers));
+      const at = current;
+      const hop = await this.limit(async () => this.once(at, 'GET', headers, await this.paceTurn(new URL(at).host)));
       const base = { url, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode, timingMs: hop.timingMs, bytes: hop.bytes, redirects };
       if (!REDIRECT.has(hop.status) || !hop.location) return { ...base, finalUrl: current };
       let next: string;
@@ -276,8 +283,9 @@ export class Fetcher {
     let attempt = 0;
     for (;;) {
       await this.waitTurn(host);
+      const sent = await this.paceTurn(host);
       const sentAt = Date.now();
-      const hop = await this.once(url, method, method === 'GET' ? this.conditionalHeaders(url) : undefined);
+      const hop = await this.once(url, method, method === 'GET' ? this.conditionalHeaders(url) : undefined, sent);
       this.paceAfter(host, hop.status, sentAt);
       if (attempt >= c.retries) return hop;
       attempt++;
@@ -314,8 +322,20 @@ export class Fetcher {
     return this.tlsProblems.has(host) && this.opts.tolerateTls?.(url) ? this.insecure : this.agent;
   }
 
-  private async once(url: string, method: Method, extraHeaders?: Record<string, string>): Promise<Hop> {
-    const hop = await this.onceVia(url, method, extraHeaders, this.agentFor(url));
+  /** The host's turn under crawl.hostIntervalMs (a no-op when 0); call the result as the request goes out. */
+  private async paceTurn(host: string): Promise<(() => void) | undefined> {
+    const interval = this.opts.crawl.hostIntervalMs;
+    if (!interval) return undefined;
+    return (this.opts.pacer ?? processPacer).turn(host, interval);
+  }
+
+  private async once(url: string, method: Method, extraHeaders?: Record<string, string>, sent?: () => void): Promise<Hop> {
+    let hop: Hop;
+    try {
+      hop = await this.onceVia(url, method, extraHeaders, this.agentFor(url), sent);
+    } finally {
+      sent?.(); // a request never sent (blocked address, an early throw) passes the turn on too
+    }
     if (!hop.errorCode || !TLS_ERRORS[hop.errorCode] || !url.startsWith('https:')) return hop;
     const host = new URL(url).host;
     if (!this.tlsProblems.has(host)) this.tlsProblems.set(host, { host, code: hop.errorCode, message: TLS_ERRORS[hop.errorCode], url });
@@ -329,10 +349,15 @@ export class Fetcher {
       bodyTimeout: c.timeoutMs,
       connect: { lookup: this.opts.resolver.lookupFn(this.opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000), rejectUnauthorized: false },
     });
-    return this.onceVia(url, method, extraHeaders, this.insecure);
+    const again = await this.paceTurn(host); // the same request once more, without verification: a send of its own
+    try {
+      return await this.onceVia(url, method, extraHeaders, this.insecure, again);
+    } finally {
+      again?.();
+    }
   }
 
-  private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent): Promise<Hop> {
+  private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent, sent?: () => void): Promise<Hop> {
     const c = this.opts.crawl;
     const started = performance.now();
     // An address literal is connected to without a lookup, so the resolver's guard cannot see it.
@@ -340,7 +365,7 @@ export class Fetcher {
     if (blocked) return { url, method, status: 0, headers: {}, error: blocked, errorCode: BLOCKED_CODE, timingMs: 0, bytes: 0 };
     this.requests++;
     try {
-      const res = await request(url, {
+      const pending = request(url, {
         method,
         dispatcher,
         headers: {
@@ -352,6 +377,8 @@ export class Fetcher {
         },
         signal: AbortSignal.timeout(c.timeoutMs),
       });
+      sent?.(); // the request is on its way: the host's spacing counts from here
+      const res = await pending;
       const headers = flatHeaders(res.headers);
       const hop: Hop = { url, method, status: res.statusCode, headers, timingMs: 0, bytes: 0 };
       if (headers.location) hop.location = headers.location;

@@ -20,6 +20,7 @@ import { gatherSpiderViews } from '../gather/spider-view.ts';
 import { probeSearch } from '../gather/search-probe.ts';
 import type { BrowserProgress } from '../gather/browser/gather.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
+import type { HostPacer } from '../gather/pacer.ts';
 import { loadAvailability } from '../probe/store.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report } from '../report/schema.ts';
@@ -50,6 +51,8 @@ export interface AuditSiteOptions {
   heartbeatMs?: number;
   /** Finds the Chromium binary (default: CHROME_PATH, /usr/bin/chromium, …); injectable for tests. */
   findBrowser?: BrowserFinder;
+  /** Spaces requests per host (crawl.hostIntervalMs) with a pacer shared beyond this run: a fleet's, through Redis. */
+  pacer?: HostPacer;
 }
 
 export interface AuditSiteResult {
@@ -119,7 +122,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   // Incremental re-audits: the pages the site's earlier runs stored, asked for with their validators.
   const cache = db && runId !== null ? openPageCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
-  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
+  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
     // A trap or a page budget that cut the crawl short: said once per limit and pattern, with a count.

@@ -7,6 +7,7 @@
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../config/errors.ts';
 import { auditSite } from '../run/audit-site.ts';
+import type { HostPacer } from '../gather/pacer.ts';
 import type { DB } from '../store/db.ts';
 import { DEFAULT_POLICY, dueSites, nextAttemptAt, type DuePolicy, type DueSite } from './due.ts';
 import { acquireLock, heartbeat, newHolder, releaseLock, type LockHolder } from './lock.ts';
@@ -50,16 +51,16 @@ export interface AttemptResult {
 }
 
 /** The default way to audit: the same run as `zhaocuo audit` (stored, report written, tickets filed). */
-export function storeAudit(db: DB): RunAudit {
+export function storeAudit(db: DB, o: { pacer?: HostPacer } = {}): RunAudit {
   return async (site, config) => {
-    const r = await auditSite({ startUrl: site.url, config, db });
+    const r = await auditSite({ startUrl: site.url, config, db, pacer: o.pacer });
     const v = r.report.audits.find((a) => a.id === 'verdict')?.data as { verdict?: string; score?: number } | undefined;
     return { runId: r.runId, summary: v?.verdict ? `${v.verdict} ${v.score} 分` : `${r.report.summary.findingsTotal} 个问题` };
   };
 }
 
 /** The run an attempt left (a failed audit records its run before it throws). */
-function lastRunSince(db: DB, siteId: number, since: string): number | null {
+export function lastRunSince(db: DB, siteId: number, since: string): number | null {
   const r = db.prepare('SELECT id FROM runs WHERE site_id = ? AND started_at >= ? ORDER BY id DESC LIMIT 1').get(siteId, since) as { id: number } | undefined;
   return r?.id ?? null;
 }

@@ -49,6 +49,11 @@ export function failRun(db: DB, runId: number, error: string): boolean {
   return withBusyRetry(db, () => db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(error, new Date().toISOString(), runId).changes > 0);
 }
 
+/** completeRun of a run no longer running: another process took the site over (lock takeover, a job handed back). */
+export class RunTakenOverError extends Error {
+  override name = 'RunTakenOverError';
+}
+
 /**
  * Stores a finished run's pages, links (with their redirect hops), edges, findings and audit
  * outcomes (status, why one was skipped or failed, its data) in one transaction.
@@ -79,7 +84,10 @@ export function completeRun(db: DB, runId: number, artifacts: Artifacts, result:
       insFinding.run(runId, f.id, f.audit, f.rule, f.severity, f.url, f.message, f.fingerprint, f.division, JSON.stringify(f.refs), JSON.stringify(f.evidence), f.deduction ?? null);
     }
     for (const a of result.audits) insData.run(runId, a.id, a.status, a.reason ?? null, a.data === undefined ? null : JSON.stringify(a.data));
-    db.prepare("UPDATE runs SET status = 'complete', error = NULL, finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
+    // Only a run still running completes: one marked interrupted (its lock was taken over, its
+    // job handed back) stays so, and its rows are rolled back — one complete run per audit.
+    const done = db.prepare("UPDATE runs SET status = 'complete', error = NULL, finished_at = ?, summary_json = ?, report_dir = ? WHERE id = ? AND status = 'running'").run(new Date().toISOString(), JSON.stringify(summary), reportDir, runId);
+    if (done.changes === 0) throw new RunTakenOverError(`运行 #${runId} 已被标记为中断，检查已由其他进程接管，本次结果不再保存（run ${runId} was taken over; results not stored）`);
   });
   // IMMEDIATE: the write lock is taken (or waited for) up front, never upgraded half-way.
   withBusyRetry(db, () => store.immediate());

@@ -1,0 +1,112 @@
+/**
+ * The Redis behind distributed mode (BullMQ's queue, the per-host pacer): the --redis URL
+ * checked before anything connects, a first connection that must answer PING before a worker
+ * or the scheduler starts, and every way it can fail turned into one Chinese line that names
+ * what to start or fix. Later outages are watched (watchConnection): said once when the link
+ * drops, once when it is back; ioredis reconnects and replays what was queued meanwhile.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { UsageError } from '../config/errors.ts';
+
+/** Redis cannot be reached (refused, unknown host, not Redis, auth): exit 3, the line says what to do. */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/** The URL as it may be printed: a password in it is masked. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.href.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Checks a --redis value: redis:// or rediss://, a host, a port in range, an optional database number. */
+export function parseRedisUrl(value: string): string {
+  const bad = (why: string) => new UsageError(`--redis 地址无效 ${JSON.stringify(value)}：${why}，应写作 redis://主机:端口[/库号]，如 redis://127.0.0.1:6379（invalid Redis URL）`);
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw bad('不是网址');
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw bad(`协议应为 redis:// 或 rediss://，不是 ${u.protocol}//`);
+  if (!u.hostname) throw bad('缺少主机');
+  if (u.port && (Number(u.port) < 1 || Number(u.port) > 65535)) throw bad(`端口 ${u.port} 超出范围`);
+  if (u.pathname && u.pathname !== '/' && !/^\/\d{1,2}$/.test(u.pathname)) throw bad(`库号应为数字，不是 ${u.pathname.slice(1)}`);
+  return value;
+}
+
+/**
+ * Connection options for long-lived clients (BullMQ requires maxRetriesPerRequest: null):
+ * commands wait through an outage and are sent when Redis is back, never dropped.
+ */
+export function durableOptions(): RedisOptions {
+  return { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(200 * n, 2000) };
+}
+
+/** One line for a connection error, naming what to start or fix. */
+export function describeRedisError(url: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { message: string };
+  const code = e?.code ?? '';
+  const msg = String(e?.message ?? err);
+  const at = shownUrl(url);
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) return `无法连接 Redis ${at}：请先启动 redis-server 或检查 --redis（connection refused）`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(msg)) return `无法连接 Redis ${at}：找不到主机 ${new URL(url).hostname}，请检查 --redis 的主机名（host not found）`;
+  if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(msg)) return `Redis ${at} 拒绝了认证：请在 --redis 中写对用户名和密码，如 redis://:密码@主机:端口（authentication failed）`;
+  if (/Protocol error|Unknown RESP type|unknown reply|not a Redis|EPIPE/i.test(msg) || code === 'EPIPE') return `${at} 上运行的不是 Redis：请检查 --redis 的主机和端口（not a Redis server）`;
+  if (code === 'ETIMEDOUT' || /timed? ?out/i.test(msg)) return `连接 Redis ${at} 超时：请确认 redis-server 在运行、端口可达，或检查 --redis（timed out）`;
+  return `无法连接 Redis ${at}：${msg.split('\n')[0]}；请检查 redis-server 与 --redis`;
+}
+
+/**
+ * Connects once and asks PING, failing fast (no reconnect loop): the caller learns at start-up,
+ * in one line, that Redis is not there. A port where something else answers (an HTTP server)
+ * never sends a Redis reply: the timeout then says it is not Redis.
+ */
+export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
+  parseRedisUrl(url);
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  let timer: NodeJS.Timeout | undefined;
+  // The first 'error' event is the cause (connect() itself rejects with a bare "Connection is closed").
+  const failed = new Promise<never>((_, reject) => {
+    client.on('error', reject);
+    timer = setTimeout(() => reject(new Error('not a Redis server: no reply to PING')), timeoutMs);
+  });
+  try {
+    const pong = await Promise.race([client.connect().then(() => client.ping()), failed]);
+    if (pong !== 'PONG') throw new Error(`not a Redis server: PING answered ${String(pong).slice(0, 40)}`);
+  } catch (err) {
+    throw new RedisUnavailableError(describeRedisError(url, err));
+  } finally {
+    clearTimeout(timer);
+    failed.catch(() => undefined);
+    client.removeAllListeners('error');
+    client.on('error', () => {});
+    client.disconnect();
+  }
+}
+
+/**
+ * Says once when a long-lived connection drops (naming what to restart) and once when it is
+ * back. `log` gets whole lines.
+ */
+export function watchConnection(client: Redis, url: string, log: (line: string) => void): void {
+  let lost = false;
+  let wasReady = client.status === 'ready';
+  client.on('ready', () => {
+    if (lost) log(`已重新连接 Redis ${shownUrl(url)}，继续处理（reconnected）`);
+    lost = false;
+    wasReady = true;
+  });
+  const drop = () => {
+    if (lost || !wasReady) return;
+    lost = true;
+    log(`与 Redis ${shownUrl(url)} 的连接已断开：请重新启动 redis-server 或检查网络（connection lost）；恢复后自动继续，已确认的任务不会丢失`);
+  };
+  client.on('error', () => drop());
+  client.on('close', () => drop());
+}

@@ -1,0 +1,273 @@
+/**
+ * Distributed mode with real parts: a redis-server on a free loopback port (its own folder, AOF
+ * fsynced), `zhaocuo worker` child processes, `zhaocuo schedule --redis`, small sample portals on
+ * loopback, one SQLite file shared by all. Each test has its own Redis database number, so jobs
+ * of one test never reach another's workers.
+ *
+ * Covered: two workers share the jobs and every site gets one complete run; requests to a host
+ * linked from several sites keep crawl.hostIntervalMs between them across workers (send times
+ * are taken by the worker at the send, ZHAOCUO_PACE_TRACE); a SIGKILLed worker's job is taken
+ * by the other (BullMQ stalled detection) and its half run is marked interrupted; SIGTERM hands
+ * a running job back; Redis stopped mid-run gives one clear line and no job is lost after it
+ * restarts; a wrong --redis gives a clear line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startSamplePortal, type SamplePortal } from '../src/sample-portal/server.ts';
+import { openDb, type DB } from '../src/store/db.ts';
+import { upsertSites } from '../src/sites/registry.ts';
+import { INTERRUPTED } from '../src/sites/lock.ts';
+import type { SiteEntry } from '../src/sites/schema.ts';
+import { DEFAULT_POLICY } from '../src/sites/due.ts';
+import { enqueueDue, siteQueue } from '../src/distributed/queue.ts';
+import { KEY_PREFIX } from '../src/distributed/worker.ts';
+import { startRedis, type LocalRedis } from './helpers/redis-server.ts';
+import { freePort } from './helpers/free-port.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
+const INTERVAL = 60; // crawl.hostIntervalMs in these tests
+const dir = mkdtempSync(join(tmpdir(), 'zc-distributed-'));
+let redis: LocalRedis;
+let shared: SamplePortal; // its external site is linked from every portal below
+const portals: SamplePortal[] = [];
+const children = new Set<ChildProcess>();
+let dbNumber = 0;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  shared = await startSamplePortal({ pages: 60, seed: 11, host: '127.0.0.1' });
+  for (const seed of [12, 13, 14]) portals.push(await startSamplePortal({ pages: 60, seed, host: '127.0.0.1', external: shared.external.url }));
+  writeFileSync(
+    join(dir, 'zhaocuo.config.json'),
+    JSON.stringify({ today: '2026-11-20', crawl: { robots: false, hostIntervalMs: INTERVAL }, browser: { enabled: false }, ipv6: { enabled: false }, audits: { integrity: { options: { spiderCheck: false } }, search: { enabled: false } } }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.all([shared?.close(), ...portals.map((p) => p.close()), redis?.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh store and Redis database for one test, with `sites` registered and due now. */
+function setup(name: string, sites: SamplePortal[]) {
+  const file = join(dir, `${name}.db`);
+  const db = openDb(file);
+  const url = `${redis.url}/${++dbNumber}`;
+  // A daily slot an hour ago (Beijing time), registered before it: due now, once.
+  const slot = new Date(Date.now() - 3600_000);
+  const bj = new Date(slot.getTime() + 8 * 3600_000);
+  const cron = `${bj.getUTCMinutes()} ${bj.getUTCHours()} * * *`;
+  const entries: SiteEntry[] = sites.map((p, i) => ({ url: p.url + '/', name: `${name}-${i + 1}局`, schedule: cron, tags: {}, config: {}, enabled: true }));
+  upsertSites(db, entries, new Date(Date.now() - 2 * 3600_000));
+  return { db, file, url, trace: join(dir, `${name}.trace`) };
+}
+
+interface Child {
+  proc: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+function zhaocuo(args: string[], env: Record<string, string> = {}): Child {
+  const proc = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  children.add(proc);
+  let out = '';
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => (children.delete(proc), r(code))));
+  return { proc, out: () => out, exited };
+}
+
+async function worker(t: { file: string; url: string; trace: string }, extra: string[] = []): Promise<Child> {
+  const w = zhaocuo(['worker', '--redis', t.url, '--db', t.file, '--concurrency', '1', ...extra], { ZHAOCUO_PACE_TRACE: t.trace });
+  await until('the worker to connect', () => /已连接/.test(w.out()) || w.proc.exitCode !== null, 120_000);
+  expect(w.out()).toMatch(/zhaocuo worker: 已连接 redis:\/\/127\.0\.0\.1:\d+\/\d+，队列 zhaocuo-site-audits/);
+  return w;
+}
+
+const runsOf = (db: DB) => db.prepare('SELECT r.id, s.origin, r.status, r.error FROM runs r JOIN sites s ON s.id = r.site_id ORDER BY r.id').all() as { id: number; origin: string; status: string; error: string | null }[];
+const completeBySite = (db: DB) => {
+  const m = new Map<string, number>();
+  for (const r of runsOf(db)) if (r.status === 'complete') m.set(r.origin, (m.get(r.origin) ?? 0) + 1);
+  return m;
+};
+
+async function completedJobs(url: string) {
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  const q = siteQueue(conn, KEY_PREFIX);
+  try {
+    const counts = await q.getJobCounts('completed', 'failed', 'wait', 'active', 'delayed');
+    const done = await q.getJobs(['completed']);
+    return { counts, done };
+  } finally {
+    await q.close();
+    conn.disconnect();
+  }
+}
+
+async function enqueue(db: DB, url: string) {
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  const q = siteQueue(conn, KEY_PREFIX);
+  try {
+    return await enqueueDue(db, q, new Date(), DEFAULT_POLICY);
+  } finally {
+    await q.close();
+    conn.disconnect();
+  }
+}
+
+describe('zhaocuo worker (BullMQ on Redis)', () => {
+  it('two workers share the jobs, one complete run per site, and a host keeps its spacing across workers', async () => {
+    const t = setup('share', portals);
+    const w1 = await worker(t);
+    const w2 = await worker(t);
+    const sched = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    expect(await sched.exited).toBe(0);
+    expect(sched.out()).toMatch(/加入队列 3 个/);
+    // Enqueued again (the next tick, a second scheduler): the same job ids, nothing added
+    // (sites being audited by then are not due at all).
+    const again = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    expect(await again.exited).toBe(0);
+    expect(again.out()).toMatch(/加入队列 0 个/);
+
+    await until('three complete runs', () => completeBySite(t.db).size === 3);
+    const { counts, done } = await until('three completed jobs', async () => {
+      const r = await completedJobs(t.url);
+      return r.counts.completed === 3 && r.counts.active === 0 && r.counts.wait === 0 ? r : undefined;
+    });
+    expect(counts.failed).toBe(0);
+    expect([...completeBySite(t.db).values()]).toEqual([1, 1, 1]);
+    expect(runsOf(t.db).every((r) => r.status === 'complete')).toBe(true);
+    // Both workers took jobs.
+    const by = new Set(done.map((j) => j.processedBy?.split(':')[1]));
+    expect(by).toEqual(new Set([String(w1.proc.pid), String(w2.proc.pid)]));
+
+    // Spacing: every send to one host, from any worker, at least INTERVAL after the one before.
+    const sends = readFileSync(t.trace, 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([ms, host, pid]) => ({ ms: Number(ms), host, pid }));
+    const byHost = new Map<string, typeof sends>();
+    for (const s of sends) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
+    const ext = byHost.get(new URL(shared.external.url).host)!;
+    expect(new Set(ext.map((s) => s.pid)).size).toBe(2); // the shared host was asked by both workers
+    let closest = Infinity;
+    for (const list of byHost.values()) {
+      list.sort((a, b) => a.ms - b.ms);
+      for (let i = 1; i < list.length; i++) closest = Math.min(closest, list[i].ms - list[i - 1].ms);
+    }
+    expect(sends.length).toBeGreaterThan(100);
+    expect(closest).toBeGreaterThanOrEqual(INTERVAL - 1); // ms clock granularity
+    for (const w of [w1, w2]) w.proc.kill('SIGTERM');
+    expect(await Promise.all([w1.exited, w2.exited])).toEqual([0, 0]);
+    t.db.close();
+  }, 240_000);
+
+  it('a SIGKILLed worker’s job is taken by the other and its half run marked interrupted', async () => {
+    const t = setup('kill', portals.slice(0, 2));
+    const args = ['--stalled-after', '1.5'];
+    const w1 = await worker(t, args);
+    const w2 = await worker(t, args);
+    const jobs = await enqueue(t.db, t.url);
+    expect(jobs.map((j) => j.added)).toEqual([true, true]);
+    // Mid-audit: both runs recorded, and the first site's lock names the worker that has it.
+    const holder = await until('the workers to start the audits', () => {
+      const lock = t.db.prepare('SELECT pid FROM site_locks WHERE site_id = ?').get(jobs[0].siteId) as { pid: number } | undefined;
+      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && lock ? lock.pid : undefined;
+    });
+    const [victim, survivor] = holder === w1.proc.pid ? [w1, w2] : [w2, w1];
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+
+    await until('both sites complete', () => completeBySite(t.db).size === 2, 150_000);
+    const { done } = await until('two completed jobs', async () => {
+      const r = await completedJobs(t.url);
+      return r.counts.completed === 2 ? r : undefined;
+    });
+    expect(done.every((j) => j.processedBy?.includes(`:${survivor.proc.pid}:`))).toBe(true);
+    const victimSite = runsOf(t.db).filter((r) => r.origin === jobs[0].origin);
+    expect(victimSite.map((r) => [r.status, r.error])).toEqual([['failed', INTERRUPTED], ['complete', null]]);
+    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
+    survivor.proc.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+    t.db.close();
+  }, 300_000);
+
+  it('SIGTERM: a running audit that does not finish within --grace goes back to the queue', async () => {
+    const t = setup('term', portals.slice(2, 3));
+    const w1 = await worker(t, ['--grace', '0.5']);
+    expect((await enqueue(t.db, t.url))[0].added).toBe(true);
+    await until('the audit to start', () => runsOf(t.db).some((r) => r.status === 'running'));
+    w1.proc.kill('SIGTERM');
+    expect(await w1.exited).toBe(0);
+    expect(w1.out()).toMatch(/1 个未完成的检查已交还队列/);
+    const handed = await completedJobs(t.url);
+    expect(handed.counts).toMatchObject({ wait: 1, active: 0, completed: 0 });
+    const w2 = await worker(t);
+    await until('the handed-back job to complete', () => completeBySite(t.db).size === 1, 120_000);
+    const runs = runsOf(t.db);
+    expect(runs.map((r) => r.status)).toEqual(['failed', 'complete']);
+    expect(runs[0].error).toMatch(/收到停止信号，任务已交还队列/);
+    w2.proc.kill('SIGTERM');
+    expect(await w2.exited).toBe(0);
+    t.db.close();
+  }, 300_000);
+
+  it('Redis stopped mid-run: one clear line, the audits go on, no job lost after it restarts', async () => {
+    const t = setup('outage', portals.slice(0, 2));
+    const w = await worker(t, ['--concurrency', '2']);
+    expect((await enqueue(t.db, t.url)).filter((e) => e.added)).toHaveLength(2);
+    await until('both audits running', () => runsOf(t.db).filter((r) => r.status === 'running').length === 2);
+    await redis.stop();
+    await until('the worker to say Redis is gone', () => /与 Redis redis:\/\/127\.0\.0\.1:\d+\/\d+ 的连接已断开：请重新启动 redis-server/.test(w.out()), 30_000);
+    // The scheduler meanwhile: refused, in one line, exit 3.
+    const s = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    expect(await s.exited).toBe(3);
+    expect(s.out().trim().split('\n').at(-1)).toMatch(/^zhaocuo: 无法连接 Redis redis:\/\/127\.0\.0\.1:\d+\/\d+：请先启动 redis-server 或检查 --redis（connection refused）$/);
+    await redis.start();
+    await until('the worker to reconnect', () => /已重新连接 Redis/.test(w.out()), 60_000);
+    const { counts } = await until('both jobs completed', async () => {
+      const r = await completedJobs(t.url);
+      return r.counts.completed === 2 ? r : undefined;
+    }, 120_000);
+    expect(counts).toMatchObject({ failed: 0, wait: 0, active: 0, delayed: 0 });
+    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
+    expect(runsOf(t.db).filter((r) => r.status !== 'complete')).toEqual([]);
+    w.proc.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    t.db.close();
+  }, 300_000);
+
+  it('a wrong --redis is one line that says what to fix', async () => {
+    const http1 = http.createServer((_q, s) => s.end('not redis')).listen(0, '127.0.0.1');
+    await new Promise((r) => http1.once('listening', r));
+    const httpPort = (http1.address() as { port: number }).port;
+    const nobody = await freePort();
+    const db = join(dir, 'wrong.db');
+    const [bad, refused, notRedis] = [
+      zhaocuo(['worker', '--redis', 'http://127.0.0.1:6379', '--db', db]),
+      zhaocuo(['worker', '--redis', `redis://127.0.0.1:${nobody}`, '--db', db]),
+      zhaocuo(['worker', '--redis', `redis://127.0.0.1:${httpPort}`, '--db', db]),
+    ];
+    const codes = await Promise.all([bad.exited, refused.exited, notRedis.exited]);
+    http1.close();
+    expect(codes).toEqual([2, 3, 3]);
+    expect(bad.out()).toMatch(/^zhaocuo: --redis 地址无效 "http:\/\/127\.0\.0\.1:6379"：协议应为 redis:\/\/ 或 rediss:\/\/.*如 redis:\/\/127\.0\.0\.1:6379/);
+    expect(refused.out().trim()).toBe(`zhaocuo: 无法连接 Redis redis://127.0.0.1:${nobody}：请先启动 redis-server 或检查 --redis（connection refused）`);
+    expect(notRedis.out().trim()).toBe(`zhaocuo: redis://127.0.0.1:${httpPort} 上运行的不是 Redis：请检查 --redis 的主机和端口（not a Redis server）`);
+    expect(existsSync(db)).toBe(true); // (the store opened before Redis was asked; nothing else happened)
+  }, 120_000);
+});
