@@ -26,7 +26,7 @@ import { acquireLock, heartbeat, newHolder, releaseLock, type LockHolder } from 
 import { siteConfig } from '../sites/merge.ts';
 import { listRegistered } from '../sites/registry.ts';
 import { lastRunSince, storeAudit, type RunAudit } from '../sites/scheduler.ts';
-import { markFinished, markStarted, scheduleState } from '../sites/state.ts';
+import { markFinished, markStarted, scheduleState, settleDeadAttempt } from '../sites/state.ts';
 import { formatLocal } from '../tickets/zoned.ts';
 import { SCHEDULE_TZ } from '../sites/cron.ts';
 import { QUEUE_NAME, type SiteJob } from './queue.ts';
@@ -122,6 +122,8 @@ export class FleetWorker {
       this.log(`zhaocuo worker: 跳过 ${job.data.name}：已不在登记表中或已停用（site removed or disabled）`);
       return { runId: null, skipped: 'not registered' };
     }
+    // The last attempt died after storing its complete run (while writing the report): done.
+    settleDeadAttempt(db, siteId, slotAt, new Date());
     const st = scheduleState(db, siteId);
     // Done already: a job that stalled after its audit completed (its worker died, or Redis was
     // away long enough for its lock to lapse) comes back once more. One complete run per slot.

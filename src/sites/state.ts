@@ -34,3 +34,18 @@ export function dueInputs(db: DB, now: Date, staleMs: number, me?: LockHolder): 
   }));
   return { inputs, sites: new Map(sites.map((s) => [s.siteId, s])) };
 }
+
+/**
+ * An attempt left `running` whose audit had in fact stored a complete run (its process died
+ * after the run was stored, while the report was written or before the state was updated):
+ * that slot is served — marked complete with that run, so it is not audited a second time.
+ * True when it was.
+ */
+export function settleDeadAttempt(db: DB, siteId: number, slotAt: Date, now: Date): boolean {
+  const st = db.prepare('SELECT slot_at AS slotAt, status, updated_at AS updatedAt FROM site_schedule WHERE site_id = ?').get(siteId) as { slotAt: string; status: string; updatedAt: string } | undefined;
+  if (!st || st.status !== 'running' || new Date(st.slotAt).getTime() !== slotAt.getTime()) return false;
+  const run = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND started_at >= ? ORDER BY id DESC LIMIT 1").get(siteId, st.updatedAt) as { id: number } | undefined;
+  if (!run) return false;
+  markFinished(db, siteId, { ok: true, runId: run.id, now });
+  return true;
+}
