@@ -18,7 +18,7 @@ import { failActiveRuns } from '../run/active-runs.ts';
 import { registerSites } from './sites.ts';
 import { registerSchedule } from './schedule.ts';
 import { registerWorker } from './worker.ts';
-import { RedisUnavailableError } from '../distributed/redis.ts';
+import { RedisUnavailableError } from '../distributed/redis-url.ts';
 
 export function buildProgram(): Command {
   const program = useChineseHelp(new ZhCommand('zhaocuo'), VERSION)

@@ -13,8 +13,7 @@ import { Scheduler } from '../sites/scheduler.ts';
 import { formatLocal } from '../tickets/zoned.ts';
 import { positiveInt } from './options.ts';
 import type { DuePolicy } from '../sites/due.ts';
-import { Enqueuer } from '../distributed/enqueuer.ts';
-import { parseRedisUrl, shownUrl } from '../distributed/redis.ts';
+import { parseRedisUrl, shownUrl } from '../distributed/redis-url.ts';
 
 export interface ScheduleFlags {
   maxParallel: number;
@@ -51,6 +50,8 @@ export function schedulerFor(db: DB, config: Config, f: ScheduleFlags, log?: (l:
 /** --redis: due sites go to the queue for `zhaocuo worker`s, nothing is audited here. */
 async function enqueueForWorkers(db: DB, f: ScheduleFlags & { redis: string; once?: boolean }, sites: number): Promise<void> {
   const log = (l: string) => process.stderr.write(l + '\n');
+  // Loaded here: BullMQ and ioredis cost start-up time the other commands should not pay.
+  const { Enqueuer } = await import('../distributed/enqueuer.ts');
   const q = new Enqueuer(db, f.redis, policyFor(f), log);
   await q.open();
   try {

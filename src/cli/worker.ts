@@ -7,9 +7,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { openDb } from '../store/db.ts';
-import { FleetWorker } from '../distributed/worker.ts';
-import { QUEUE_NAME } from '../distributed/queue.ts';
-import { parseRedisUrl, shownUrl } from '../distributed/redis.ts';
+import { parseRedisUrl, shownUrl } from '../distributed/redis-url.ts';
 import { positiveInt, seconds } from './options.ts';
 
 export function registerWorker(program: Command): void {
@@ -24,6 +22,8 @@ export function registerWorker(program: Command): void {
     .option('--grace <seconds>', '收到 SIGTERM 后，进行中的检查最多再用多少秒完成，之后交还队列', seconds, 60)
     .action(async (o: { redis: string; concurrency: number; db: string; config?: string; stalledAfter: number; grace: number }) => {
       const { config } = await loadConfig(o.config);
+      // Loaded here: BullMQ and ioredis cost start-up time the other commands should not pay.
+      const [{ FleetWorker }, { QUEUE_NAME }] = await Promise.all([import('../distributed/worker.ts'), import('../distributed/queue.ts')]);
       const db = openDb(o.db);
       const log = (l: string) => process.stderr.write(l + '\n');
       const w = new FleetWorker({ db, redisUrl: o.redis, baseConfig: config, concurrency: o.concurrency, stalledMs: Math.round(o.stalledAfter * 1000), log });
