@@ -196,7 +196,7 @@ describe('zhaocuo probe (real probes against loopback)', () => {
   it('rejects a schedule of fewer than 20 probes a day', async () => {
     const r = await cli('probe', `http://www.probe.test:${port}/`, '--every', '90m', '--db', join(dir, 'x.db'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('fewer than 20 probes a day');
+    expect(r.err).toContain('每天探测不足 20 次');
     expect(parseInterval('60m')).toBe(HOUR);
     expect(parseInterval('1h')).toBe(HOUR);
     expect(parseInterval('90s')).toBe(90_000);

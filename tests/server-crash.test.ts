@@ -47,7 +47,7 @@ async function serve(): Promise<{ child: ChildProcess; url: string }> {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /serving (http:\/\/\S+?)\/ /.exec(out);
+      const m = /管理页面 (http:\/\/\S+?)\/ /.exec(out);
       if (m) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
