@@ -7,8 +7,13 @@
  * Then the IPv6 case: a 20,000-page portal under a name with A and AAAA (127.0.0.1, ::1, from a
  * loopback DNS server), audited with and without the IPv6 pass (--no-ipv6): the pass must
  * cost time linear in links, a fraction of the crawl, not a multiple of it.
+ * The size case (`--only size`, not part of the default run): a 50,000-page portal audited with
+ * `--no-browser` into a SQLite store, as a nightly run would be: peak RSS (target ≤ 450 MB,
+ * flat in site size) and wall time. Peak RSS is the kernel's high-water mark of the audit
+ * process (ru_maxrss, written at its exit by bench/max-rss.mjs), not a sample.
  *   npm run bench -- --pages 2000 --ipv6-pages 5000
  *   npm run bench -- --only ipv6        (or --only linkinator)
+ *   npm run bench -- --only size        (--size-pages 50000 by default)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,9 +22,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
 import { startDnsServer } from '../src/sample-portal/dns.ts';
-import { watchPeak } from './proc-tree.ts';
+import { exactPeak, watchPeak } from './proc-tree.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'ipv6-pages': { type: 'string', default: '20000' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'ipv6-pages': { type: 'string', default: '20000' }, 'size-pages': { type: 'string', default: '50000' }, only: { type: 'string' } } });
 const pages = Number(values.pages);
 const root = join(import.meta.dirname, '..');
 
@@ -33,20 +38,28 @@ interface Measure {
 function measure(cmd: string, args: string[]): Promise<Measure> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exact = exactPeak();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: exact.env });
     const stop = watchPeak(child.pid!);
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', () => undefined);
-    child.on('close', (code) => resolve({ seconds: (performance.now() - t0) / 1000, peakMb: stop(), code, stdout }));
+    // The sampled tree peak counts child processes too; the exact one is the process's own.
+    child.on('close', (code) => {
+      const sampled = stop();
+      resolve({ seconds: (performance.now() - t0) / 1000, peakMb: Math.max(sampled, exact.read() ?? 0), code, stdout });
+    });
   });
 }
 
 const line = (name: string, m: Measure, p: number, l: number) =>
   `${name.padEnd(11)} ${m.seconds.toFixed(1).padStart(6)} s  ${(p / m.seconds).toFixed(0).padStart(5)} pages/s  ${(l / m.seconds).toFixed(0).padStart(6)} links/s  peak RSS ${String(m.peakMb).padStart(4)} MB  (${p} pages, ${l} links, exit ${m.code})`;
 
-if (values.only !== 'ipv6') await linkinatorCase();
-if (values.only !== 'linkinator') await ipv6Case(Number(values['ipv6-pages']));
+if (values.only === 'size') await sizeCase(Number(values['size-pages']));
+else {
+  if (values.only !== 'ipv6') await linkinatorCase();
+  if (values.only !== 'linkinator') await ipv6Case(Number(values['ipv6-pages']));
+}
 
 async function linkinatorCase(): Promise<void> {
 const portal = await startSamplePortal({ pages, host: '127.0.0.1' });
@@ -94,4 +107,19 @@ async function ipv6Case(n: number): Promise<void> {
   console.log(line('with IPv6', withV6, rep.summary.pages, rep.links.length));
   console.log(`  IPv6 pass: ${((v6.durationMs ?? 0) / 1000).toFixed(1)} s, ${v6.requests ?? '?'} requests over IPv6, ${(v6.hosts ?? []).length} hosts, ${(v6.urls ?? []).length} 二级/三级 URLs judged`);
   console.log(`ratio with/without IPv6: ${(withV6.seconds / without.seconds).toFixed(2)} (the pass adds ${(withV6.seconds - without.seconds).toFixed(1)} s)`);
+}
+
+/** Memory at size: a big portal audited as a nightly run would be (store, report), without a browser. */
+async function sizeCase(n: number): Promise<void> {
+  const t0 = performance.now();
+  const portal = await startSamplePortal({ pages: n, host: '127.0.0.1' });
+  const start = portal.url + '/';
+  console.log(`size case: ${portal.manifest.htmlPageCount} pages at ${start} (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-size-'));
+  const m = await measure(process.execPath, [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, 'report'), '--exclude', '/calendar.html', '--max-pages', String(n * 2), '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
+  await portal.close();
+  const rep = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8'));
+  console.log(line('zhaocuo', m, rep.summary.pages, rep.links.length));
+  console.log(`  (crawl phase ${(rep.summary.durationMs / 1000).toFixed(1)} s, ${rep.findings.length} findings)`);
+  console.log(`peak RSS ${m.peakMb} MB for ${rep.summary.pages} pages (target ≤ 450 MB): ${m.peakMb <= 450 ? 'met' : 'missed'}`);
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
-import { watchPeak } from './proc-tree.ts';
+import { exactPeak, watchPeak } from './proc-tree.ts';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, changed: { type: 'string', default: '0.02' }, concurrency: { type: 'string', default: '32' } } });
 const root = join(import.meta.dirname, '..');
@@ -30,9 +30,13 @@ function audit(name: string): Promise<Run> {
   const args = [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const exact = exactPeak();
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
-    child.on('close', (code) => resolve({ seconds: (performance.now() - t0) / 1000, peakMb: stop(), bytes: portal.bytesSent() - sent0, code, report: JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) }));
+    child.on('close', (code) => {
+      const peakMb = Math.max(stop(), exact.read() ?? 0);
+      resolve({ seconds: (performance.now() - t0) / 1000, peakMb, bytes: portal.bytesSent() - sent0, code, report: JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) });
+    });
   });
 }
 

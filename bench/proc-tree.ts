@@ -1,5 +1,7 @@
 /** Peak RSS of a process and all its descendants, sampled from /proc (Linux). */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function children(pid: number): number[] {
   const out: number[] = [];
@@ -43,5 +45,28 @@ export function watchPeak(pid: number, ms = 100): () => number {
   return () => {
     clearInterval(t);
     return Math.round(peak / 1024);
+  };
+}
+
+/**
+ * Environment for a Node child whose own peak RSS is wanted exactly: it preloads
+ * bench/max-rss.mjs, which writes the kernel's high-water mark (ru_maxrss) at exit.
+ * `read()` returns it in MB (null when the child died before writing it).
+ */
+export function exactPeak(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; read: () => number | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-maxrss-'));
+  const file = join(dir, 'maxrss');
+  const hook = new URL('./max-rss.mjs', import.meta.url).href;
+  return {
+    env: { ...env, ZHAOCUO_BENCH_MAXRSS_FILE: file, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() },
+    read: () => {
+      try {
+        return Math.round(Number(readFileSync(file, 'utf8')) / 1024);
+      } catch {
+        return null;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   };
 }

@@ -43,6 +43,25 @@ describe('sample portal validators and revisions', () => {
     expect((await get(path, { 'if-modified-since': after.headers.get('last-modified')! })).status).toBe(304);
   });
 
+  it('answers 304 with only what RFC 9110 §15.4.5 asks a 304 to repeat (ETag, Vary, Date), Last-Modified only without an ETag', async () => {
+    const path = articlePath();
+    const full = await get(path);
+    expect(full.headers.get('vary')).toBe('Accept-Encoding');
+    const lean = await get(path, { 'if-none-match': full.headers.get('etag')! });
+    expect(lean.status).toBe(304);
+    expect([...lean.headers.keys()].filter((k) => !['connection', 'keep-alive'].includes(k)).sort()).toEqual(['date', 'etag', 'vary']);
+    expect(lean.headers.get('etag')).toBe(full.headers.get('etag'));
+    sp.revisions.validators = 'last-modified';
+    try {
+      const byDate = await get(path, { 'if-modified-since': full.headers.get('last-modified')! });
+      expect(byDate.status).toBe(304);
+      expect(byDate.headers.get('last-modified')).toBe(full.headers.get('last-modified'));
+      expect(byDate.headers.get('etag')).toBeNull();
+    } finally {
+      sp.revisions.validators = 'both';
+    }
+  });
+
   it('revises the chosen share of pages, removes pages, and can serve no validators', async () => {
     const all = sp.revisions.htmlPaths();
     const changed = sp.revisions.mutate({ fraction: 0.1 });

@@ -18,6 +18,7 @@ import { cssUrls } from './extract-urls.ts';
 import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
 import { maskPii } from '../pii/detect.ts';
 import { collectGarbage } from './gc.ts';
+import { Interner } from './intern.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 
 export class StartUrlError extends Error {
@@ -88,16 +89,10 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   const byFinal = new Map<string, PageArtifact>(); // by final URL (redirect aliases)
   const targets = new Map<string, TargetRec>();
   const discovered = new Set<string>();
-  // One string per distinct value: the nav, footer and template links repeated on 10,000 pages
-  // share their strings (URLs, anchor texts, footer text), which halves the artifacts' memory.
-  const interned = new Map<string, string>();
-  const intern = <T extends string | undefined | null>(s: T): T => {
-    if (typeof s !== 'string' || s.length > 2000) return s;
-    const have = interned.get(s);
-    if (have !== undefined) return have as T;
-    interned.set(s, s);
-    return s;
-  };
+  // One copy per distinct value: the nav, footer and template links, images, forms and menus
+  // repeated on 10,000 pages share their strings and objects (src/gather/intern.ts).
+  const interner = new Interner();
+  const intern = <T extends string | undefined | null>(s: T): T => interner.str(s);
   const variants = new Map<string, number>();
   const perPattern = new Map<string, number>();
   /** The limits reached, by limit and pattern: one warning each, with a count (not one per URL). */
@@ -331,6 +326,30 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       else verify(link.url, rec, same);
     }
     for (const u of content.unchecked ?? []) noteUnchecked(u);
+    share(page);
+  };
+
+  /** The page's parts that other pages repeat (template links, logos, menus …) become shared, frozen copies. */
+  const share = (page: PageArtifact) => {
+    for (const link of page.hiddenLinks ?? []) {
+      link.url = intern(link.url);
+      link.text = intern(link.text);
+    }
+    for (const f of page.forms) f.action = intern(f.action);
+    page.links = interner.eachFlat(page.links, 'url', 'text');
+    page.images = interner.eachFlat(page.images, 'src', 'alt');
+    page.lists = interner.each(page.lists);
+    page.forms = interner.each(page.forms);
+    if (page.unchecked) page.unchecked = interner.eachFlat(page.unchecked, 'href', 'text');
+    if (page.hiddenLinks) page.hiddenLinks = interner.eachFlat(page.hiddenLinks, 'url', 'text');
+    page.headings = interner.strs(page.headings);
+    page.labels = interner.strs(page.labels);
+    page.anchors = interner.strs(page.anchors);
+    page.title = intern(page.title);
+    page.scriptText = intern(page.scriptText);
+    page.meta = interner.obj(Object.fromEntries(Object.entries(page.meta).map(([k, v]) => [intern(k), intern(v)])));
+    page.headers = interner.obj(page.headers);
+    if (!page.redirects.length) page.redirects = interner.strs(page.redirects);
   };
 
   /** A skipped or malformed href: its own entry, keyed by the href as written, never requested. */

@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.ts';
 import { pidAlive } from '../store/liveness.ts';
 import { renderHtml, type ReportExtras } from './html.ts';
 import type { Report } from './schema.ts';
+import { writeJsonFile } from './json-stream.ts';
 
 /** Fails early (before a long crawl) when the out dir cannot be written. */
 export function ensureWritableDir(dir: string): string {
@@ -59,7 +60,8 @@ export function writeReport(dir: string, report: Report, extras: ReportExtras = 
   const tag = `.tmp-${process.pid}`;
   try {
     writeFileSync(htmlPath + tag, renderHtml(report, extras));
-    writeFileSync(json + tag, JSON.stringify(report, null, 1));
+    // Streamed: the whole text at once would be the run's largest allocation on a big site.
+    writeJsonFile(json + tag, report);
     // report.json is renamed last: when it is there, the report is complete.
     renameSync(htmlPath + tag, htmlPath);
     renameSync(json + tag, json);
