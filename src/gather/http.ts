@@ -15,6 +15,7 @@ import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
 import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
 import { processPacer, type HostPacer } from './pacer.ts';
+import { Interner } from './intern.ts';
 
 export type Method = 'GET' | 'HEAD';
 
@@ -118,7 +119,9 @@ export const isHtmlType = (ct: string) => !ct || /text\/html|application\/xhtml|
 export class Fetcher {
   readonly agent: Agent;
   private readonly limit: LimitFunction;
-  private readonly memo = new Map<string, Promise<Hop>>();
+  /** Per method, by URL (the URL strings are the crawl's own: no key string per request). */
+  private readonly memo = { GET: new Map<string, Promise<Hop>>(), HEAD: new Map<string, Promise<Hop>>() };
+  private readonly headerStrings = new Interner();
   requests = 0;
   bytes = 0;
   /** 429/503 answers: the site asked us to slow down this many times. */
@@ -144,23 +147,23 @@ export class Fetcher {
 
   /** One request, no redirect following; memoised per method + URL. */
   hop(url: string, method: Method = 'GET'): Promise<Hop> {
-    const key = method + ' ' + url;
-    let p = this.memo.get(key);
+    const memo = this.memo[method];
+    let p = memo.get(url);
     if (!p) {
       p = this.limit(() => this.hopWithRetries(url, method));
-      this.memo.set(key, p);
+      memo.set(url, p);
     }
     return p;
   }
 
   /** The memoised GET of a URL, if one was made. */
   peek(url: string, method: Method = 'GET'): Promise<Hop> | undefined {
-    return this.memo.get(method + ' ' + url);
+    return this.memo[method].get(url);
   }
 
   /** Drops a hop's body once it has been parsed (memory stays flat on large sites). */
   release(url: string): void {
-    const p = this.memo.get('GET ' + url);
+    const p = this.memo.GET.get(url);
     p?.then((h) => {
       h.body = undefined;
     });
@@ -168,7 +171,7 @@ export class Fetcher {
 
   /** Forgets a memoised GET (a 304 whose stored page is gone: the page is asked again, unconditionally). */
   forget(url: string): void {
-    this.memo.delete('GET ' + url);
+    this.memo.GET.delete(url);
   }
 
   /**
@@ -379,7 +382,7 @@ export class Fetcher {
       });
       sent?.(); // the request is on its way: the host's spacing counts from here
       const res = await pending;
-      const headers = flatHeaders(res.headers);
+      const headers = flatHeaders(res.headers, this.headerStrings);
       const hop: Hop = { url, method, status: res.statusCode, headers, timingMs: 0, bytes: 0 };
       if (headers.location) hop.location = headers.location;
       const ct = headers['content-type'] ?? '';
@@ -413,9 +416,20 @@ export class Fetcher {
   }
 }
 
-function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+/**
+ * Header names and values kept once each (`strings`: one per run's Fetcher): every answer is
+ * memoised for the run (a URL is asked once), and most of what 50,000 answers say is the same
+ * few strings (Server, Content-Type, Vary, Connection, the Date of the same second). ETags are
+ * one a URL: not worth a table entry.
+ */
+function flatHeaders(h: Record<string, string | string[] | undefined>, strings: Interner): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, raw] of Object.entries(h)) {
+    if (raw === undefined) continue;
+    const name = strings.str(k.toLowerCase());
+    const v = Array.isArray(raw) ? raw.join(', ') : raw;
+    out[name] = name === 'etag' ? v : strings.str(v);
+  }
   return out;
 }
 
