@@ -87,20 +87,4 @@ describe('Interner', () => {
     const again = i.each([{ url: 'https://b/', text: 'y' }]);
     expect(again[0]).toBe(links[1]);
   });
-
-  it('shares flat objects (links) equal field by field, whatever the order their fields were set in', () => {
-    const i = new Interner();
-    const url = i.str('https://a/xwdt/');
-    const text = i.str('新闻动态');
-    const a = i.flat({ url, text, kind: 'a', inNav: true }, 'url', 'text');
-    expect(i.flat({ url, text, inNav: true, kind: 'a' }, 'url', 'text')).toBe(a);
-    expect(Object.isFrozen(a)).toBe(true);
-    // A field more, a field less or another value is another link.
-    expect(i.flat({ url, text, kind: 'a', inNav: true, inFooter: true }, 'url', 'text')).not.toBe(a);
-    expect(i.flat({ url, text, kind: 'a' }, 'url', 'text')).not.toBe(a);
-    expect(i.flat({ url, text, kind: 'img', inNav: true }, 'url', 'text')).not.toBe(a);
-    const list = i.eachFlat([{ url, text, kind: 'a', inNav: true }, { url, text: '', kind: 'img' }], 'url', 'text');
-    expect(list[0]).toBe(a);
-    expect(i.eachFlat([], 'url' as never, 'text' as never)).toBe(i.strs([]));
-  });
 });

@@ -336,12 +336,12 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       link.text = intern(link.text);
     }
     for (const f of page.forms) f.action = intern(f.action);
-    page.links = interner.eachFlat(page.links, 'url', 'text');
-    page.images = interner.eachFlat(page.images, 'src', 'alt');
+    page.links = interner.each(page.links);
+    page.images = interner.each(page.images);
     page.lists = interner.each(page.lists);
     page.forms = interner.each(page.forms);
-    if (page.unchecked) page.unchecked = interner.eachFlat(page.unchecked, 'href', 'text');
-    if (page.hiddenLinks) page.hiddenLinks = interner.eachFlat(page.hiddenLinks, 'url', 'text');
+    if (page.unchecked) page.unchecked = interner.each(page.unchecked);
+    if (page.hiddenLinks) page.hiddenLinks = interner.each(page.hiddenLinks);
     page.headings = interner.strs(page.headings);
     page.labels = interner.strs(page.labels);
     page.anchors = interner.strs(page.anchors);

@@ -13,8 +13,6 @@ const HASH_KEYS_OVER = 256;
 export class Interner {
   private readonly strings = new Map<string, string>();
   private readonly objects = new Map<string, object>();
-  /** Flat objects (links, images) by two of their interned strings, then compared field by field. */
-  private readonly flats = new Map<unknown, Map<unknown, object[]>>();
 
   /** The one copy of a string (long ones, page texts, are left alone: they are rarely repeated). */
   str<T extends string | undefined | null>(s: T): T {
@@ -38,31 +36,6 @@ export class Interner {
     return o;
   }
 
-  /**
-   * The one (frozen) copy of a flat object (primitive fields only: a link, an image) equal to
-   * `o` field by field. Looked up by two of its fields, `a` and `b` (interned strings, whose
-   * hashes V8 keeps): cheaper than a JSON key on the 300,000 links of a 10,000-page site.
-   */
-  flat<T extends object>(o: T, a: keyof T, b: keyof T): T {
-    let byB = this.flats.get(o[a]);
-    if (!byB) this.flats.set(o[a], (byB = new Map()));
-    const bucket = byB.get(o[b]);
-    if (!bucket) {
-      byB.set(o[b], [Object.freeze(o)]);
-      return o;
-    }
-    for (const have of bucket) if (flatEqual(have, o)) return have as T;
-    bucket.push(Object.freeze(o));
-    return o;
-  }
-
-  /** Each flat element of an array shared (see flat), looked up by fields `a` and `b`. */
-  eachFlat<T extends object>(list: T[], a: keyof T, b: keyof T): T[] {
-    if (!list.length) return EMPTY;
-    for (let i = 0; i < list.length; i++) list[i] = this.flat(list[i], a, b);
-    return list;
-  }
-
   /** An array of strings, each interned, the array itself shared when another page has the same. */
   strs(list: string[]): string[] {
     if (!list.length) return EMPTY;
@@ -79,16 +52,6 @@ export class Interner {
 }
 
 const EMPTY = Object.freeze([]) as unknown as never[];
-
-function flatEqual(x: object, y: object): boolean {
-  let n = 0;
-  for (const k in x) {
-    if ((x as Record<string, unknown>)[k] !== (y as Record<string, unknown>)[k]) return false;
-    n++;
-  }
-  for (const _ in y) n--;
-  return n === 0;
-}
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
