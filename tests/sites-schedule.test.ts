@@ -19,7 +19,9 @@ import { openDb, type DB } from '../src/store/db.ts';
 import { INTERRUPTED } from '../src/sites/lock.ts';
 import { upsertSites } from '../src/sites/registry.ts';
 import { storeAudit, Scheduler, type RunAudit } from '../src/sites/scheduler.ts';
-import { scheduleState } from '../src/sites/state.ts';
+import { markStarted, scheduleState } from '../src/sites/state.ts';
+import { listRegistered } from '../src/sites/registry.ts';
+import { siteConfig } from '../src/sites/merge.ts';
 import type { SiteEntry } from '../src/sites/schema.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-schedule-'));
@@ -130,6 +132,29 @@ describe('zhaocuo schedule', () => {
     expect((db1.prepare('SELECT count(*) AS n FROM site_locks').get() as { n: number }).n).toBe(0);
     db1.close();
     db2.close();
+  }, 60_000);
+
+  it('an attempt whose process died after storing its complete run is settled, not audited again', async () => {
+    const db = openDb(join(dir, 'd.db'));
+    upsertSites(db, [entry(a.url + '/', '甲局')], bj('2026-12-01T10:00:00'));
+    const site = listRegistered(db)[0];
+    const slot = bj('2026-12-04T02:00:00');
+    // The dead process: it marked the attempt started, stored a complete run, and died before it
+    // could mark the attempt finished (no lock is left: its holder is gone).
+    markStarted(db, site.siteId, slot, 1, new Date(Date.now() - 60_000));
+    const done = await storeAudit(db)(site, siteConfig(base, site, site.name));
+    expect(scheduleState(db, site.siteId)).toMatchObject({ status: 'running' });
+    let calls = 0;
+    const log: string[] = [];
+    const s = new Scheduler({ db, baseConfig: base, clock: () => bj('2026-12-04T02:30:00'), runAudit: async () => ({ runId: ++calls }), log: (l) => log.push(l) });
+    expect(s.tick()).toHaveLength(0);
+    await s.idle();
+    expect(calls).toBe(0);
+    expect(scheduleState(db, site.siteId)).toMatchObject({ status: 'complete', lastRunId: done.runId });
+    expect(log.join('\n')).toMatch(/甲局 本时段已有完整的检查结果/);
+    expect(s.tick()).toHaveLength(0);
+    expect((db.prepare('SELECT count(*) AS n FROM site_locks').get() as { n: number }).n).toBe(0);
+    db.close();
   }, 60_000);
 
   it('a SIGKILLed scheduler leaves a lock that is taken over and a run marked interrupted', async () => {

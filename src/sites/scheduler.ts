@@ -13,7 +13,7 @@ import { DEFAULT_POLICY, dueSites, nextAttemptAt, type DuePolicy, type DueSite }
 import { acquireLock, heartbeat, newHolder, releaseLock, type LockHolder } from './lock.ts';
 import { siteConfig } from './merge.ts';
 import type { RegisteredSite } from './registry.ts';
-import { dueInputs, markFinished, markStarted } from './state.ts';
+import { dueInputs, markFinished, markStarted, settleDeadAttempt } from './state.ts';
 import { formatLocal } from '../tickets/zoned.ts';
 import { SCHEDULE_TZ } from './cron.ts';
 
@@ -124,6 +124,13 @@ export class Scheduler {
       if (this.running.size >= this.maxParallel) break;
       const site = sites.get(d.siteId)!;
       if (!acquireLock(this.db, d.siteId, this.holder, now, this.staleMs)) continue; // another process has it
+      // An attempt left `running` whose process died after storing its complete run (while it
+      // wrote the report): that slot is served, not audited a second time.
+      if (d.reason === 'retry' && settleDeadAttempt(this.db, d.siteId, d.slotAt, now)) {
+        releaseLock(this.db, d.siteId, this.holder);
+        this.log(`zhaocuo schedule: ${site.name} 本时段已有完整的检查结果（上次的进程在写报告时退出），不再重复检查`);
+        continue;
+      }
       started.push(d);
       const p = this.attempt(site, d).finally(() => {
         this.running.delete(d.siteId);
