@@ -9,6 +9,7 @@ import { registerAudit } from './audit.ts';
 import { registerProbe } from './probe.ts';
 import { registerRuns } from './runs.ts';
 import { registerStart } from './start.ts';
+import { registerSample } from './sample.ts';
 import { registerServe } from './serve.ts';
 import { registerTickets } from './tickets.ts';
 import { registerTokens } from './tokens.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerRuns(program);
   registerStart(program);
+  registerSample(program);
   registerServe(program);
   registerTickets(program);
   registerTokens(program);

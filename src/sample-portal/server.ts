@@ -19,6 +19,8 @@ export interface SamplePortalOptions extends GenerateOptions {
   host?: HostChoice;
   /** 0 = any free port (default) */
   port?: number;
+  /** port of the external site on 127.0.0.1 (0 = any free port, default); ignored when `external` is given */
+  externalPort?: number;
 }
 
 export interface ExternalSite {
@@ -318,7 +320,7 @@ export async function startSamplePortal(opts: SamplePortalOptions = {}): Promise
       close: async () => {},
     };
   } else {
-    external = await startExternalSite();
+    external = await startExternalSite({ port: opts.externalPort });
   }
   const portal = generatePortal({ ...opts, external: external.url });
   const requests = new Map<string, number>();
