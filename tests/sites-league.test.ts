@@ -240,7 +240,7 @@ describe('the league table of a tag', () => {
         }));
       const first = await card('#league tbody tr');
       expect(first.thead).toBe('none');
-      expect(first.cells.map((c) => c.label)).toEqual(LEAGUE_COLUMNS.map((c) => JSON.stringify(c.header)));
+      expect(first.cells.map((c) => c.label)).toEqual(LEAGUE_COLUMNS.map((c) => JSON.stringify(`${c.header}：`)));
       expect(new Set(first.cells.map((c) => Math.round(c.left))).size).toBe(1); // one under the other
       expect(first.cells.slice(0, 2).map((c) => c.text)).toEqual(['1', '福建省甲局']);
       const ding = await card('#league tbody tr.veto');

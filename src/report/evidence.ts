@@ -40,6 +40,7 @@ const LABELS: [string, string][] = [
   ['items', '信息条数'],
   ['title', '标题'],
   ['pageTitle', '页面标题'],
+  ['selectedText', '选中的文字'],
   ['asked', '提问日期'],
   ['missing', '缺少的要素'],
   ['present', '已有的要素'],
@@ -88,6 +89,8 @@ const LABELS: [string, string][] = [
   ['pageText', '问题网址（原文）'],
   ['pageCount', '引用页面数'],
   ['pages', '引用页面'],
+  ['viewport', '浏览器窗口'],
+  ['browser', '浏览器'],
 ];
 export const EVIDENCE_LABELS: ReadonlyMap<string, string> = new Map(LABELS);
 
@@ -165,7 +168,7 @@ export function evidenceFields(e: Record<string, unknown>, o: { maxItems?: numbe
   return out;
 }
 
-function valueHtml(v: FieldValue): Raw {
+function valueHtml(v: FieldValue, moreNote = '完整清单见 report.json'): Raw {
   switch (v.kind) {
     case 'text':
       return html`${v.text}`;
@@ -174,18 +177,18 @@ function valueHtml(v: FieldValue): Raw {
     case 'link':
       return link(v.url, v.text);
     case 'list':
-      return html`<ul class="ev-list">${v.items.map((x) => html`<li>${valueHtml(x)}</li>`)}${v.more ? html`<li class="muted">另有 ${v.more} 项，完整清单见 report.json</li>` : ''}</ul>`;
+      return html`<ul class="ev-list">${v.items.map((x) => html`<li>${valueHtml(x)}</li>`)}${v.more ? html`<li class="muted">另有 ${v.more} 项，${moreNote}</li>` : ''}</ul>`;
   }
 }
 
-/** One line a field (标签：值, class ev); a list of more than 3 is folded away under its count. */
-export function evidenceHtml(e: Record<string, unknown>, o: { maxItems?: number } = {}): Raw {
+/** One line a field (标签：值, class ev); a list of more than 3 is folded away under its count. `moreNote` says where a capped list is whole. */
+export function evidenceHtml(e: Record<string, unknown>, o: { maxItems?: number; moreNote?: string } = {}): Raw {
   const fields = evidenceFields(e, o);
   if (!fields.length) return html``;
   return html`<div class="ev">${fields.map((f) =>
     f.value.kind === 'list' && f.value.items.length > 3
-      ? html`<details class="ev-f"><summary><span class="ev-k">${f.label}：</span>${f.value.items.length + (f.value.more ?? 0)} 项</summary>${valueHtml(f.value)}</details>`
-      : html`<div class="ev-f"><span class="ev-k">${f.label}：</span>${valueHtml(f.value)}</div>`,
+      ? html`<details class="ev-f"><summary><span class="ev-k">${f.label}：</span>${f.value.items.length + (f.value.more ?? 0)} 项</summary>${valueHtml(f.value, o.moreNote)}</details>`
+      : html`<div class="ev-f"><span class="ev-k">${f.label}：</span>${valueHtml(f.value, o.moreNote)}</div>`,
   )}</div>`;
 }
 

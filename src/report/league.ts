@@ -90,22 +90,10 @@ export function leagueOf(db: DB, tag: string, now = new Date()): League {
   };
 }
 
-/**
- * Rows that stack into labelled cards on a narrow screen (each cell shows its header from
- * data-label), so a 390 px phone never scrolls sideways. Shared with the dashboard's sites view.
- */
-export function stackedTableCss(table: string): string {
-  return `@media (max-width:720px){${table} thead{display:none}${table},${table} tbody,${table} tr,${table} td{display:block;width:100%}
-${table} tr{border:1px solid #e3e6ea;border-radius:6px;margin:0 0 10px;padding:6px 10px;background:#fff}
-${table} td{display:flex;justify-content:space-between;gap:12px;border:0;padding:3px 0;text-align:right;overflow-wrap:anywhere;min-width:0}
-${table} td::before{content:attr(data-label);color:#6b7280;text-align:left;flex:none;max-width:45%}}`;
-}
-
 const LEAGUE_CSS = `${CSS}
 table.league td{overflow-wrap:anywhere}table.league tr.veto td{background:#fef2f2}table.league tr.unranked td{color:#6b7280}
 .v-合格{color:#15803d;font-weight:bold}.v-不合格,.v-单项否决{color:#b91c1c;font-weight:bold}.v-未检查,.v-未评估{color:#6b7280}
-header p,main p{overflow-wrap:anywhere}@media (max-width:720px){main{padding:12px}header{padding:12px}section{padding:12px}}
-${stackedTableCss('table.league')}`;
+header p,main p{overflow-wrap:anywhere}@media (max-width:720px){main{padding:12px}header{padding:12px}section{padding:12px}}`;
 
 export function leagueHtml(l: League): string {
   const at = formatLocal(l.generatedAt, SCHEDULE_TZ);
@@ -116,7 +104,7 @@ export function leagueHtml(l: League): string {
 <title>${l.tag} 政府网站检查排名</title><style>${new Raw(LEAGUE_CSS)}</style></head><body>
 <header><h1>${l.tag} 政府网站检查排名</h1><p>生成于 ${at}（北京时间 ${SCHEDULE_TZ}）· 共 ${c.sites} 个网站，参与排名 ${c.ranked} 个，单项否决 ${c.vetoed} 个，未检查 ${c.unchecked} 个</p></header>
 <main><section><p class="muted">排名规则：触发单项否决的网站排在最后并标红；其余按得分从高到低；得分相同时逾期工单少的在前，仍相同则并列。未检查（没有完成的检查）或未评估（检查未给出结论）的网站列在最后，不参与排名。得分、结论、单项否决项与断链数取自各网站最近一次完成的检查（与该网站检查报告一致，本次未评估的单项否决指标见各网站报告）；逾期工单为生成时未办结且已超过办理时限的找错工单。</p>
-<table class="league" id="league"><thead><tr>${LEAGUE_COLUMNS.map((col) => html`<th>${col.header}</th>`)}</tr></thead><tbody>
+<table class="league stack" id="league"><thead><tr>${LEAGUE_COLUMNS.map((col) => html`<th>${col.header}</th>`)}</tr></thead><tbody>
 ${l.rows.map(
   (r) => html`<tr class="${r.verdict === '单项否决' ? 'veto' : r.rank === null ? 'unranked' : ''}" data-rank="${r.rank ?? ''}">${cell('排名', r.rank ?? '—', 'num')}${cell('网站名称', html`${link(r.url, r.name)}`)}${cell('主办单位', r.sponsor || '—')}${cell('得分', r.score ?? '—', 'num')}${cell('结论', html`<span class="v-${r.verdict}">${r.verdict}</span>`)}${cell('单项否决项', r.vetoes.join('、') || '—')}${cell('断链数', r.broken ?? '—', 'num')}${cell('逾期工单', r.overdue, 'num')}${cell('上次检查（北京时间）', r.lastCheck || '未检查', 'nw')}</tr>`,
 )}

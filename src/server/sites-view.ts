@@ -7,7 +7,6 @@
  * stack into labelled cards and the column headers wrap into a row of sort chips.
  */
 import { html, Raw } from '../report/escape.ts';
-import { stackedTableCss } from '../report/league.ts';
 import { SCHEDULE_TZ } from '../sites/cron.ts';
 import { DEFAULT_DIR, TREND_ARROW, TREND_ZH, tagsText, trendOf, type LeagueEntry, type SortDir, type SortKey } from '../sites/league.ts';
 import { formatLocal } from '../tickets/zoned.ts';
@@ -39,9 +38,8 @@ table.sites td{overflow-wrap:break-word}table.sites td .muted{overflow-wrap:anyw
 .v{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;color:#fff;white-space:nowrap;background:#6b7280}.v-合格{background:#15803d}.v-不合格{background:#c2410c}.v-单项否决{background:#b91c1c}
 .t-up{color:#15803d}.t-down{color:#b91c1c}.t-same{color:#6b7280}.late{color:#b91c1c;font-weight:bold}
 @media (max-width:720px){main{padding:12px}header{padding:10px 12px}section{padding:10px}}
-${stackedTableCss('table.sites')}
 @media (max-width:720px){table.sites thead{display:block;margin:0 0 10px}table.sites thead tr{display:flex;flex-wrap:wrap;gap:6px;border:0;padding:0;margin:0;background:none}table.sites thead tr::before{content:"排序：";color:#6b7280}
-table.sites th{display:block;background:#fff;border:1px solid #cbd5e1;border-radius:14px;padding:1px 10px;font-weight:normal;font-size:13px}table.sites th.plain{display:none}}
+table.sites th{display:block;background:#fff;border:1px solid #cbd5e1;border-radius:14px;padding:1px 10px;font-weight:normal;font-size:13px}table.sites th.plain{display:none}table.sites td.num{text-align:left}}
 `;
 
 function href(q: SitesQuery, change: Partial<SitesQuery>): string {
@@ -66,8 +64,7 @@ function row(e: LeagueEntry): Raw {
   const s = e.standing;
   const r = s.latest;
   const t = trendOf(s);
-  // One wrapper per cell: a stacked cell is a flex row of its label and this.
-  const cell = (label: string, body: unknown, cls = '') => html`<td data-label="${label}"${cls ? new Raw(` class="${cls}"`) : ''}><div>${body}</div></td>`;
+  const cell = (label: string, body: unknown, cls = '') => html`<td data-label="${label}"${cls ? new Raw(` class="${cls}"`) : ''}>${body}</td>`;
   const pending = s.pending ? html` <span class="badge ${s.pending.status === 'failed' ? 'overdue' : 's-处理中'}" title="${s.pending.error ?? ''}">${s.pending.status === 'failed' ? `之后的运行 #${s.pending.runId} 失败` : `运行 #${s.pending.runId} 检查中`}</span>` : '';
   return html`<tr data-site="${s.origin}" class="${e.verdict === '单项否决' ? 'veto' : ''}">
 ${cell('排名', e.rank ?? '—', 'num')}
@@ -91,7 +88,7 @@ export function sitesPage(v: ViewCtx, rows: LeagueEntry[], q: SitesQuery, tags: 
 <nav class="chips" id="tags" aria-label="按标签筛选"><a class="chip${q.tag ? '' : ' on'}" href="${href(q, { tag: undefined })}">全部</a>${tags.map((t) => html`<a class="chip${q.tag === t ? ' on' : ''}" href="${href(q, { tag: t })}">${t}</a>`)}</nav>
 <p class="muted">共 ${rows.length} 个网站${vetoed ? `，单项否决 ${vetoed} 个` : ''}${unchecked ? `，未检查 ${unchecked} 个` : ''}。排名：单项否决的网站排在最后，其余按得分从高到低，得分相同时逾期工单少的在前（与 zhaocuo report --tag 的排名表一致）；趋势为得分与上一次完成的检查相比。时间为北京时间（${SCHEDULE_TZ}）。</p>
 ${q.tag && !rows.length ? html`<p class="error">没有带标签“${q.tag}”的网站。</p>` : ''}
-<section><div class="box"><table class="sites" id="sites"><thead><tr>${COLUMNS.map((c) => header(q, c))}<th class="plain">报告</th></tr></thead><tbody>
+<section><div class="box"><table class="sites stack" id="sites"><thead><tr>${COLUMNS.map((c) => header(q, c))}<th class="plain">报告</th></tr></thead><tbody>
 ${rows.map((e) => row(e))}${rows.length || q.tag ? '' : html`<tr><td colspan="11" class="muted">还没有网站：zhaocuo sites add &lt;网址&gt; --name &lt;名称&gt;，或 zhaocuo sites import sites.yaml</td></tr>`}
 </tbody></table></div></section>`;
   return layout(v, '网站', body);

@@ -14,6 +14,9 @@ import { SEVERITY_ZH } from '../report/sections/common.ts';
 import type { Severity } from '../audit/types.ts';
 import { timeliness } from '../tickets/export.ts';
 import { ROLE_ZH, type Principal } from './tokens.ts';
+import { STACKED_TABLE_CSS } from '../report/stacked-table.ts';
+import { EVIDENCE_CSS, evidenceHtml } from '../report/evidence.ts';
+import { auditLabel, ruleLabel } from '../audit/labels.ts';
 
 export interface ViewCtx {
   principal?: Principal;
@@ -37,9 +40,9 @@ textarea{width:100%;min-height:70px}button,.btn{font:inherit;background:#9b1c1c;
 pre{white-space:pre-wrap;word-break:break-all;background:#f8fafc;border:1px solid #e2e8f0;padding:8px;border-radius:4px;margin:0}img.shot{max-width:100%;border:1px solid #e3e6ea}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #e3e6ea;border-radius:6px;padding:8px 14px;min-width:120px;background:#fff}.card b{display:block;font-size:22px}
 .forms{grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr))}td,th,dd,a,code{overflow-wrap:anywhere}.zone{font-size:12px;opacity:.85}fieldset.fixed{border:1px solid #cbd5e1;border-radius:4px;margin:6px 0;padding:4px 10px}fieldset.fixed legend{font-size:13px}
 @media (max-width:600px){header{padding:8px 12px;gap:8px 14px}main{padding:12px 8px}section{padding:10px}.grid{grid-template-columns:1fr}.grid dt{margin-top:6px}
-table{display:block;overflow-x:auto;max-width:100%}th{white-space:normal}
-table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack thead{display:none}table.stack tr{border-bottom:1px solid #d0d7de;padding:6px 0}
-table.stack td{border:0;padding:2px}table.stack td[data-label]::before{content:attr(data-label) "：";color:#6b7280;font-size:12px}}
+table{display:block;overflow-x:auto;max-width:100%}th{white-space:normal}}
+${STACKED_TABLE_CSS}
+${EVIDENCE_CSS}.rule-id{color:#9ca3af;font-size:11px}.rule-id code{font-size:11px}
 `;
 
 /** A time in a table whose header names the zone. */
@@ -112,7 +115,7 @@ ${counts.critical ? html`<p class="error" role="alert" data-zc="critical">有 ${
 <section><p class="muted">共 ${total} 条${total > items.length ? `，显示前 ${items.length} 条` : ''}</p>
 <table id="tickets" class="stack"><thead><tr><th>编号</th><th>级别</th><th>问题类型</th><th>问题描述</th><th>责任处室</th><th>状态</th><th>受理时间（${zoneName(v.tz)}）</th><th>办理时限（${zoneName(v.tz)}）</th><th>来源</th></tr></thead><tbody>
 ${items.map(
-  (t) => html`<tr data-number="${t.number}"><td><a href="/tickets/${encodeURIComponent(t.number)}">${t.number}</a></td><td data-label="级别">${severityBadge(t.severity)}</td><td data-label="问题类型">${t.category}</td><td class="desc">${t.description.length > 80 ? t.description.slice(0, 80) + '…' : t.description}</td><td data-label="责任处室">${t.division}</td><td data-label="状态">${statusBadge(t.status)}</td><td data-label="受理时间">${fmt(t.receivedAt, v)}</td><td data-label="办理时限">${dueCell(t, v)}</td><td data-label="来源">${SOURCE_ZH[t.source]}</td></tr>`,
+  (t) => html`<tr data-number="${t.number}"><td><a href="/tickets/${encodeURIComponent(t.number)}">${t.number}</a></td><td data-label="级别">${severityBadge(t.severity)}</td><td data-label="问题类型">${t.category}</td><td class="desc">${t.description.length > 80 ? t.description.slice(0, 80) + '…' : t.description}</td><td data-label="责任处室">${t.division}</td><td data-label="状态">${statusBadge(t.status)}</td><td data-label="受理时间（${zoneName(v.tz)}）">${fmt(t.receivedAt, v)}</td><td data-label="办理时限（${zoneName(v.tz)}）">${dueCell(t, v)}</td><td data-label="来源">${SOURCE_ZH[t.source]}</td></tr>`,
 )}${items.length ? '' : html`<tr><td colspan="9" class="muted">没有符合条件的工单</td></tr>`}
 </tbody></table></section>`;
   return layout(v, '工单', body, status);
@@ -121,21 +124,21 @@ ${items.map(
 const ACTION_ZH: Record<string, string> = { created: '登记', status: '状态变更', reopened: '重新打开', replied: '答复', changed: '修改', verified: '整改核验', note: '备注' };
 const FIELD_ZH: Record<string, string> = { status: '状态', division: '责任处室', category: '问题类型', description: '问题描述', reply: '答复', due_at: '办理时限' };
 
-function evidenceRows(t: Ticket, v: ViewCtx): Raw[] {
+/**
+ * A ticket's evidence as the report shows a finding's (src/report/evidence.ts): 标签：值 fields,
+ * lists as lists, never JSON; an audit ticket names its check and rule in Chinese, the rule id
+ * only in the small grey 「规则」 field.
+ */
+function ticketEvidence(t: Ticket): Raw {
   const e = t.evidence;
-  const rows: Raw[] = [];
-  const label: Record<string, string> = { selector: '元素选择器', snippet: '页面片段', pageTitle: '页面标题', column: '栏目', target: '问题链接', status: 'HTTP 状态', error: '错误', anchorText: '链接文字', messageId: '平台留言编号', platformCategory: '平台问题类型', title: '标题', rule: '规则', audit: '检查项', severity: '严重程度', pageCount: '引用页面数', value: '值', pageText: '问题网址（原文）' };
-  for (const [k, val] of Object.entries(e)) {
-    if (val === undefined || val === null || k === 'refs' || k === 'findingId' || k === 'platform') continue;
-    const name = label[k] ?? k;
-    if (k === 'pages' && Array.isArray(val)) rows.push(html`<dt>引用页面</dt><dd>${val.slice(0, 10).map((p) => html`${link(String(p))}<br>`)}</dd>`);
-    // A serious finding's target is illegal content (a gambling site…): shown, never made a link.
-    else if (k === 'target' && typeof val === 'string') rows.push(html`<dt>${name}</dt><dd>${e.serious === true ? html`<code>${val}</code>` : link(val)}</dd>`);
-    else if (k === 'snippet') rows.push(html`<dt>${name}</dt><dd><pre>${String(val)}</pre></dd>`);
-    else rows.push(html`<dt>${name}</dt><dd>${typeof val === 'object' ? JSON.stringify(val) : String(val)}</dd>`);
-  }
-  void v;
-  return rows;
+  const audit = typeof e.audit === 'string' ? e.audit : t.audit;
+  const rule = typeof e.rule === 'string' ? e.rule : null;
+  const head = audit
+    ? html`<div class="ev-f"><span class="ev-k">检查项：</span>${auditLabel(audit)}</div>${rule ? html`<div class="ev-f"><span class="ev-k">问题名称：</span>${ruleLabel(audit, rule)} <span class="rule-id" title="规则编号，见检查报告的 report.json">规则 <code>${rule}</code></span></div>` : ''}`
+    : '';
+  const fields = evidenceHtml(e, { maxItems: 20, moreNote: '完整清单见该次检查的报告' });
+  if (!head && !fields.value) return html`<p class="muted">无</p>`;
+  return html`<div class="ev" id="evidence">${head}${fields}</div>`;
 }
 
 export function ticketPage(v: ViewCtx, t: Ticket, history: HistoryEntry[], canWork: boolean, divisions: string[], status?: { error?: string; ok?: string }): string {
@@ -159,7 +162,7 @@ ${t.rejectReason ? html`<dt>不予处理理由</dt><dd>${t.rejectReason}</dd>` :
 ${t.verifiedRunId ? html`<dt>整改核验</dt><dd>检查运行 #${t.verifiedRunId} 未再发现（${fmtZ(t.verifiedAt, v)}）</dd>` : ''}
 ${t.reopenCount ? html`<dt>重新打开</dt><dd>${t.reopenCount} 次</dd>` : ''}
 </dl></section>
-<section><h2>证据</h2><dl class="grid">${evidenceRows(t, v)}</dl>${t.hasScreenshot ? html`<p><img class="shot" alt="截图" src="/tickets/${encodeURIComponent(t.number)}/screenshot"></p>` : html`<p class="muted">无截图</p>`}</section>
+<section><h2>证据</h2>${ticketEvidence(t)}${t.hasScreenshot ? html`<p><img class="shot" alt="截图" src="/tickets/${encodeURIComponent(t.number)}/screenshot"></p>` : html`<p class="muted">无截图</p>`}</section>
 ${canWork
     ? html`<section class="forms">
 <form method="post" action="/tickets/${encodeURIComponent(t.number)}/status" id="status-form"><h2>变更状态</h2>${csrf}
@@ -180,7 +183,7 @@ ${askFixed(t) ? html`<fieldset class="fixed"><legend>问题是否已整改？</l
     : ''}
 <section><h2>处理记录</h2><table id="history" class="stack"><thead><tr><th>时间（${zoneName(v.tz)}）</th><th>操作人</th><th>操作</th><th>内容</th></tr></thead><tbody>
 ${history.map(
-  (h) => html`<tr><td>${fmt(h.at, v)}</td><td data-label="操作人">${h.actor}</td><td data-label="操作">${ACTION_ZH[h.action] ?? h.action}</td><td data-label="内容">${h.field ? html`${FIELD_ZH[h.field] ?? h.field}：${h.field === 'due_at' ? fmt(h.oldValue, v) : (h.oldValue ?? '')} → ${h.field === 'due_at' ? fmt(h.newValue, v) : (h.newValue ?? '')}` : h.newValue ?? ''}${h.note ? html`<div class="muted">${h.note}</div>` : ''}${h.runId ? html`<div class="muted">检查运行 #${h.runId}</div>` : ''}</td></tr>`,
+  (h) => html`<tr><td data-label="时间（${zoneName(v.tz)}）">${fmt(h.at, v)}</td><td data-label="操作人">${h.actor}</td><td data-label="操作">${ACTION_ZH[h.action] ?? h.action}</td><td data-label="内容">${h.field ? html`${FIELD_ZH[h.field] ?? h.field}：${h.field === 'due_at' ? fmt(h.oldValue, v) : (h.oldValue ?? '')} → ${h.field === 'due_at' ? fmt(h.newValue, v) : (h.newValue ?? '')}` : h.newValue ?? ''}${h.note ? html`<div class="muted">${h.note}</div>` : ''}${h.runId ? html`<div class="muted">检查运行 #${h.runId}</div>` : ''}</td></tr>`,
 )}
 </tbody></table></section>`;
   return layout(v, t.number, body, status);
@@ -220,7 +223,7 @@ export function runsPage(v: ViewCtx, runs: RunRow[]): string {
   const body = html`<h1>检查记录</h1><section><table id="runs" class="stack"><thead><tr><th>运行</th><th>网站</th><th>开始（${zoneName(v.tz)}）</th><th>状态</th><th>页面</th><th>问题</th><th>报告</th></tr></thead><tbody>
 ${runs.map((r) => {
   const s = (r.summary ?? {}) as { pages?: number; findingsTotal?: number };
-  return html`<tr><td>#${r.id}</td><td data-label="网站">${r.origin}</td><td data-label="开始">${fmt(r.startedAt, v)}</td><td data-label="状态">${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td data-label="页面">${s.pages ?? ''}</td><td data-label="问题">${s.findingsTotal ?? ''}</td><td>${r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
+  return html`<tr><td>#${r.id}</td><td data-label="网站">${r.origin}</td><td data-label="开始（${zoneName(v.tz)}）">${fmt(r.startedAt, v)}</td><td data-label="状态">${r.status === 'complete' ? '完成' : r.status === 'failed' ? html`失败：${r.error ?? ''}` : '进行中'}</td><td data-label="页面">${s.pages ?? ''}</td><td data-label="问题">${s.findingsTotal ?? ''}</td><td>${r.status === 'complete' ? html`<a href="/runs/${r.id}/report">查看报告</a>` : ''}</td></tr>`;
 })}${runs.length ? '' : html`<tr><td colspan="7" class="muted">还没有检查记录：zhaocuo audit &lt;网址&gt;</td></tr>`}</tbody></table></section>`;
   return layout(v, '检查记录', body);
 }

@@ -9,6 +9,7 @@ import type { Report } from '../schema.ts';
 import SEED_TASKS from '../../../audits/rules/seed-tasks.json' with { type: 'json' };
 import { SEVERITY_ZH, ruleLabel } from '../../audit/labels.ts';
 import { EVIDENCE_CSS, evidenceHtml } from '../evidence.ts';
+import { STACKED_TABLE_CSS } from '../stacked-table.ts';
 
 export { SEVERITY_ZH };
 export const SOURCE_ZH: Record<RuleRef['source'], string> = { guideline: '发展指引', inspection: '检查指标', regulation: '条例', seed: '任务分解表', standard: '标准' };
@@ -41,8 +42,8 @@ th{background:#f3f4f6}td.url{word-break:break-all;max-width:420px}td.num,th.num{
 code{overflow-wrap:anywhere}header p{overflow-wrap:anywhere}nav.toc a{display:inline-block}
 @media (max-width:600px){header{padding:12px 14px}header h1{font-size:18px}main{padding:12px 8px}section{padding:12px 10px}.verdict{font-size:24px}
 table{display:block;overflow-x:auto;max-width:100%}td,th{overflow-wrap:anywhere}.nw{white-space:normal}.card{flex-basis:120px}
-table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto;max-width:none;overflow:visible}table.stack colgroup,table.stack th{display:none}table.stack th.group{display:block}
-table.stack tr{border-bottom:1px solid #d0d7de;padding:6px 0}table.stack td{border:0;padding:2px 2px}table.stack td[data-label]::before{content:attr(data-label) "：";color:#57606a;font-size:12px}}
+}
+${STACKED_TABLE_CSS}
 @media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}section{border:none;padding:8px 0;margin:0 0 10px}header{background:#fff;color:#000;border-bottom:2px solid #9b1c1c;padding:8px 0}
 nav.toc{display:none}table{page-break-inside:auto}tr{break-inside:avoid}h2,h3{break-after:avoid}.charts{grid-template-columns:1fr 1fr}.card{padding:6px 10px}.card b{font-size:18px}}
 @page{size:A4;margin:14mm 12mm}
