@@ -213,7 +213,7 @@ describe('the built extension', () => {
     await page.click('[data-zc=save]');
     await until('token check', () => page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state')).catch(() => null));
     expect(await page.$eval('[data-zc=token-check]', (e) => e.getAttribute('data-state'))).toBe('error');
-    expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toContain('unknown or revoked token');
+    expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toContain('令牌无效或已被吊销');
     // Refused: said so, and nothing saved as if it worked.
     expect(await page.$eval('[data-zc=token-check]', (e) => e.textContent)).toContain('服务器拒绝了该令牌，设置未保存');
     expect(await page.$('[data-zc=saved]')).toBeNull();

@@ -69,7 +69,7 @@ describe('idempotency key', () => {
   it('a malformed key is refused, naming the field', async () => {
     const r = await intake(tok.a, body({ clientKey: 'short' }));
     expect(r.status).toBe(400);
-    expect(r.body.details).toEqual(['clientKey: expected 8–100 characters A–Z a–z 0–9 _ -']);
+    expect(r.body.details).toEqual(['clientKey：应为 8–100 个字符，只含 A–Z a–z 0–9 _ -（bad clientKey）']);
     expect((await intake(tok.a, body({ clientKey: 'a b c d e f g h' }))).status).toBe(400);
   });
 });
@@ -82,7 +82,7 @@ describe('evidence from the extension', () => {
     expect(r.body.source).toBe('extension');
     const bad = await intake(tok.a, body({ division: '法规处' }));
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual(['division: unknown field']);
+    expect(bad.body.details).toEqual(['division：未知字段（unknown field）']);
   });
 
   it('the extension origin gets CORS; the replay answer too', async () => {

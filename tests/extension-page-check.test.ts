@@ -220,9 +220,9 @@ describe('the report draft', () => {
   });
 
   it('checked with the server’s own schema before sending', () => {
-    expect(checkIntake(toIntake({ ...base, description: ' ' }, 'k'.repeat(32)))).toEqual(['description: must not be empty']);
-    expect(checkIntake({ ...toIntake(base, 'bad key!'), category: '错别字' })).toEqual(['clientKey: expected 8–100 characters A–Z a–z 0–9 _ -']);
-    expect(checkIntake({ ...toIntake(base, 'k'.repeat(32)), extra: 1 } as never)).toEqual(['extra: unknown field']);
+    expect(checkIntake(toIntake({ ...base, description: ' ' }, 'k'.repeat(32)))).toEqual(['description：不能为空（must not be empty）']);
+    expect(checkIntake({ ...toIntake(base, 'bad key!'), category: '错别字' })).toEqual(['clientKey：应为 8–100 个字符，只含 A–Z a–z 0–9 _ -（bad clientKey）']);
+    expect(checkIntake({ ...toIntake(base, 'k'.repeat(32)), extra: 1 } as never)).toEqual(['extra：未知字段（unknown field）']);
   });
 
   it('suggests a category from what was flagged', () => {

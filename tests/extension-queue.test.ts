@@ -112,7 +112,7 @@ describe('outbox', () => {
     const r = await ob.submit(draft({ description: '离线时报告的问题' }));
     expect(r.state).toBe('queued');
     if (r.state !== 'queued') return;
-    expect(r.error).toMatch(/not reachable/);
+    expect(r.error).toMatch(/^无法连接服务器/);
     expect(r.nextAttemptAt).toBe(clock.now + 30_000);
     expect((await fakeBrowser.alarms.get(OUTBOX_ALARM))?.scheduledTime).toBe(clock.now + 30_000);
     let [item] = await ob.list();
@@ -221,7 +221,7 @@ describe('outbox', () => {
     const { clock, outbox } = rig({ token: () => tok });
     const ob = outbox();
     const r = await ob.submit(draft({ description: '令牌错误' }));
-    expect(r).toMatchObject({ state: 'rejected', status: 401, error: 'unknown or revoked token' });
+    expect(r).toMatchObject({ state: 'rejected', status: 401, error: '令牌无效或已被吊销，请向管理员重新申请（unknown or revoked token）' });
     expect((await ob.list())[0]).toMatchObject({ status: 'rejected', nextAttemptAt: null, lastStatus: 401 });
     expect(await fakeBrowser.alarms.get(OUTBOX_ALARM)).toBeUndefined();
     clock.now += 3_600_000;
@@ -241,7 +241,7 @@ describe('outbox', () => {
     expect(r.state).toBe('rejected');
     if (r.state !== 'rejected') return;
     expect(r.status).toBe(400);
-    expect(r.details).toEqual(['description: must not be empty']);
+    expect(r.details).toEqual(['description：不能为空（must not be empty）']);
     expect(ticketsWithKey(r.id)).toHaveLength(0);
     const [kept] = await ob.list();
     expect(kept).toMatchObject({ id: r.id, status: 'rejected' });

@@ -70,7 +70,7 @@ describe('authentication and roles', () => {
     expect((await call('GET', '/api/health')).status).toBe(200);
     const r = await json(await call('POST', '/api/tickets', { body: ticket() }));
     expect(r.status).toBe(401);
-    expect(r.body.error).toMatch(/Authorization: Bearer/);
+    expect(r.body.error).toMatch(/^需要令牌：请在请求头中发送 Authorization: Bearer/);
     expect((await call('POST', '/api/tickets', { token: 'zc_' + 'x'.repeat(43), body: ticket() })).status).toBe(401);
     expect((await call('GET', '/api/tickets', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
     expect(srv.db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 0 });
@@ -90,7 +90,7 @@ describe('authentication and roles', () => {
   it("403: a reporter reading someone else's ticket, changing any ticket, or choosing the division", async () => {
     const r = await json(await call('GET', `/api/tickets/${other}`, { token: tok.reporter }));
     expect(r.status).toBe(403);
-    expect(r.body.error).toMatch(/reads only their own/);
+    expect(r.body.error).toMatch(/^工单 ZC-\d{4}-\d{6} 不是用您的令牌提交的：报告人只能查看自己提交的工单/);
     expect((await call('PATCH', `/api/tickets/${mine}`, { token: tok.reporter, body: { status: '处理中' } })).status).toBe(403);
     expect((await call('POST', '/api/tickets', { token: tok.reporter, body: ticket({ division: '宣传处' }) })).status).toBe(403);
     const list = await json(await call('GET', '/api/tickets', { token: tok.reporter }));
@@ -100,7 +100,7 @@ describe('authentication and roles', () => {
   it("403: a handler touching another division's ticket; their own division works", async () => {
     const r = await json(await call('PATCH', `/api/tickets/${other}`, { token: tok.fagui, body: { status: '处理中' } }));
     expect(r.status).toBe(403);
-    expect(r.body.error).toMatch(/belongs to 宣传处; your token works for 法规处/);
+    expect(r.body.error).toMatch(/^工单 ZC-\d{4}-\d{6} 属于宣传处，您的令牌属于法规处，不能查看/);
     expect((await call('POST', `/api/tickets/${other}/reply`, { token: tok.fagui, body: { text: 'x' } })).status).toBe(403);
     expect((await call('GET', `/api/tickets/${other}`, { token: tok.fagui })).status).toBe(403);
     const ok = await json(await call('PATCH', `/api/tickets/${mine}`, { token: tok.fagui, body: { status: '处理中', note: '已转技术人员' } }));
@@ -122,10 +122,10 @@ describe('authentication and roles', () => {
   it('status rules come back as JSON errors that say what is missing', async () => {
     const r = await json(await call('PATCH', `/api/tickets/${mine}`, { token: tok.fagui, body: { status: '已答复' } }));
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatch(/reply text is required/);
+    expect(r.body.error).toMatch(/^改为“已答复”需要答复内容/);
     const bad = await json(await call('PATCH', `/api/tickets/${mine}`, { token: tok.fagui, body: { status: '完成' } }));
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatch(/status: expected one of 待处理/);
+    expect(bad.body.error).toMatch(/status：应为 待处理、处理中/);
     const done = await json(await call('POST', `/api/tickets/${mine}/reply`, { token: tok.fagui, body: { text: '已更正，感谢指正。' } }));
     expect(done.body).toMatchObject({ status: '已答复', reply: '已更正，感谢指正。', timeliness: '按时' });
     const full = await json(await call('GET', `/api/tickets/${mine}`, { token: tok.reporter }));
@@ -146,7 +146,7 @@ describe('authentication and roles', () => {
     expect((await call('GET', '/api/stats', { token: tok.reporter })).status).toBe(403);
     expect((await call('GET', '/api/stats?division=宣传处', { token: tok.fagui })).status).toBe(403);
     expect((await json(await call('GET', '/api/tickets?status=bogus', { token: tok.admin }))).status).toBe(400);
-    expect((await json(await call('GET', '/api/tickets?colour=red', { token: tok.admin }))).body.error).toMatch(/colour: unknown field/);
+    expect((await json(await call('GET', '/api/tickets?colour=red', { token: tok.admin }))).body.error).toMatch(/colour：未知字段/);
   });
 });
 
@@ -154,11 +154,11 @@ describe('hostile input', () => {
   it('413: a body over the limit, and a screenshot over 3 MB', async () => {
     const big = await json(await call('PATCH', '/api/tickets/1', { token: tok.admin, raw: JSON.stringify({ note: 'x'.repeat(300 * 1024) }) }));
     expect(big.status).toBe(413);
-    expect(big.body.error).toMatch(/request body too large.*at most 256 KB/);
+    expect(big.body.error).toMatch(/^请求内容过大：.*此处最多 256 KB/);
     const huge = Buffer.concat([PNG.subarray(0, 16), Buffer.alloc(3.05 * 1024 * 1024)]);
     const shot = await json(await call('POST', '/api/intake', { token: tok.reporter, body: ticket({ screenshot: `data:image/png;base64,${huge.toString('base64')}` }) }));
     expect(shot.status).toBe(413);
-    expect(shot.body.error).toMatch(/screenshot: 3\.05 MB is over the limit of 3\.00 MB/);
+    expect(shot.body.error).toMatch(/^截图 3\.05 MB，超过上限 3\.00 MB/);
     const tooBig = await call('POST', '/api/intake', { token: tok.reporter, raw: JSON.stringify(ticket({ screenshot: 'data:image/png;base64,' + 'A'.repeat(6 * 1024 * 1024) })) });
     expect(tooBig.status).toBe(413);
   });
@@ -166,17 +166,17 @@ describe('hostile input', () => {
   it('400: malformed JSON, unknown fields, a non-image screenshot, a javascript: URL; 415: not JSON', async () => {
     const m = await json(await call('POST', '/api/tickets', { token: tok.reporter, raw: '{"category": "错别字", ' }));
     expect(m.status).toBe(400);
-    expect(m.body.error).toMatch(/^malformed JSON/);
+    expect(m.body.error).toMatch(/^JSON 格式有误/);
     const u = await json(await call('POST', '/api/tickets', { token: tok.reporter, body: { ...ticket(), status: '已答复', isAdmin: true } }));
     expect(u.status).toBe(400);
-    expect(u.body.details).toEqual(['status, isAdmin: unknown field']);
+    expect(u.body.details).toEqual(['status、isAdmin：未知字段（unknown field）']);
     const s = await json(await call('POST', '/api/intake', { token: tok.reporter, body: ticket({ screenshot: 'data:image/png;base64,' + Buffer.from('<svg onload=alert(1)>').toString('base64') }) }));
     expect(s.status).toBe(400);
-    expect(s.body.error).toMatch(/not a PNG image/);
+    expect(s.body.error).toMatch(/截图数据不是 PNG 图片/);
     const svg = await json(await call('POST', '/api/intake', { token: tok.reporter, body: ticket({ screenshot: 'data:image/svg+xml;base64,PHN2Zz4=' }) }));
     expect(svg.status).toBe(400);
     const js = await json(await call('POST', '/api/tickets', { token: tok.reporter, body: ticket({ pageUrl: 'javascript:alert(1)' }) }));
-    expect(js.body.error).toMatch(/pageUrl: expected an http\(s\) URL/);
+    expect(js.body.error).toMatch(/pageUrl：应为 http:\/\/ 或 https:\/\/ 开头的网址/);
     expect((await call('POST', '/api/tickets', { token: tok.reporter, raw: 'category=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
     expect((await json(await call('GET', '/api/nothing', { token: tok.admin }))).status).toBe(404);
   });

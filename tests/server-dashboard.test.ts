@@ -100,7 +100,7 @@ describe('the dashboard in Chromium', () => {
     expect(await text('.ok')).toMatch(/状态已更新/);
     await page.select('#status-form select[name=status]', '已答复');
     await submit('#status-form button');
-    expect(await text('.error')).toMatch(/reply text is required/);
+    expect(await text('.error')).toMatch(/^改为“已答复”需要答复内容/);
     expect(await text('h1')).toContain('处理中');
     // The reply form: 同时标记为已答复 is not ticked, and it asks whether the problem was fixed.
     expect(await page.$eval('#reply-form input[name=close]', (e) => (e as HTMLInputElement).checked)).toBe(false);

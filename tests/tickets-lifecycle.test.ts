@@ -89,7 +89,7 @@ describe('filing', () => {
 describe('status changes are validated', () => {
   it('待处理 → 已答复 without a reply is refused; with a reply it closes the ticket', () => {
     const t = file();
-    expectError(() => updateTicket(db, ctx, t.number, { status: '已答复' }, A), 422, /reply text is required/);
+    expectError(() => updateTicket(db, ctx, t.number, { status: '已答复' }, A), 422, /改为“已答复”需要答复内容/);
     expect(getTicket(db, t.id)!.status).toBe('待处理');
     const done = updateTicket(db, ctx, t.number, { status: '已答复', reply: '已更正，感谢指正。' }, A);
     expect(done.status).toBe('已答复');
@@ -118,14 +118,14 @@ describe('status changes are validated', () => {
   });
   it('不予处理 needs a reason; moves that skip the flow are refused; same status is a conflict', () => {
     const t = file();
-    expectError(() => updateTicket(db, ctx, t.id, { status: '不予处理' }, A), 422, /reason is required/);
+    expectError(() => updateTicket(db, ctx, t.id, { status: '不予处理' }, A), 422, /改为“不予处理”需要填写理由/);
     const r = updateTicket(db, ctx, t.id, { status: '不予处理', reason: '非本单位网站' }, A);
     expect(r.rejectReason).toBe('非本单位网站');
     expect(r.closedAt).not.toBeNull();
-    expectError(() => updateTicket(db, ctx, t.id, { status: '已整改' }, A), 409, /cannot change status from 不予处理 to 已整改/);
-    expectError(() => updateTicket(db, ctx, t.id, { status: '不予处理', reason: 'x' }, A), 409, /already 不予处理/);
+    expectError(() => updateTicket(db, ctx, t.id, { status: '已整改' }, A), 409, /不能从“不予处理”改为“已整改”/);
+    expectError(() => updateTicket(db, ctx, t.id, { status: '不予处理', reason: 'x' }, A), 409, /工单已是“不予处理”状态/);
     const fixed = updateTicket(db, ctx, file().id, { status: '已整改' }, A);
-    expectError(() => updateTicket(db, ctx, fixed.id, { status: '待处理' }, A), 409, /cannot change status from 已整改 to 待处理/);
+    expectError(() => updateTicket(db, ctx, fixed.id, { status: '待处理' }, A), 409, /不能从“已整改”改为“待处理”：“已整改”只能改为/);
   });
   it('reopening a closed ticket clears the close, counts it and starts a new deadline from now', () => {
     const t = file();

@@ -96,7 +96,7 @@ export function isRetryable(status: number): boolean {
 
 /** POSTs a body to the intake endpoint and classifies the answer. Never throws. */
 export async function postIntake(settings: Pick<Settings, 'serverUrl' | 'token'>, body: IntakeInput, fetchImpl: FetchLike, timeoutMs = 30_000): Promise<SendResult> {
-  if (!settings.serverUrl || !settings.token) return { kind: 'rejected', status: 0, error: 'no server URL or token in the settings', details: [] };
+  if (!settings.serverUrl || !settings.token) return { kind: 'rejected', status: 0, error: '设置中没有填写服务器地址或令牌（no server URL or token in the settings）', details: [] };
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res: Response;
@@ -109,7 +109,7 @@ export async function postIntake(settings: Pick<Settings, 'serverUrl' | 'token'>
     });
   } catch (err) {
     const e = err as Error;
-    return { kind: 'retry', status: 0, error: e.name === 'AbortError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `server not reachable (${e.message})` };
+    return { kind: 'retry', status: 0, error: e.name === 'AbortError' ? `服务器在 ${Math.round(timeoutMs / 1000)} 秒内没有应答（no answer）` : `无法连接服务器（server not reachable: ${e.message}）` };
   } finally {
     clearTimeout(timer);
   }
@@ -121,7 +121,7 @@ export async function postIntake(settings: Pick<Settings, 'serverUrl' | 'token'>
   }
   if (res.ok) {
     const number = typeof json.number === 'string' ? json.number : '';
-    if (!number) return { kind: 'retry', status: res.status, error: 'the answer has no ticket number' };
+    if (!number) return { kind: 'retry', status: res.status, error: '服务器的回应中没有工单编号（the answer has no ticket number）' };
     return { kind: 'ok', status: res.status, ticketNumber: number, ticketId: typeof json.id === 'number' ? json.id : null, replayed: res.status === 200 };
   }
   const error = typeof json.error === 'string' ? json.error : `HTTP ${res.status}`;
@@ -192,7 +192,7 @@ export class Outbox {
     if (problems.length) {
       // Refused before sending, as the server would; kept for editing like a 400.
       await this.store({ ...draft, id }, 'rejected', { lastStatus: 400, lastError: 'invalid report', details: problems });
-      return { state: 'rejected', id, status: 400, error: 'invalid report', details: problems };
+      return { state: 'rejected', id, status: 400, error: '报告内容有误（invalid report）', details: problems };
     }
     await this.store({ ...draft, id }, 'pending', {});
     return this.sendOne(id);
@@ -221,7 +221,7 @@ export class Outbox {
   async sendOne(id: string): Promise<SubmitOutcome> {
     if (this.inFlight.has(id)) {
       const item = await this.get(id);
-      return { state: 'queued', id, error: 'being sent', nextAttemptAt: item?.nextAttemptAt ?? this.now(), waiting: (await this.list()).filter((i) => i.status === 'pending').length };
+      return { state: 'queued', id, error: '正在发送（being sent）', nextAttemptAt: item?.nextAttemptAt ?? this.now(), waiting: (await this.list()).filter((i) => i.status === 'pending').length };
     }
     const item = await this.get(id);
     if (!item) throw new Error(`no report ${id} in the outbox`);

@@ -15,8 +15,11 @@ export function canWork(p: Principal, t: Ticket): boolean {
 
 /** Why not, in words (for 403 bodies). */
 export function whyNot(p: Principal, t: Ticket, action: 'read' | 'change'): string {
-  if (p.role === 'reporter') return action === 'read' ? `ticket ${t.number} was not filed with your token; a reporter reads only their own tickets` : 'a reporter token can file tickets and read its own, not change them';
-  return `ticket ${t.number} belongs to ${t.division}; your token works for ${p.division ?? 'no division'}`;
+  if (p.role === 'reporter')
+    return action === 'read'
+      ? `工单 ${t.number} 不是用您的令牌提交的：报告人只能查看自己提交的工单（a reporter reads only their own tickets）`
+      : '报告人令牌只能提交工单、查看自己的工单，不能办理（a reporter token cannot change tickets）';
+  return `工单 ${t.number} 属于${t.division}，您的令牌属于${p.division ?? '未指定的处室'}，不能${action === 'read' ? '查看' : '办理'}（ticket ${t.number} belongs to ${t.division}; your token works for ${p.division ?? 'no division'}）`;
 }
 
 export function scopeOf(p: Principal): Scope | undefined {

@@ -40,7 +40,7 @@ import { actorOf, canRead, canWork, scopeOf, whyNot } from './access.ts';
 import type { AppDeps, Env } from './app.ts';
 import { jsonBody } from './body.ts';
 import { HttpError, createBody, intakeBody, patchBody, replyBody, screenshotFromDataUrl, validate } from './inputs.ts';
-import type { Principal } from './tokens.ts';
+import { ROLE_ZH, type Principal } from './tokens.ts';
 
 const flag = z.enum(['1', '0', 'true', 'false', '']).transform((v) => v === '1' || v === 'true');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -63,7 +63,7 @@ export const listQuery = z.strictObject({
 
 export function filterOf(q: z.infer<typeof listQuery>): TicketFilter {
   const statuses = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  for (const s of statuses) if (!(STATUSES as readonly string[]).includes(s)) throw new HttpError(400, `status: unknown status ${JSON.stringify(s)} (one of ${STATUSES.join(', ')})`);
+  for (const s of statuses) if (!(STATUSES as readonly string[]).includes(s)) throw new HttpError(400, `status：未知的状态 ${JSON.stringify(s)}，应为 ${STATUSES.join('、')} 之一（unknown status）`);
   return {
     status: statuses as Status[],
     division: q.division || undefined,
@@ -91,12 +91,12 @@ function principal(c: Context<Env>): Principal {
 }
 
 function requireRole(p: Principal, ...roles: Principal['role'][]): void {
-  if (!roles.includes(p.role)) throw new HttpError(403, `this needs a ${roles.join(' or ')} token; yours is ${p.role}`);
+  if (!roles.includes(p.role)) throw new HttpError(403, `此操作需要${roles.map((r) => ROLE_ZH[r]).join('或')}令牌，您的令牌是${ROLE_ZH[p.role]}令牌（this needs a ${roles.join(' or ')} token; yours is ${p.role}）`);
 }
 
 export function loadReadable(deps: AppDeps, p: Principal, key: string): Ticket {
   const t = getTicket(deps.db, key);
-  if (!t) throw new HttpError(404, `no ticket ${key}`);
+  if (!t) throw new HttpError(404, `没有工单 ${key}（no ticket ${key}）`);
   if (!canRead(p, t)) throw new HttpError(403, whyNot(p, t, 'read'));
   return t;
 }
@@ -104,10 +104,10 @@ export function loadReadable(deps: AppDeps, p: Principal, key: string): Ticket {
 /** Shared by the API and the dashboard: a run's report folder and file, or 404. */
 export function runReportFile(deps: AppDeps, id: number, file: 'index.html' | 'report.json'): string {
   const run = getRun(deps.db, id);
-  if (!run) throw new HttpError(404, `no run #${id}`);
-  if (!run.reportDir) throw new HttpError(404, `run #${id} has no report (it was run with --out none, or failed)`);
+  if (!run) throw new HttpError(404, `没有运行 #${id}（no run #${id}）`);
+  if (!run.reportDir) throw new HttpError(404, `运行 #${id} 没有报告：检查时用了 --out none，或检查失败（run #${id} has no report）`);
   const path = join(resolve(deps.reportsBase ?? process.cwd(), run.reportDir), file);
-  if (!existsSync(path)) throw new HttpError(404, `the report of run #${id} is no longer at ${run.reportDir}`);
+  if (!existsSync(path)) throw new HttpError(404, `运行 #${id} 的报告已不在 ${run.reportDir}（the report is no longer there）`);
   return path;
 }
 
@@ -151,8 +151,8 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 export function fileTicketInput(deps: AppDeps, p: Principal, body: z.infer<typeof createBody> | z.infer<typeof intakeBody>, source: 'manual' | 'extension'): NewTicket {
   const manual = source === 'manual' ? (body as z.infer<typeof createBody>) : undefined;
   const intake = source === 'extension' ? (body as z.infer<typeof intakeBody>) : undefined;
-  if (p.role === 'reporter' && manual?.division) throw new HttpError(403, 'a reporter token cannot choose the division; it is routed by the config');
-  if (p.role === 'reporter' && manual?.receivedAt) throw new HttpError(403, 'a reporter token cannot set receivedAt');
+  if (p.role === 'reporter' && manual?.division) throw new HttpError(403, '报告人令牌不能指定责任处室，工单按配置自动分派（a reporter token cannot choose the division）');
+  if (p.role === 'reporter' && manual?.receivedAt) throw new HttpError(403, '报告人令牌不能设置受理时间 receivedAt（a reporter token cannot set receivedAt）');
   const max = deps.ctx.config.server.maxScreenshotBytes;
   const screenshot = body.screenshot ? screenshotFromDataUrl(body.screenshot, max) : null;
   const evidence: Record<string, unknown> = {};
@@ -218,7 +218,7 @@ export function registerApi(app: Hono<Env>, deps: AppDeps): void {
     const p = principal(c);
     requireRole(p, 'handler', 'admin');
     const q = validate(z.strictObject({ period: z.enum(['day', 'month', 'year']).optional(), from: day.optional(), to: day.optional(), division: z.string().optional() }), c.req.query());
-    if (p.role === 'handler' && q.division && q.division !== p.division) throw new HttpError(403, `your token works for ${p.division}; it cannot read the figures of ${q.division}`);
+    if (p.role === 'handler' && q.division && q.division !== p.division) throw new HttpError(403, `您的令牌属于${p.division}，不能查看${q.division}的数据（your token works for ${p.division}; it cannot read the figures of ${q.division}）`);
     return c.json(onTimeStats(db, ctx, { ...q, division: p.role === 'handler' ? (p.division ?? undefined) : q.division }));
   });
 
@@ -233,7 +233,7 @@ export function registerApi(app: Hono<Env>, deps: AppDeps): void {
   app.get('/api/tickets/:key/screenshot', (c) => {
     const t = loadReadable(deps, principal(c), c.req.param('key'));
     const s = screenshotOf(db, t.id);
-    if (!s) throw new HttpError(404, `ticket ${t.number} has no screenshot`);
+    if (!s) throw new HttpError(404, `工单 ${t.number} 没有截图（no screenshot）`);
     return c.body(new Uint8Array(s.bytes), 200, { 'Content-Type': s.mime, 'Cache-Control': 'private, max-age=3600', 'Content-Security-Policy': "default-src 'none'; sandbox", ETag: `"${s.sha256}"` });
   });
 
@@ -268,13 +268,13 @@ export function registerApi(app: Hono<Env>, deps: AppDeps): void {
   });
   const runId = (c: Context<Env>) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, 'a run id is a positive number');
+    if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, '运行编号应为正整数（a run id is a positive number）');
     return id;
   };
   app.get('/api/runs/:id', (c) => {
     requireRole(principal(c), 'handler', 'admin');
     const run = getRun(db, runId(c));
-    if (!run) throw new HttpError(404, `no run #${c.req.param('id')}`);
+    if (!run) throw new HttpError(404, `没有运行 #${c.req.param('id')}（no run）`);
     return c.json({ ...run, reportUrl: run.reportDir ? `/api/runs/${run.id}/report` : null });
   });
   app.get('/api/runs/:id/report', (c) => {

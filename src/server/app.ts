@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (origin && origin !== own) {
       if (!allowed.has(origin)) {
         if (c.req.method === 'OPTIONS') return c.body(null, 403);
-        return c.json({ error: `origin ${origin} is not allowed (server.extensionOrigins in the config)` }, 403);
+        return c.json({ error: `来源 ${origin} 未获允许：请在配置的 server.extensionOrigins 中加入它（origin not allowed）` }, 403);
       }
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Vary', 'Origin');
@@ -69,10 +69,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use('/api/*', async (c, next) => {
     if (c.req.path === '/api/health') return next();
     const h = c.req.header('authorization');
-    if (!h) throw new HttpError(401, 'authentication required: send Authorization: Bearer <token> (an admin creates one with `zhaocuo tokens create`)');
+    if (!h) throw new HttpError(401, '需要令牌：请在请求头中发送 Authorization: Bearer <令牌>（令牌由管理员用 zhaocuo tokens create 生成）（authentication required）');
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     const p = m ? principalOf(deps.db, m[1]) : undefined;
-    if (!p) throw new HttpError(401, m ? 'unknown or revoked token' : 'expected Authorization: Bearer <token>');
+    if (!p) throw new HttpError(401, m ? '令牌无效或已被吊销，请向管理员重新申请（unknown or revoked token）' : '请求头格式应为 Authorization: Bearer <令牌>（expected Authorization: Bearer <token>）');
     c.set('principal', p);
     await next();
   });
@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   registerApi(app, deps);
   registerDashboard(app, deps);
 
-  app.notFound((c) => (c.req.path.startsWith('/api/') ? apiError(c, new HttpError(404, `no route ${c.req.method} ${c.req.path}`)) : dashboardError(c as Context<Env>, deps, new HttpError(404, '页面不存在。'))));
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? apiError(c, new HttpError(404, `没有这个接口：${c.req.method} ${c.req.path}（no route）`)) : dashboardError(c as Context<Env>, deps, new HttpError(404, '页面不存在。'))));
   app.onError((err, c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') return apiError(c, err, log);
     if (errorStatus(err).status >= 500) log(`error: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`);

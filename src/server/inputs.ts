@@ -19,13 +19,13 @@ export class HttpError extends Error {
   }
 }
 
-const pageUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2048);
-const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+const pageUrl = z.url({ protocol: /^https?$/, error: '应为 http:// 或 https:// 开头的网址（expected an http(s) URL）' }).max(2048);
+const text = (max: number) => z.string().max(max, `最多 ${max} 个字符（at most ${max} characters）`);
 
 const ticketFields = {
   pageUrl: pageUrl.optional(),
-  category: z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }),
-  description: text(5000).trim().min(1, 'must not be empty'),
+  category: z.enum(CATEGORIES, { error: `应为 ${CATEGORIES.join('、')} 之一（unknown category）` }),
+  description: text(5000).trim().min(1, '不能为空（must not be empty）'),
   selector: text(2000).optional(),
   snippet: text(5000).optional(),
   pageTitle: text(500).optional(),
@@ -45,7 +45,7 @@ const ticketFields = {
  */
 export const intakeBody = z.strictObject({
   ...ticketFields,
-  clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'expected 8–100 characters A–Z a–z 0–9 _ -').optional(),
+  clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, '应为 8–100 个字符，只含 A–Z a–z 0–9 _ -（bad clientKey）').optional(),
   viewport: text(50).optional(),
   browser: text(200).optional(),
   selectedText: text(5000).optional(),
@@ -57,29 +57,29 @@ export type IntakeInput = z.input<typeof intakeBody>;
 export const createBody = z.strictObject({
   ...ticketFields,
   division: text(100).trim().min(1).optional(),
-  receivedAt: z.iso.datetime({ offset: true, error: 'expected an ISO time with offset, e.g. 2026-02-13T10:00:00+08:00' }).optional(),
+  receivedAt: z.iso.datetime({ offset: true, error: '应为带时区的 ISO 时间，例如 2026-02-13T10:00:00+08:00（expected an ISO time with offset）' }).optional(),
 });
 
 export const patchBody = z.strictObject({
-  status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
+  status: z.enum(STATUSES, { error: `应为 ${STATUSES.join('、')} 之一（unknown status）` }).optional(),
   reason: text(2000).optional(),
   note: text(2000).optional(),
   reply: text(10000).optional(),
   division: text(100).optional(),
-  category: z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }).optional(),
+  category: z.enum(CATEGORIES, { error: `应为 ${CATEGORIES.join('、')} 之一（unknown category）` }).optional(),
   description: text(5000).optional(),
 });
 
 export const replyBody = z.strictObject({
-  text: text(10000).trim().min(1, 'must not be empty'),
+  text: text(10000).trim().min(1, '不能为空（must not be empty）'),
   /** Also mark the ticket 已答复 (default true). */
   close: z.boolean().default(true),
 });
 
 export function describeIssues(err: z.ZodError): string[] {
   return err.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => (i.path.length ? `${i.path.join('.')}.${k}` : k)).join(', ')}: unknown field`;
-    return `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`;
+    if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => (i.path.length ? `${i.path.join('.')}.${k}` : k)).join('、')}：未知字段（unknown field）`;
+    return `${i.path.length ? i.path.join('.') : '（请求内容）'}：${i.message}`;
   });
 }
 
@@ -87,7 +87,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   const res = schema.safeParse(value);
   if (!res.success) {
     const details = describeIssues(res.error);
-    throw new HttpError(400, `invalid request body: ${details.join('; ')}`, details);
+    throw new HttpError(400, `请求内容有误：${details.join('；')}（invalid request body）`, details);
   }
   return res.data;
 }
@@ -101,16 +101,16 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
 /** Decodes a screenshot data URL; 413 over `max` bytes, 400 when it is not a PNG/JPEG/WebP image. */
 export function screenshotFromDataUrl(dataUrl: string, max: number): Screenshot {
   const m = /^data:(image\/(?:png|jpeg|webp));base64,([A-Za-z0-9+/=\r\n]+)$/.exec(dataUrl);
-  if (!m) throw new HttpError(400, 'screenshot: expected a data URL data:image/png;base64,… (png, jpeg or webp)');
+  if (!m) throw new HttpError(400, '截图应为 data URL：data:image/png;base64,…（PNG、JPEG 或 WebP）（screenshot: expected a data URL）');
   const approx = Math.floor((m[2].length * 3) / 4);
-  if (approx > max + 3) throw new HttpError(413, `screenshot: ${(approx / 1048576).toFixed(2)} MB is over the limit of ${(max / 1048576).toFixed(2)} MB`);
+  if (approx > max + 3) throw new HttpError(413, `截图 ${(approx / 1048576).toFixed(2)} MB，超过上限 ${(max / 1048576).toFixed(2)} MB（screenshot over the limit）`);
   return screenshotFromBytes(Buffer.from(m[2], 'base64'), m[1], max);
 }
 
 export function screenshotFromBytes(bytes: Buffer, mime: string, max: number): Screenshot {
-  if (bytes.length > max) throw new HttpError(413, `screenshot: ${(bytes.length / 1048576).toFixed(2)} MB is over the limit of ${(max / 1048576).toFixed(2)} MB`);
+  if (bytes.length > max) throw new HttpError(413, `截图 ${(bytes.length / 1048576).toFixed(2)} MB，超过上限 ${(max / 1048576).toFixed(2)} MB（screenshot over the limit）`);
   const check = MAGIC[mime];
-  if (!check || !check(bytes)) throw new HttpError(400, `screenshot: the data is not a ${mime.replace('image/', '').toUpperCase()} image`);
+  if (!check || !check(bytes)) throw new HttpError(400, `截图数据不是 ${mime.replace('image/', '').toUpperCase()} 图片（screenshot: not a ${mime.replace('image/', '').toUpperCase()} image）`);
   return { mime, bytes };
 }
 
@@ -126,5 +126,5 @@ export function errorStatus(err: unknown): { status: number; message: string; de
   if (isBusy(err)) return { status: 503, message: '数据库正被另一个进程写入，请稍后重试（the database is busy; try again shortly）' };
   const db = dbUsageError(err);
   if (db) return { status: 500, message: db.message };
-  return { status: 500, message: 'internal error (see the server log)' };
+  return { status: 500, message: '服务器内部错误，详见服务器日志（internal error）' };
 }

@@ -40,8 +40,8 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
   const cfg = ctx.config.tickets.fromAudits;
   if (!cfg.enabled) return out;
   const run = getRun(db, runId);
-  if (!run) throw new TicketError(`no run #${runId}`, 404);
-  if (run.status !== 'complete') throw new TicketError(`run #${runId} is ${run.status}; only complete runs file or verify tickets`, 409);
+  if (!run) throw new TicketError(`没有运行 #${runId}（no run #${runId}）`, 404);
+  if (run.status !== 'complete') throw new TicketError(`运行 #${runId} ${run.status === 'running' ? '尚在进行' : '已失败'}：只有完成的运行才能登记或核验工单（run #${runId} is ${run.status}）`, 409);
   const actor = { name: `自动检查（运行 #${runId}）` };
   const categories = { ...DEFAULT_AUDIT_CATEGORIES, ...cfg.categories };
   const min = severityRank[cfg.minSeverity];

@@ -109,10 +109,10 @@ export function isCategory(v: string): v is Category {
 
 /** Checks a status change; throws a TicketError that says what is missing. */
 export function checkTransition(from: Status, to: Status, o: { reply?: string | null; reason?: string | null }): void {
-  if (from === to) throw new TicketError(`the ticket is already ${to}`, 409);
+  if (from === to) throw new TicketError(`工单已是“${to}”状态（the ticket is already ${to}）`, 409);
   if (!TRANSITIONS[from].includes(to)) {
-    throw new TicketError(`cannot change status from ${from} to ${to} (allowed from ${from}: ${TRANSITIONS[from].join(', ')})`, 409);
+    throw new TicketError(`不能从“${from}”改为“${to}”：“${from}”只能改为 ${TRANSITIONS[from].join('、')}（cannot change status from ${from} to ${to}）`, 409);
   }
-  if (to === '已答复' && !o.reply?.trim()) throw new TicketError('a reply text is required to mark the ticket 已答复 (send "reply" with the change, or add a reply first)', 422);
-  if (to === '不予处理' && !o.reason?.trim()) throw new TicketError('a reason is required for 不予处理 (send "reason")', 422);
+  if (to === '已答复' && !o.reply?.trim()) throw new TicketError('改为“已答复”需要答复内容：请填写答复，或先保存答复（a reply text is required for 已答复）', 422);
+  if (to === '不予处理' && !o.reason?.trim()) throw new TicketError('改为“不予处理”需要填写理由（a reason is required for 不予处理）', 422);
 }

@@ -12,7 +12,7 @@ import { enqueue } from './notify.ts';
 import { checkDivision, routeDivision } from './routing.ts';
 import { addHistory, getTicket } from './store.ts';
 import { toLocal } from './zoned.ts';
-import { CLOSING, TicketError, checkTransition, isCategory, type Actor, type Category, type Evidence, type Source, type Status, type Ticket } from './model.ts';
+import { CATEGORIES, CLOSING, TicketError, checkTransition, isCategory, type Actor, type Category, type Evidence, type Source, type Status, type Ticket } from './model.ts';
 
 export interface Screenshot {
   mime: string;
@@ -72,9 +72,9 @@ function storeScreenshot(db: DB, ticketId: number, s: Screenshot, at: string): v
  * existing ticket is returned with created = false and nothing is written.
  */
 export function createTicket(db: DB, ctx: TicketContext, input: NewTicket, actor: Actor): { ticket: Ticket; created: boolean } {
-  if (!isCategory(input.category)) throw new TicketError(`unknown category ${JSON.stringify(input.category)}`);
+  if (!isCategory(input.category)) throw new TicketError(`未知的问题类型 ${JSON.stringify(input.category)}，应为 ${CATEGORIES.join('、')} 之一（unknown category）`);
   const description = clean(input.description);
-  if (!description) throw new TicketError('a description is required');
+  if (!description) throw new TicketError('请填写问题描述（a description is required）');
   const now = ctx.now();
   const received = input.receivedAt ?? now;
   const { dueAt, dueError } = computeDue(ctx, received);
@@ -132,7 +132,7 @@ export interface TicketPatch {
 export function updateTicket(db: DB, ctx: TicketContext, key: string | number, patch: TicketPatch, actor: Actor, check?: (t: Ticket) => void): Ticket {
   return db.transaction(() => {
     const t = getTicket(db, key);
-    if (!t) throw new TicketError(`no ticket ${key}`, 404);
+    if (!t) throw new TicketError(`没有工单 ${key}（no ticket ${key}）`, 404);
     check?.(t);
     const now = ctx.now();
     const at = now.toISOString();
@@ -147,12 +147,12 @@ export function updateTicket(db: DB, ctx: TicketContext, key: string | number, p
       field('division', 'division', t.division, checkDivision(ctx.config, patch.division));
     }
     if (patch.category !== undefined) {
-      if (!isCategory(patch.category)) throw new TicketError(`unknown category ${JSON.stringify(patch.category)}`);
+      if (!isCategory(patch.category)) throw new TicketError(`未知的问题类型 ${JSON.stringify(patch.category)}，应为 ${CATEGORIES.join('、')} 之一（unknown category）`);
       field('category', 'category', t.category, patch.category);
     }
     if (patch.description !== undefined) field('description', 'description', t.description, clean(patch.description));
     const reply = clean(patch.reply);
-    if (patch.reply !== undefined && !reply) throw new TicketError('the reply text is empty');
+    if (patch.reply !== undefined && !reply) throw new TicketError('答复内容为空（the reply text is empty）');
     if (reply) {
       sets.reply = reply;
       sets.replied_at = at;
@@ -174,11 +174,11 @@ export function updateTicket(db: DB, ctx: TicketContext, key: string | number, p
       addHistory(db, t.id, at, actor.name, reopening ? 'reopened' : 'status', { field: 'status', old: t.status, new: to, note: reason ?? note });
       if (reopening) addHistory(db, t.id, at, actor.name, 'changed', { field: 'due_at', old: t.dueAt, new: (sets.due_at as string | null) ?? null });
     } else if (patch.status !== undefined) {
-      throw new TicketError(`the ticket is already ${t.status}`, 409);
+      throw new TicketError(`工单已是“${t.status}”状态（the ticket is already ${t.status}）`, 409);
     }
     if (!Object.keys(sets).length) {
       if (note) addHistory(db, t.id, at, actor.name, 'note', { note });
-      else throw new TicketError('nothing to change: send status, reply, division, category, description or note');
+      else throw new TicketError('没有要修改的内容：请发送 status、reply、division、category、description 或 note（nothing to change）');
     }
     if (Object.keys(sets).length) {
       sets.updated_at = at;
