@@ -16,6 +16,7 @@
  *
  * The extension is built here when .output/chrome-mv3 is missing or older than its sources.
  */
+import { ruleLabel } from '../src/audit/labels.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -381,6 +382,20 @@ describe('the built extension', () => {
       [...document.getElementById('zhaocuo-root')!.shadowRoot!.querySelectorAll('[data-zc=item]')].map((e) => ({ audit: e.getAttribute('data-audit'), rule: e.getAttribute('data-rule'), file: Boolean(e.querySelector('[data-zc=file]')) })),
     );
     for (const p of a11y.filter((x) => x.path === path)) expect(found, p.id).toContainEqual({ audit: 'accessibility', rule: p.axeRule, file: true });
+    // Each result named in Chinese (the report's label table); the rule id only in the grey 规则 field.
+    const shown = await page.evaluate(() =>
+      [...document.getElementById('zhaocuo-root')!.shadowRoot!.querySelectorAll('[data-zc=item]')].map((e) => {
+        const rest = e.cloneNode(true) as HTMLElement;
+        for (const f of rest.querySelectorAll('.rule-id')) f.remove();
+        return { audit: e.getAttribute('data-audit')!, rule: e.getAttribute('data-rule')!, name: e.querySelector('[data-zc=rule-name]')?.textContent ?? '', field: [...e.querySelectorAll('.rule-id')].map((f) => f.textContent), rest: rest.textContent ?? '' };
+      }),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    for (const x of shown) {
+      expect(x.name, x.rule).toBe(ruleLabel(x.audit, x.rule));
+      expect(x.field, x.rule).toEqual([`规则 ${x.rule}`]);
+      expect(x.rest, x.rule).not.toContain(x.rule);
+    }
     // The portal's identity markers are all there: nothing from identity.
     expect(found.filter((f) => f.audit === 'identity')).toEqual([]);
     await page.close();

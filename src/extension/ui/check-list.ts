@@ -1,4 +1,9 @@
-/** The page check's results in the panel: grouped by check, worst first, each with "file it" and "show". */
+/**
+ * The page check's results in the panel: grouped by check, worst first, each with "file it" and
+ * "show". A result is named by its rule's Chinese label (src/audit/labels.ts, the report's own
+ * table); the rule id only in a small grey 「规则」 field.
+ */
+import { ruleLabel } from '../../audit/labels.ts';
 import { severityLabel, strings, type Lang } from '../i18n.ts';
 import type { CheckItem } from '../page-check.ts';
 import { h } from './dom.ts';
@@ -36,7 +41,15 @@ export function renderCheckList(root: HTMLElement, o: CheckListOptions): void {
           doc,
           'div',
           { class: 'item', 'data-zc': 'item', 'data-audit': it.audit, 'data-rule': it.rule, 'data-id': it.id },
-          h(doc, 'div', {}, h(doc, 'span', { class: `sev ${it.severity}` }, severityLabel(it.severity, lang)), h(doc, 'code', {}, it.rule)),
+          h(
+            doc,
+            'div',
+            {},
+            h(doc, 'span', { class: `sev ${it.severity}` }, severityLabel(it.severity, lang)),
+            h(doc, 'b', { class: 'rule-name', 'data-zc': 'rule-name' }, ruleLabel(it.audit, it.rule)),
+            ' ',
+            h(doc, 'span', { class: 'rule-id', title: t.ruleFieldTitle }, `${t.ruleField} `, h(doc, 'code', {}, it.rule)),
+          ),
           h(doc, 'div', { class: 'msg' }, it.message),
           h(
             doc,

@@ -36,6 +36,7 @@ export const BASE_CSS = `
 .zc .item { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; margin: 6px 0; background: #fff; }
 .zc .item .msg { margin: 4px 0; word-break: break-word; }
 .zc .sev { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 10px; color: #fff; background: #8c959f; margin-right: 6px; }
+.zc .rule-name { font-weight: 600; } .zc .rule-id { color: #8c959f; font-size: 11px; white-space: nowrap; } .zc .rule-id code { font-size: 11px; }
 .zc .sev.critical { background: #6e0b11; } .zc .sev.high { background: #c8161d; } .zc .sev.medium { background: #bf5b04; } .zc .sev.low { background: #9a6700; } .zc .sev.info { background: #57606a; }
 .zc code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; background: #f6f8fa; padding: 0 3px; border-radius: 3px; word-break: break-all; }
 .zc .head { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 8px; }
