@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineAudit, type FindingDraft, type Severity } from '../src/audit/types.ts';
 import type { LighthouseCategory } from '../src/gather/browser/types.ts';
 import { guideline, standard } from './rules/refs.ts';
+import { lighthouseZh } from '../src/audit/labels.ts';
 
 // --- user-facing strings ---------------------------------------------------------------------
 
@@ -80,8 +81,9 @@ export default defineAudit({
           rule: f.id,
           url: run.url,
           severity: f.weight >= 5 || (f.score ?? 1) === 0 ? 'low' : 'info',
-          message: STR.audit(f.title, f.categories.map((c) => CATEGORY_ZH[c]).join('、'), f.displayValue),
-          evidence: { value: f.displayValue, score: f.score, categories: f.categories, weight: f.weight, ...report },
+          // Lighthouse runs with locale zh, which still leaves metric names in English: lighthouseZh.
+          message: STR.audit(lighthouseZh(f.title), f.categories.map((c) => CATEGORY_ZH[c]).join('、'), f.displayValue && lighthouseZh(f.displayValue)),
+          evidence: { value: f.displayValue && lighthouseZh(f.displayValue), score: f.score, categories: f.categories, weight: f.weight, ...report },
         });
       }
     }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import accessibility from '../audits/accessibility.ts';
 import ageFriendly, { classifyLayer, zoomBlocked } from '../audits/age-friendly.ts';
 import lighthouseAudit from '../audits/lighthouse.ts';
+import { lighthouseZh, ruleLabel } from '../src/audit/labels.ts';
 import links from '../audits/links.ts';
 import { wcagCriteria, gbtRefs } from '../audits/accessibility.ts';
 import { runAudits } from '../src/audit/run.ts';
@@ -300,6 +301,17 @@ describe('lighthouse (pure)', () => {
     expect(f.find((x) => x.rule === 'score/seo')?.severity).toBe('low');
     expect(f.some((x) => x.rule === 'score/accessibility')).toBe(false);
     expect(f.map((x) => x.rule)).toContain('meta-description');
+    // Lighthouse's zh locale leaves metric names English: the finding names the metric in Chinese.
+    const lcp = f.find((x) => x.rule === 'largest-contentful-paint')!;
+    expect(lcp.message).toBe('Lighthouse 未通过：最大内容绘制（LCP）（5.1 秒），影响性能');
+    expect(lcp.message).not.toMatch(/Largest|Contentful|Paint/);
+    expect(lcp.evidence.value).toBe('5.1 秒');
+    expect(ruleLabel('lighthouse', 'largest-contentful-paint')).toBe('Lighthouse 指标未达标：最大内容绘制（LCP）');
+    expect(lighthouseZh('Largest Contentful Paint 所对应的图片被延迟加载了')).toBe('最大内容绘制（LCP）所对应的图片被延迟加载了');
+    expect(lighthouseZh('Max Potential First Input Delay')).toBe('首次输入延迟最大潜在值（Max Potential FID）');
+    expect(lighthouseZh('发现 8 条不安全的请求')).toBe('发现 8 条不安全的请求');
+    expect(lighthouseZh('详细了解 Speed Index 指标')).toBe('详细了解速度指数（Speed Index）指标');
+    expect(lighthouseZh('FCP 1.2 s, TTI 3 s, Speed Index 40 ms')).toBe('FCP 1.2 秒, TTI 3 秒, 速度指数（Speed Index） 40 毫秒');
     expect(f[0].evidence.report).toBe('lighthouse/home.json');
     const data = runAudits(artifacts([], browser([], { lighthouse: [s] })), config(), '2026-11-20', [lighthouseAudit]).data.lighthouse as { runs: { scores: object }[] };
     expect(data.runs[0].scores).toEqual({ performance: 0.42, accessibility: 0.95, 'best-practices': 1, seo: 0.8 });

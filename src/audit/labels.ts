@@ -119,6 +119,36 @@ export const RULE_ZH: Record<string, string> = {
 
 const LIGHTHOUSE_CATEGORY_ZH: Record<string, string> = { performance: '性能', accessibility: '无障碍', 'best-practices': '最佳实践', seo: '搜索引擎优化' };
 
+/**
+ * Lighthouse's own Chinese locale leaves its metric names in English ("Largest Contentful Paint"
+ * is the title of the largest-contentful-paint audit, and inside other titles): ours, by audit id
+ * and by the English name, longest first.
+ */
+export const LIGHTHOUSE_METRIC_ZH: Record<string, { en: string; zh: string }> = {
+  'max-potential-fid': { en: 'Max Potential First Input Delay', zh: '首次输入延迟最大潜在值（Max Potential FID）' },
+  'first-contentful-paint': { en: 'First Contentful Paint', zh: '首次内容绘制（FCP）' },
+  'largest-contentful-paint': { en: 'Largest Contentful Paint', zh: '最大内容绘制（LCP）' },
+  'first-meaningful-paint': { en: 'First Meaningful Paint', zh: '首次有效绘制（FMP）' },
+  'total-blocking-time': { en: 'Total Blocking Time', zh: '总阻塞时间（TBT）' },
+  'cumulative-layout-shift': { en: 'Cumulative Layout Shift', zh: '累积布局偏移（CLS）' },
+  'interaction-to-next-paint': { en: 'Interaction to Next Paint', zh: '交互到下一次绘制（INP）' },
+  interactive: { en: 'Time to Interactive', zh: '可交互时间（TTI）' },
+  'speed-index': { en: 'Speed Index', zh: '速度指数（Speed Index）' },
+  'server-response-time': { en: 'Time to First Byte', zh: '首字节时间（TTFB）' },
+  'first-input-delay': { en: 'First Input Delay', zh: '首次输入延迟（FID）' },
+};
+const METRIC_NAMES = Object.values(LIGHTHOUSE_METRIC_ZH).sort((a, b) => b.en.length - a.en.length);
+
+/** A Lighthouse title or value in Chinese: its English metric names and units (s, ms) replaced. */
+export function lighthouseZh(text: string): string {
+  let out = text;
+  // The space Lighthouse puts between a Latin name and Chinese goes with the name.
+  const cjk = (c: string | undefined) => c !== undefined && /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(c);
+  for (const m of METRIC_NAMES)
+    out = out.replace(new RegExp(`( ?)${m.en}( ?)`, 'g'), (all: string, a: string, b: string, at: number, s: string) => `${a && !cjk(s[at - 1]) ? ' ' : ''}${m.zh}${b && !cjk(s[at + all.length]) ? ' ' : ''}`);
+  return out.replace(/(\d)\s*ms\b/g, '$1 毫秒').replace(/(\d)\s*s\b/g, '$1 秒');
+}
+
 const AXE_RULES = (AXE_ZH as { rules: Record<string, { help?: string; description?: string }> }).rules;
 
 /**
@@ -133,6 +163,7 @@ export function ruleLabel(audit: string, rule: string): string {
   if (audit === 'accessibility' || audit === 'axe') return axeRuleLabel(rule);
   if (audit === 'lighthouse') {
     if (rule.startsWith('score/')) return `Lighthouse ${LIGHTHOUSE_CATEGORY_ZH[rule.slice(6)] ?? ''}得分偏低`;
+    if (LIGHTHOUSE_METRIC_ZH[rule]) return `Lighthouse 指标未达标：${LIGHTHOUSE_METRIC_ZH[rule].zh}`;
     return 'Lighthouse 未通过项';
   }
   return `${AUDIT_ZH[audit] ?? '其他检查'}问题`;
