@@ -1,4 +1,5 @@
-// Serve the sample portal until Ctrl-C:
+// Serve the sample portal until Ctrl-C, with the generator's developer options (zhaocuo sample serve
+// serves the one `zhaocuo start` audits, on its stable ports):
 //   tsx src/sample-portal/cli.ts --pages 500 --port 8080 [--seed N] [--today YYYY-MM-DD]
 //        [--host 127.0.0.1|::1|both] [--bad-guides N] [--cdn ORIGIN] [--manifest FILE]
 
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: tsx src/sample-portal/cli.ts [--pages N] [--port N] [--seed N] [--today YYYY-MM-DD] [--host 127.0.0.1|::1|both] [--bad-guides N] [--cdn ORIGIN] [--manifest FILE]\n',
+    '用法：tsx src/sample-portal/cli.ts [--pages N] [--port N] [--seed N] [--today YYYY-MM-DD] [--host 127.0.0.1|::1|both] [--bad-guides N] [--cdn ORIGIN] [--manifest FILE]\n',
   );
   process.exit(0);
 }
@@ -31,7 +32,7 @@ const int = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) {
-    process.stderr.write(`--${name}: not a non-negative integer: ${v}\n`);
+    process.stderr.write(`--${name}：应为非负整数：${v}\n`);
     process.exit(2);
   }
   return n;
@@ -39,7 +40,7 @@ const int = (name: string, v: string | undefined): number | undefined => {
 
 const host = values.host as HostChoice;
 if (!['127.0.0.1', '::1', 'both'].includes(host)) {
-  process.stderr.write(`--host: one of 127.0.0.1, ::1, both\n`);
+  process.stderr.write(`--host：应为 127.0.0.1、::1 或 both\n`);
   process.exit(2);
 }
 
@@ -57,13 +58,13 @@ const ms = Math.round(performance.now() - t0);
 const m = portal.manifest;
 if (values.manifest) writeFileSync(values.manifest, JSON.stringify(m, null, 2));
 process.stdout.write(
-  `示例省海洋与渔业局 sample portal: ${m.htmlPageCount} pages (seed ${m.seed}, today ${m.today}), ready in ${ms} ms\n` +
+  `示例网站（示例省海洋与渔业局）：${m.htmlPageCount} 个页面（种子 ${m.seed}，日期 ${m.today}），${ms} 毫秒生成\n` +
     (host !== '::1' ? `  ${portal.url}/\n` : '') +
     (host !== '127.0.0.1' ? `  ${portal.urlV6}/\n` : '') +
-    `  external site: ${portal.external.url}/\n` +
-    `  planted defects: ${m.plants.filter((p) => !p.nearMiss).length} (+ ${m.plants.filter((p) => p.nearMiss).length} near misses)\n` +
-    (values.manifest ? `  manifest: ${values.manifest}\n` : '') +
-    `Ctrl-C to stop.\n`,
+    `  外部网站：${portal.external.url}/\n` +
+    `  预置缺陷：${m.plants.filter((p) => !p.nearMiss).length} 个（另有 ${m.plants.filter((p) => p.nearMiss).length} 个相似但正确的对照）\n` +
+    (values.manifest ? `  缺陷清单：${values.manifest}\n` : '') +
+    `按 Ctrl-C 停止。\n`,
 );
 
 const stop = async () => {
