@@ -3,7 +3,7 @@
  * first, what to fix) and exit 2 — through `runs`, `audit` and `serve` — never a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,5 +112,37 @@ describe('a database another process is writing', () => {
     const r = await zhaocuo(['runs', '--db', 'busy.db'], { ZHAOCUO_DB_TIMEOUT_MS: '200' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+  }, T);
+});
+
+describe('a new store opened by several processes at once', () => {
+  it('every one of them gets the newest schema (the migrations run once, none fails)', async () => {
+    // Five real processes wait at a barrier (a file appearing), then open the same new file.
+    const file = join(dir, 'together.db');
+    const go = join(dir, 'together.go');
+    const script = `
+      import { existsSync } from 'node:fs';
+      import { openDb } from ${JSON.stringify(join(import.meta.dirname, '..', 'src', 'store', 'db.ts'))};
+      process.stdout.write('ready\\n');
+      while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 2));
+      const db = openDb(${JSON.stringify(file)});
+      process.stdout.write('version ' + db.pragma('user_version', { simple: true }) + '\\n');
+      db.close();`;
+    const kids = Array.from({ length: 5 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const outs = kids.map((k) => {
+      const o = { out: '', err: '', code: null as number | null };
+      k.stdout!.on('data', (d) => (o.out += d));
+      k.stderr!.on('data', (d) => (o.err += d));
+      return { o, exited: new Promise<void>((r) => k.once('exit', (c) => ((o.code = c), r()))) };
+    });
+    for (let i = 0; i < 600 && !outs.every(({ o }) => o.out.includes('ready')); i++) await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(go, '');
+    await Promise.all(outs.map((x) => x.exited));
+    const newest = (openDb(file).pragma('user_version', { simple: true }) as number);
+    for (const { o } of outs) {
+      expect(o.err).toBe('');
+      expect(o.code).toBe(0);
+      expect(o.out).toContain(`version ${newest}`);
+    }
   }, T);
 });

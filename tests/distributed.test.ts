@@ -140,7 +140,9 @@ async function enqueue(db: DB, url: string) {
   }
 }
 
-describe('zhaocuo worker (BullMQ on Redis)', () => {
+// These three have their own store, Redis database and sites each, and mostly wait (held pages,
+// host spacing): they run at once. The Redis outage stops the shared server, so it runs after.
+describe.concurrent('zhaocuo worker (BullMQ on Redis)', () => {
   it('two workers share the jobs, one complete run per site, and a host keeps its spacing across workers', async () => {
     const t = setup('share', sites.share);
     const w1 = await worker(t);
@@ -221,7 +223,11 @@ describe('zhaocuo worker (BullMQ on Redis)', () => {
     expect((await enqueue(t.db, t.url))[0].added).toBe(true);
     await until('the audit to be held mid-run', () => runsOf(t.db).some((r) => r.status === 'running') && sites.term[0].articleRequests() > 0);
     w1.proc.kill('SIGTERM');
+    const asked = Date.now();
     expect(await w1.exited).toBe(0);
+    // Gone soon after its grace, not when the held request times out (crawl.timeoutMs, 180 s).
+    expect(Date.now() - asked).toBeLessThan(60_000);
+    expect(w1.out()).not.toMatch(/意外错误|unexpected/);
     expect(w1.out()).toMatch(/1 个未完成的检查已交还队列/);
     const handed = await completedJobs(t.url);
     expect(handed.counts).toMatchObject({ wait: 1, active: 0, completed: 0 });
@@ -236,6 +242,9 @@ describe('zhaocuo worker (BullMQ on Redis)', () => {
     t.db.close();
   }, 300_000);
 
+});
+
+describe('zhaocuo worker, Redis away or wrong', () => {
   it('Redis stopped mid-run: one clear line, the audits go on, no job lost after it restarts', async () => {
     const t = setup('outage', sites.outage);
     const w = await worker(t, ['--concurrency', '2']);
@@ -275,7 +284,7 @@ describe('zhaocuo worker (BullMQ on Redis)', () => {
     ];
     const codes = await Promise.all([bad.exited, refused.exited, notRedis.exited]);
     http1.close();
-    expect(codes).toEqual([2, 3, 3]);
+    expect(codes, [bad, refused, notRedis].map((c) => c.out()).join('\n')).toEqual([2, 3, 3]);
     expect(bad.out()).toMatch(/^zhaocuo: --redis 地址无效 "http:\/\/127\.0\.0\.1:6379"：协议应为 redis:\/\/ 或 rediss:\/\/.*如 redis:\/\/127\.0\.0\.1:6379/);
     expect(refused.out().trim()).toBe(`zhaocuo: 无法连接 Redis redis://127.0.0.1:${nobody}：请先启动 redis-server 或检查 --redis（connection refused）`);
     expect(notRedis.out().trim()).toBe(`zhaocuo: redis://127.0.0.1:${httpPort} 上运行的不是 Redis：请检查 --redis 的主机和端口（not a Redis server）`);

@@ -199,7 +199,10 @@ export class FleetWorker {
         handedBack++;
       }
       this.active.clear();
-      await w.close(true).catch(() => undefined);
+      // BullMQ's close(true) returns the close already under way, which waits for the handed-back
+      // audits to end by themselves (a held request: up to crawl.timeoutMs). They are the store's
+      // no longer: the process may exit without them.
+      await Promise.race([w.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     for (const c of this.connections) c.disconnect();
     return { finished: before - handedBack, handedBack };

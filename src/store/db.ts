@@ -45,11 +45,19 @@ export function migrate(db: DB, to = MIGRATIONS.length): void {
   if (version > MIGRATIONS.length) {
     throw new UsageError(`数据库由更新版本的 zhaocuo 写入（结构版本 ${version}，本版本只认识到 ${MIGRATIONS.length}），请升级 zhaocuo（the database was written by a newer zhaocuo; upgrade zhaocuo）`);
   }
-  for (let v = version; v < Math.min(to, MIGRATIONS.length); v++) {
-    db.transaction(() => {
+  const target = Math.min(to, MIGRATIONS.length);
+  if (version >= target) return;
+  // The version is read again under the write lock: two processes opening a new file at once
+  // (two workers started together) would otherwise both run migration 1, and the second fail.
+  for (;;) {
+    const done = db.transaction(() => {
+      const v = db.pragma('user_version', { simple: true }) as number;
+      if (v >= target) return true;
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
+      return false;
     }).immediate();
+    if (done) return;
   }
 }
 
