@@ -97,7 +97,7 @@ describe('help is Chinese', () => {
     // renderer, read in-process (spawning 25 processes is slow on a loaded machine).
     const { buildProgram } = await import('../src/cli/index.ts');
     const helps = [top.stdout];
-    for (const c of buildProgram().commands) {
+    for (const c of (await buildProgram()).commands) {
       helps.push(c.helpInformation());
       for (const s of c.commands) if (s.name() !== 'help') helps.push(s.helpInformation());
     }

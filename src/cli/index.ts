@@ -5,45 +5,44 @@ import { UsageError } from '../config/errors.ts';
 import { StartUrlError } from '../gather/crawl.ts';
 import { dbUsageError } from '../store/db-errors.ts';
 import { VERSION } from '../report/build.ts';
-import { registerAudit } from './audit.ts';
-import { registerProbe } from './probe.ts';
-import { registerRuns } from './runs.ts';
-import { registerStart } from './start.ts';
-import { registerSample } from './sample.ts';
-import { registerServe } from './serve.ts';
-import { registerTickets } from './tickets.ts';
-import { registerTokens } from './tokens.ts';
-import { registerReport } from './report.ts';
-import { registerAnnual } from './annual.ts';
 import { failActiveRuns } from '../run/active-runs.ts';
-import { registerSites } from './sites.ts';
-import { registerSchedule } from './schedule.ts';
-import { registerWorker } from './worker.ts';
 import { RedisUnavailableError } from '../distributed/redis-url.ts';
 
-export function buildProgram(): Command {
+/**
+ * Each command's module, loaded only when that command runs: a command's module brings its
+ * whole stack (the server's, the report's, BullMQ), and loading all of them cost every run
+ * ~50 MB of memory and a second of start-up. Help, --version and unknown commands load all.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  audit: async () => (await import('./audit.ts')).registerAudit,
+  probe: async () => (await import('./probe.ts')).registerProbe,
+  runs: async () => (await import('./runs.ts')).registerRuns,
+  start: async () => (await import('./start.ts')).registerStart,
+  sample: async () => (await import('./sample.ts')).registerSample,
+  serve: async () => (await import('./serve.ts')).registerServe,
+  tickets: async () => (await import('./tickets.ts')).registerTickets,
+  tokens: async () => (await import('./tokens.ts')).registerTokens,
+  report: async () => (await import('./report.ts')).registerReport,
+  annual: async () => (await import('./annual.ts')).registerAnnual,
+  sites: async () => (await import('./sites.ts')).registerSites,
+  schedule: async () => (await import('./schedule.ts')).registerSchedule,
+  worker: async () => (await import('./worker.ts')).registerWorker,
+};
+
+/** The program with every command, or with `only` the one named (when it is one). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = useChineseHelp(new ZhCommand('zhaocuo'), VERSION)
     .description('找错 — 按国家政府网站检查的标准检查政府网站，并把问题转为找错工单')
     .exitOverride();
-  registerAudit(program);
-  registerProbe(program);
-  registerRuns(program);
-  registerStart(program);
-  registerSample(program);
-  registerServe(program);
-  registerTickets(program);
-  registerTokens(program);
-  registerReport(program);
-  registerAnnual(program);
-  registerSites(program);
-  registerSchedule(program);
-  registerWorker(program);
+  const names = only && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(names.map((n) => COMMANDS[n]()))) register(program);
   return program;
 }
 
 export async function main(argv = process.argv): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    // The command is the first argument (zhaocuo has no options before it but --help/--version).
+    await (await buildProgram(argv[2])).parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {
