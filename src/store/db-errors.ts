@@ -13,9 +13,12 @@ export function sqliteCode(err: unknown): string | undefined {
   return code.match(/^SQLITE_[A-Z]+/)![0];
 }
 
+/** Another writer holds the store: SQLite's busy or locked, or PostgreSQL's deadlock or serialization failure (both safe to retry). */
 export function isBusy(err: unknown): boolean {
   const c = sqliteCode(err);
-  return c === 'SQLITE_BUSY' || c === 'SQLITE_LOCKED';
+  if (c === 'SQLITE_BUSY' || c === 'SQLITE_LOCKED') return true;
+  const pg = (err as { pgCode?: unknown })?.pgCode;
+  return pg === '40P01' || pg === '40001';
 }
 
 /** How long to wait for another writer before giving up (ms); ZHAOCUO_DB_TIMEOUT_MS overrides it. */
@@ -50,5 +53,27 @@ export function dbUsageError(err: unknown, file?: string): UsageError | undefine
       return new UsageError(`磁盘已满，数据库无法写入${where}。请腾出磁盘空间后重试（the disk is full: ${detail}）`);
     default:
       return undefined;
+  }
+}
+
+/** The store stayed busy through the retries (withBusyRetry): one clear line, exit 2. */
+export class StoreBusyError extends UsageError {
+  override name = 'StoreBusyError';
+}
+
+/**
+ * A write that must not be lost to a moment of contention: better-sqlite3 already waits the busy
+ * timeout (PostgreSQL waits for its locks); if another process still holds the file, or
+ * PostgreSQL broke a deadlock or a serialization conflict, the write is tried `retries` more
+ * times, then it is one clear line (exit 2 in the CLI) rather than a stack.
+ */
+export function withBusyRetry<T>(db: { readonly where: string }, fn: () => T, retries = 1): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      if (attempt >= retries) throw new StoreBusyError(busyMessage(db.where, busyTimeoutMs() * (attempt + 1)));
+    }
   }
 }

@@ -1,8 +1,24 @@
+import { toPostgresDdl } from './postgres-ddl.ts';
+
 /**
- * Schema migrations, applied in order; PRAGMA user_version records how far a database is.
- * Append new steps at the end; never edit a step that has shipped.
+ * Schema migrations, applied in order, on SQLite (PRAGMA user_version records how far a file is)
+ * and on PostgreSQL (the zhaocuo_schema table does), from this one list: a step is SQLite DDL in
+ * the portable subset src/store/postgres-ddl.ts translates (INTEGER, REAL, BLOB, INTEGER PRIMARY
+ * KEY, WITHOUT ROWID; the rest is standard SQL both run as written). A step that must also fix
+ * rows only an older SQLite file can hold (PostgreSQL stores start at this version's schema) puts
+ * that in `sqliteBackfill`. Append new steps at the end; never edit a step that has shipped.
+ * tests/store.test.ts checks both databases end with the same tables and columns.
  */
-export const MIGRATIONS: string[] = [
+export type Migration = string | { sql: string; sqliteBackfill: string };
+
+/** The SQL of one step for `dialect`. */
+export function migrationSql(m: Migration, dialect: 'sqlite' | 'postgres'): string {
+  const sql = typeof m === 'string' ? m : m.sql;
+  if (dialect === 'postgres') return toPostgresDdl(sql);
+  return typeof m === 'string' ? m : `${m.sql}\n${m.sqliteBackfill}`;
+}
+
+export const MIGRATIONS: Migration[] = [
   // 1: runs and what they found
   `
   CREATE TABLE sites (
@@ -266,4 +282,19 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
   CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
   `,
+  // 8: the order a run stored its findings, edges and audit outcomes in, as a column: the store
+  // read them back in rowid order, which PostgreSQL has no notion of. Rows of older runs take
+  // their rowid, which keeps their order.
+  {
+    sql: `
+  ALTER TABLE findings ADD COLUMN seq INTEGER;
+  ALTER TABLE edges ADD COLUMN seq INTEGER;
+  ALTER TABLE audit_data ADD COLUMN seq INTEGER;
+  `,
+    sqliteBackfill: `
+  UPDATE findings SET seq = rowid;
+  UPDATE edges SET seq = rowid;
+  UPDATE audit_data SET seq = rowid;
+  `,
+  },
 ];

@@ -2,11 +2,14 @@
  * A run left 'running' by a process that is gone (kill -9, out of memory, a reboot) would stay
  * 'running' forever and hide that the night's audit never finished. Each run records its process
  * (pid, host) and refreshes a heartbeat while it works; when the store is opened, every running
- * run whose process is dead on this host, or whose heartbeat stopped, is marked failed.
+ * run whose process is dead on this host, or whose heartbeat stopped, is marked failed. On
+ * SQLite and PostgreSQL alike (the query layer, src/store/store.ts); on a shared PostgreSQL the
+ * host tells whose pid it is, and a run of another machine is judged by its heartbeat only.
  */
-import type { DB } from './db.ts';
-import { isBusy, sqliteCode } from './db-errors.ts';
+import { sql } from 'kysely';
+import { isBusy, sqliteCode, StoreBusyError } from './db-errors.ts';
 import { holderGone, type Gone } from './liveness.ts';
+import type { Store } from './store.ts';
 
 /** How often a run refreshes its heartbeat. */
 export const RUN_HEARTBEAT_MS = 30_000;
@@ -18,21 +21,29 @@ export const RUN_INTERRUPTED: Record<Gone, string> = {
   silent: '运行中断（超过 10 分钟没有心跳，进程可能已退出或机器已重启）（the run was interrupted: no heartbeat for 10 minutes）',
 };
 
-export function heartbeatRun(db: DB, runId: number, now = new Date()): void {
-  db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(now.toISOString(), runId);
+export function heartbeatRun(db: Store, runId: number, now = new Date()): void {
+  db.run(db.q.updateTable('runs').set({ heartbeat_at: now.toISOString() }).where('id', '=', runId).where('status', '=', 'running'));
 }
 
 /** Marks the running runs whose process is gone failed; returns how many. Best effort: a busy or read-only store is left for the next open. */
-export function markStaleRuns(db: DB, now = new Date(), staleMs = RUN_STALE_MS): number {
+export function markStaleRuns(db: Store, now = new Date(), staleMs = RUN_STALE_MS): number {
   // Runs stored before migration 7 have no pid/host/heartbeat: their start time is the last sign of life.
-  const rows = db.prepare("SELECT id, pid, host, coalesce(heartbeat_at, started_at) AS heartbeatAt FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null; host: string | null; heartbeatAt: string }[];
-  const gone = rows.map((r) => ({ id: r.id, why: holderGone(r, now, staleMs) })).filter((r) => r.why !== null);
+  const rows = db.all(
+    db.q.selectFrom('runs').select(['id', 'pid', 'host', sql<string>`coalesce(heartbeat_at, started_at)`.as('heartbeatAt')]).where('status', '=', 'running'),
+  );
+  const gone = rows
+    .map((r) => ({ id: Number(r.id), why: holderGone({ host: r.host, pid: r.pid === null ? null : Number(r.pid), heartbeatAt: r.heartbeatAt }, now, staleMs) }))
+    .filter((r) => r.why !== null);
   if (!gone.length) return 0;
-  const mark = db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'");
   try {
-    return db.transaction(() => gone.reduce((n, r) => n + mark.run(RUN_INTERRUPTED[r.why!], now.toISOString(), r.id).changes, 0)).immediate();
+    return db.tx(() =>
+      gone.reduce(
+        (n, r) => n + db.run(db.q.updateTable('runs').set({ status: 'failed', error: RUN_INTERRUPTED[r.why!], finished_at: now.toISOString() }).where('id', '=', r.id).where('status', '=', 'running')),
+        0,
+      ),
+    );
   } catch (err) {
-    if (isBusy(err) || sqliteCode(err) === 'SQLITE_READONLY') return 0;
+    if (err instanceof StoreBusyError || isBusy(err) || sqliteCode(err) === 'SQLITE_READONLY') return 0;
     throw err;
   }
 }

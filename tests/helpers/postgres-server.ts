@@ -7,7 +7,7 @@
  * power cut, and initdb + start then take about a second.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './free-port.ts';
@@ -50,7 +50,11 @@ export interface LocalPostgres {
 const running = new Set<ChildProcess>();
 process.once('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
-export async function startPostgres(): Promise<LocalPostgres> {
+/**
+ * `passwordUsers`: users who must log in with a password over TCP (scram-sha-256), for tests of
+ * a wrong password; each is created (LOGIN, CREATEDB) with its password. Everyone else: trust.
+ */
+export async function startPostgres(opts: { passwordUsers?: Record<string, string> } = {}): Promise<LocalPostgres> {
   const bin = postgresBin();
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-pg-'));
@@ -63,6 +67,13 @@ export async function startPostgres(): Promise<LocalPostgres> {
     rmSync(dir, { recursive: true, force: true });
     const e = err as { stderr?: Buffer; message: string };
     throw new Error(`initdb failed: ${e.stderr?.toString() || e.message}`);
+  }
+  const pwUsers = Object.entries(opts.passwordUsers ?? {});
+  for (const [name] of pwUsers) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad user name ${name}`);
+  if (pwUsers.length) {
+    // pg_hba.conf is read top down: these lines come before initdb's "trust" ones.
+    const hba = join(data, 'pg_hba.conf');
+    writeFileSync(hba, pwUsers.map(([name]) => `host all ${name} 127.0.0.1/32 scram-sha-256\n`).join('') + readFileSync(hba, 'utf8'));
   }
   const port = await freePort();
   let proc: ChildProcess | null = null;
@@ -109,6 +120,10 @@ export async function startPostgres(): Promise<LocalPostgres> {
     return urlFor(name);
   };
   await createDatabase('zhaocuo');
+  for (const [name, password] of pwUsers) {
+    const sqlText = `CREATE ROLE ${name} LOGIN CREATEDB PASSWORD '${password.replace(/'/g, "''")}'`;
+    execFileSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'zhaocuo', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sqlText], { stdio: 'pipe' });
+  }
   return {
     url: urlFor('zhaocuo'),
     port,

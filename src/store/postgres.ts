@@ -1,0 +1,195 @@
+/**
+ * The PostgreSQL store: a shared store for many writers (audits, workers and the server on
+ * several machines), with the schema and queries of the SQLite one (src/store/store.ts). The
+ * `pg` connection lives in a worker thread (src/store/pg-worker.mjs); each call posts a request
+ * and blocks on Atomics.wait until the reply is there, so the store stays synchronous like
+ * better-sqlite3 — one connection, one statement at a time, which is also what a process of
+ * zhaocuo does with a SQLite file. The blocking is per statement and a loopback round trip is
+ * a fraction of a millisecond; batches keep a run's thousands of rows to a few round trips.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { sql, type Compilable } from 'kysely';
+import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { postgresError, redactUrl, checkPostgresUrl } from './postgres-errors.ts';
+import { queryBuilder, raw, type Store } from './store.ts';
+import { UsageError } from '../config/errors.ts';
+import { withBusyRetry } from './db-errors.ts';
+
+interface Reply {
+  rows: Record<string, unknown>[];
+  changes: number;
+  error?: { message: string; code: string | null; lost: boolean; detail: string | null };
+}
+
+/** How long a statement may take before the store gives up on it (the server may be hung, not gone). */
+const QUERY_TIMEOUT_MS = 120_000;
+/** Advisory lock keys: one for exclusive transactions, one for migrations. */
+const EXCLUSIVE_KEY = 0x7a6863; // "zhc"
+const MIGRATE_KEY = 0x7a686d; // "zhm"
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly q = queryBuilder('postgres');
+  readonly where: string;
+  private worker: Worker;
+  private port: MessagePort;
+  private flag: Int32Array;
+  private depth = 0;
+  private closed = false;
+
+  constructor(readonly url: string) {
+    this.where = redactUrl(url);
+    const signal = new SharedArrayBuffer(4);
+    this.flag = new Int32Array(signal);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(new URL('./pg-worker.mjs', import.meta.url), {
+      workerData: { port: port2, signal, url, queryTimeoutMs: QUERY_TIMEOUT_MS },
+      transferList: [port2],
+      // The worker is plain JavaScript: no TypeScript loader needed there.
+      execArgv: [],
+    });
+    // The worker never keeps the process alive: it only works while the main thread waits on it.
+    this.worker.unref();
+  }
+
+  private call(msg: Record<string, unknown>): Reply {
+    if (this.closed) throw new Error('the PostgreSQL store is closed');
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage(msg);
+    // Beyond the statement timeout (plus connecting), the worker itself is stuck or gone.
+    const deadline = Date.now() + QUERY_TIMEOUT_MS + 30_000;
+    while (Atomics.wait(this.flag, 0, 0, 1_000) === 'timed-out') {
+      if (Date.now() > deadline) throw new UsageError(`PostgreSQL 无应答 (${this.where} did not answer for ${Math.round((QUERY_TIMEOUT_MS + 30_000) / 1000)} s: check the server and the network to it)`);
+    }
+    const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+    if (!reply) throw new Error('the PostgreSQL worker answered without a reply');
+    if (reply.error) throw postgresError(reply.error, this.url, String(msg.sql ?? msg.op));
+    return reply;
+  }
+
+  private exec(compiled: { sql: string; parameters: readonly unknown[] }): Reply {
+    const reply = this.call({ op: 'query', sql: compiled.sql, params: compiled.parameters });
+    // bytea arrives as a Uint8Array (the structured clone of a Buffer): Buffer again, as better-sqlite3 gives it.
+    for (const row of reply.rows) {
+      for (const k in row) {
+        const v = row[k];
+        if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      }
+    }
+    return reply;
+  }
+
+  all<R>(query: Compilable<R>): R[] {
+    return this.exec(query.compile()).rows as R[];
+  }
+
+  get<R>(query: Compilable<R>): R | undefined {
+    return this.exec(query.compile()).rows[0] as R | undefined;
+  }
+
+  run(query: Compilable<unknown>): number {
+    return this.exec(query.compile()).changes;
+  }
+
+  /** Statements without parameters, several at once (migrations). */
+  execScript(sql: string): void {
+    this.call({ op: 'exec', sql });
+  }
+
+  /** A transaction PostgreSQL broke off (a deadlock, a serialization failure) is tried once more, then one clear line. */
+  tx<T>(fn: () => T, opts: { exclusive?: boolean } = {}): T {
+    if (this.depth > 0) return this.txOnce(fn, opts);
+    return withBusyRetry(this, () => this.txOnce(fn, opts));
+  }
+
+  private txOnce<T>(fn: () => T, opts: { exclusive?: boolean }): T {
+    const outer = this.depth === 0;
+    const savepoint = `zc_${this.depth}`;
+    if (outer) {
+      this.call({ op: 'begin' });
+      if (opts.exclusive) this.get(raw(this, sql`SELECT pg_advisory_xact_lock(${EXCLUSIVE_KEY})`));
+    } else {
+      this.call({ op: 'query', sql: `SAVEPOINT ${savepoint}`, params: [] });
+    }
+    this.depth++;
+    let result: T;
+    try {
+      result = fn();
+      if (result && typeof (result as { then?: unknown }).then === 'function') throw new Error('a store transaction must be synchronous (it returned a promise)');
+    } catch (err) {
+      this.depth--;
+      try {
+        if (outer) this.call({ op: 'rollback' });
+        else this.call({ op: 'query', sql: `ROLLBACK TO SAVEPOINT ${savepoint}`, params: [] });
+      } catch { /* the first error says what went wrong */ }
+      throw err;
+    }
+    this.depth--;
+    if (outer) {
+      try {
+        this.call({ op: 'commit' });
+      } catch (err) {
+        this.call({ op: 'rollback' });
+        throw err;
+      }
+    } else {
+      this.call({ op: 'query', sql: `RELEASE SAVEPOINT ${savepoint}`, params: [] });
+    }
+    return result;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.call({ op: 'close' });
+    } catch { /* closing a store whose server is gone */ }
+    this.closed = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  // The better-sqlite3 calls of the modules not yet on the query layer: they say so, not fail obscurely.
+  prepare(): never {
+    throw new UsageError(`这项功能暂不支持 PostgreSQL 存储 (this command does not work with a PostgreSQL store yet: use a SQLite file with --db)`);
+  }
+  pragma(): never {
+    return this.prepare();
+  }
+  transaction(): never {
+    return this.prepare();
+  }
+}
+
+export function openPostgres(url: string): PostgresStore {
+  checkPostgresUrl(url);
+  const store = new PostgresStore(url);
+  try {
+    migratePostgres(store);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  return store;
+}
+
+/**
+ * Brings a PostgreSQL store up to `to` (default: the newest), one step a transaction, under an
+ * advisory lock so two processes starting at once do not both migrate; zhaocuo_schema records
+ * how far it is (PostgreSQL has no user_version).
+ */
+export function migratePostgres(store: PostgresStore, to = MIGRATIONS.length): void {
+  const version = () => Number(store.get(raw<{ v: number | null }>(store, sql`SELECT max(version) AS v FROM zhaocuo_schema`))?.v ?? 0);
+  store.execScript('CREATE TABLE IF NOT EXISTS zhaocuo_schema (version BIGINT NOT NULL)');
+  const target = Math.min(to, MIGRATIONS.length);
+  if (version() === target) return;
+  store.tx(() => {
+    store.get(raw(store, sql`SELECT pg_advisory_xact_lock(${MIGRATE_KEY})`));
+    const from = version();
+    if (from > MIGRATIONS.length) {
+      throw new UsageError(`数据库由更新版本的 zhaocuo 写入（结构版本 ${from}，本版本只认识到 ${MIGRATIONS.length}），请升级 zhaocuo（the database was written by a newer zhaocuo; upgrade zhaocuo）`);
+    }
+    for (let v = from; v < target; v++) store.execScript(migrationSql(MIGRATIONS[v], 'postgres'));
+    if (target > from) store.execScript(`DELETE FROM zhaocuo_schema; INSERT INTO zhaocuo_schema (version) VALUES (${target})`);
+  });
+}

@@ -1,0 +1,361 @@
+/**
+ * The store on both of its databases: SQLite (a temp file) and PostgreSQL (a real server this
+ * file starts on a free loopback port), through the same query layer. Every test of "the store"
+ * runs on both (describe.each); the PostgreSQL-only part covers what only a server can do:
+ * two writers, a server refusing or going away mid-run, a wrong URL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openDb, type DB } from '../src/store/db.ts';
+import { raw, type Store } from '../src/store/store.ts';
+import { MIGRATIONS } from '../src/store/migrations.ts';
+import { beginRun, completeRun, ensureSite, failRun, getRun, listRuns, previousHomepage, runFindings } from '../src/store/runs.ts';
+import { openPageCache } from '../src/store/page-cache.ts';
+import type { Artifacts, LinkTarget, PageArtifact } from '../src/gather/artifacts.ts';
+import type { AuditRun } from '../src/audit/run.ts';
+import type { Finding } from '../src/audit/types.ts';
+import type { StoredPage } from '../src/gather/page-cache.ts';
+import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts';
+import { freePort } from './helpers/free-port.ts';
+
+let pg: LocalPostgres;
+let dir: string;
+let dbCount = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'zc-store-'));
+  pg = await startPostgres({ passwordUsers: { pw: 'right-password' } });
+});
+afterAll(async () => {
+  await pg?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh, migrated store of `kind`: a new SQLite file, or a new database on the test server. */
+async function freshStore(kind: 'sqlite' | 'postgres'): Promise<DB> {
+  const n = ++dbCount;
+  return kind === 'sqlite' ? openDb(join(dir, `s${n}.db`)) : openDb(await pg.createDatabase(`s${n}`));
+}
+
+const page = (url: string, depth: number | null, over: Partial<PageArtifact> = {}): PageArtifact =>
+  ({
+    url, finalUrl: url, status: 200, redirects: [], contentType: 'text/html', charset: 'utf-8', charsetSource: 'header', headers: {},
+    timingMs: 12, bytes: 3456, depth, fromSitemap: false, title: `标题 ${url}`, lang: 'zh-CN', text: '', footerText: '', scriptText: '',
+    headings: [], labels: [], links: [], images: [], forms: [], lists: [], anchors: [], meta: {}, ...over,
+  }) as PageArtifact;
+const target = (url: string, over: Partial<LinkTarget> = {}): LinkTarget =>
+  ({ url, state: 'ok', status: 200, redirects: [], internal: true, isPage: true, kinds: ['a'], ...over }) as LinkTarget;
+const finding = (i: number, url: string): Finding => ({
+  id: `links-${String(1000 - i).padStart(4, '0')}`, audit: 'links', rule: 'broken-link', severity: 'high', url, message: `坏链 ${i}`,
+  fingerprint: `fp-${i}`, refs: [{ source: 'guideline', doc: '政府网站发展指引', item: '4.1' }], division: i % 2 ? '办公室' : null,
+  evidence: { status: 404, text: `链接 ${i}` } as Finding['evidence'], ...(i % 3 === 0 ? { deduction: 0.5 } : {}),
+});
+
+/** A small run: a homepage linking to pages, one broken link (kept as an edge), a redirect, findings in a set order. */
+function runOf(origin: string, opts: { pages?: number; title?: string } = {}): { artifacts: Artifacts; result: AuditRun } {
+  const n = opts.pages ?? 5;
+  const urls = Array.from({ length: n }, (_, i) => `${origin}/p${i}.html`);
+  const home = page(`${origin}/`, 1, {
+    title: opts.title ?? '首页 联系 13812345678',
+    links: [...urls.map((u) => ({ url: u, text: u, kind: 'a' as const })), { url: `${origin}/dead.html`, text: '失效 13812345678', kind: 'a' as const }],
+  });
+  const pages = [home, ...urls.map((u) => page(u, 2)), page(urls[0], 2, { title: 'stored twice: the last wins' })];
+  const targets = [
+    target(`${origin}/`),
+    ...urls.map((u) => target(u)),
+    target(`${origin}/dead.html`, { state: 'broken', status: 404, isPage: false }),
+    target(`${origin}/old.html`, { status: 200, finalUrl: `${origin}/new.html`, redirects: [`${origin}/mid.html`] }),
+  ];
+  // Findings deliberately out of id order: the store keeps the order the audits gave.
+  const findings = [5, 1, 4, 2, 3].map((i) => finding(i, `${origin}/p${i % n}.html`));
+  const result: AuditRun = {
+    findings,
+    audits: [
+      { id: 'links', status: 'ran', data: { broken: 1 } },
+      { id: 'lighthouse', status: 'skipped', reason: '无浏览器 (no browser)' },
+    ] as AuditRun['audits'],
+    data: {},
+  };
+  return { artifacts: { pages, targets } as unknown as Artifacts, result };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
+  let db: DB;
+  beforeAll(async () => {
+    db = await freshStore(kind);
+  });
+  afterAll(() => db?.close());
+
+  it('keeps one site per origin, its name kept when a later call gives none', () => {
+    const a = ensureSite(db, 'http://a.example.gov.cn', '甲局');
+    expect(ensureSite(db, 'http://a.example.gov.cn')).toBe(a);
+    const b = ensureSite(db, 'http://b.example.gov.cn');
+    expect(b).not.toBe(a);
+    expect(db.get(db.q.selectFrom('sites').select('name').where('id', '=', a))?.name).toBe('甲局');
+    ensureSite(db, 'http://a.example.gov.cn', '甲局（新名）');
+    expect(db.get(db.q.selectFrom('sites').select('name').where('id', '=', a))?.name).toBe('甲局（新名）');
+  });
+
+  it('stores a complete run and reads it back: run row, pages, links with hops, edges, findings in order, audit outcomes', () => {
+    const origin = 'http://run.example.gov.cn';
+    const { artifacts, result } = runOf(origin);
+    const id = beginRun(db, origin, `${origin}/`, '2026-11-18', '示例局');
+    expect(getRun(db, id)).toMatchObject({ id, origin, startUrl: `${origin}/`, status: 'running', today: '2026-11-18', finishedAt: null, summary: null });
+    completeRun(db, id, artifacts, result, { score: 87.5, findings: 5 }, '/reports/1');
+    const run = getRun(db, id)!;
+    expect(run).toMatchObject({ id, status: 'complete', error: null, summary: { score: 87.5, findings: 5 }, reportDir: '/reports/1' });
+    expect(typeof run.siteId).toBe('number');
+    expect(run.finishedAt! >= run.startedAt).toBe(true);
+
+    expect(runFindings(db, id)).toEqual(result.findings);
+    const pages = db.all(db.q.selectFrom('pages').selectAll().where('run_id', '=', id).orderBy('url'));
+    expect(pages).toHaveLength(6);
+    // Personal data is masked before it is stored; the last row of a URL stored twice wins.
+    expect(pages.find((p) => p.depth === 1)?.title).not.toContain('13812345678');
+    expect(pages.find((p) => p.url === `${origin}/p0.html`)).toMatchObject({ title: 'stored twice: the last wins', status: 200, bytes: 3456, timing_ms: 12 });
+    const links = db.all(db.q.selectFrom('links').selectAll().where('run_id', '=', id));
+    expect(links).toHaveLength(8);
+    expect(links.find((l) => l.url === `${origin}/old.html`)).toMatchObject({ final_url: `${origin}/new.html`, redirects_json: JSON.stringify([`${origin}/mid.html`]), internal: 1, is_page: 1 });
+    expect(links.find((l) => l.url === `${origin}/dead.html`)).toMatchObject({ state: 'broken', status: 404, referrers: 1, is_page: 0, kinds: 'a' });
+    // Only the link towards the broken target is kept as an edge, its text masked.
+    const edges = db.all(db.q.selectFrom('edges').select(['from_url', 'to_url', 'text']).where('run_id', '=', id));
+    expect(edges).toHaveLength(1);
+    expect(edges[0]).toMatchObject({ from_url: `${origin}/`, to_url: `${origin}/dead.html` });
+    expect(edges[0].text).not.toContain('13812345678');
+    const data = db.all(db.q.selectFrom('audit_data').select(['audit', 'status', 'reason', 'data_json']).where('run_id', '=', id).orderBy('seq'));
+    expect(data).toEqual([
+      { audit: 'links', status: 'ran', reason: null, data_json: '{"broken":1}' },
+      { audit: 'lighthouse', status: 'skipped', reason: '无浏览器 (no browser)', data_json: null },
+    ]);
+  });
+
+  it('stores a run of thousands of rows (several batches a table) whole', () => {
+    const origin = 'http://big.example.gov.cn';
+    const { artifacts, result } = runOf(origin, { pages: 2400 });
+    result.findings = Array.from({ length: 1800 }, (_, i) => finding(i, `${origin}/p${i}.html`));
+    const id = beginRun(db, origin, `${origin}/`, '2026-11-18');
+    completeRun(db, id, artifacts, result, {}, null);
+    const count = (t: 'pages' | 'links' | 'findings') => Number(db.get(db.q.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).where('run_id', '=', id))?.n);
+    expect(count('pages')).toBe(2401);
+    expect(count('links')).toBe(2403);
+    expect(count('findings')).toBe(1800);
+    expect(runFindings(db, id).map((f) => f.fingerprint)).toEqual(result.findings.map((f) => f.fingerprint));
+  });
+
+  it('lists runs newest first, by site (exact or part of the origin) and limit; a failed run keeps its error', () => {
+    const x = beginRun(db, 'http://list-x.example.gov.cn', 'http://list-x.example.gov.cn/', '2026-11-19');
+    const y = beginRun(db, 'http://list-y.example.gov.cn', 'http://list-y.example.gov.cn/', '2026-11-19');
+    failRun(db, y, '抓取失败 (fetch failed)');
+    expect(getRun(db, y)).toMatchObject({ status: 'failed', error: '抓取失败 (fetch failed)' });
+    expect(listRuns(db, { limit: 2 }).map((r) => r.id)).toEqual([y, x]);
+    expect(listRuns(db, { site: 'list-x' }).map((r) => r.id)).toEqual([x]);
+    expect(listRuns(db, { site: 'http://list-y.example.gov.cn' }).map((r) => r.id)).toEqual([y]);
+    expect(listRuns(db, { site: 'nowhere' })).toEqual([]);
+    expect(getRun(db, 999_999)).toBeUndefined();
+  });
+
+  it("finds the site's previous complete homepage, skipping failed runs and other sites", () => {
+    const origin = 'http://home.example.gov.cn';
+    const r1 = beginRun(db, origin, `${origin}/`, '2026-11-18');
+    completeRun(db, r1, runOf(origin, { title: '第一晚' }).artifacts, runOf(origin).result, {}, null);
+    const r2 = beginRun(db, origin, `${origin}/`, '2026-11-19');
+    failRun(db, r2, 'x');
+    const other = beginRun(db, 'http://other.example.gov.cn', 'http://other.example.gov.cn/', '2026-11-19');
+    completeRun(db, other, runOf('http://other.example.gov.cn').artifacts, runOf('http://other.example.gov.cn').result, {}, null);
+    const r3 = beginRun(db, origin, `${origin}/`, '2026-11-20');
+    expect(previousHomepage(db, r3)).toEqual({ runId: r1, today: '2026-11-18', url: `${origin}/`, title: '第一晚' });
+    expect(previousHomepage(db, r1)).toBeUndefined();
+  });
+
+  it('a transaction is all or nothing; a nested one rolls back alone', () => {
+    const origin = 'http://tx.example.gov.cn';
+    const sites = () => db.all(db.q.selectFrom('sites').select('origin').where('origin', 'like', `${origin}%`)).map((r) => r.origin).sort();
+    expect(() =>
+      db.tx(() => {
+        ensureSite(db, `${origin}/a`);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(sites()).toEqual([]);
+    db.tx(() => {
+      ensureSite(db, `${origin}/b`);
+      expect(() => db.tx(() => {
+        ensureSite(db, `${origin}/c`);
+        throw new Error('inner');
+      })).toThrow('inner');
+      ensureSite(db, `${origin}/d`);
+    }, { exclusive: true });
+    expect(sites()).toEqual([`${origin}/b`, `${origin}/d`]);
+  });
+
+  it('the page cache keeps validators and artifacts (bytes intact), batches writes, and forgets pages a complete run did not see', () => {
+    const origin = 'http://cache.example.gov.cn';
+    const stored = (title: string) => ({ finalUrl: `${origin}/x`, title, text: '正文'.repeat(500) }) as unknown as StoredPage;
+    const r1 = beginRun(db, origin, `${origin}/`, '2026-11-18');
+    const c1 = openPageCache(db, origin, r1, { reuse: true });
+    for (let i = 0; i < 450; i++) c1.save(`${origin}/p${i}`, i % 2 ? { etag: `"e${i}"` } : { lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' }, `h${i}`, stored(`页 ${i}`));
+    c1.save(`${origin}/none`, {}, 'h-none', stored('无校验'));
+    c1.finish(true);
+
+    const r2 = beginRun(db, origin, `${origin}/`, '2026-11-19');
+    const c2 = openPageCache(db, origin, r2, { reuse: true });
+    expect(c2.conditional(`${origin}/p1`)).toEqual({ etag: '"e1"' });
+    expect(c2.conditional(`${origin}/p2`)).toEqual({ lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
+    expect(c2.conditional(`${origin}/none`)).toBeUndefined();
+    expect(c2.hash(`${origin}/none`)).toBe('h-none');
+    expect(c2.load(`${origin}/p7`)).toEqual(stored('页 7'));
+    expect(c2.load(`${origin}/missing`)).toBeUndefined();
+    // Run 2 sees p0..p9 only: p1 unchanged (304, a new ETag), p2 changed.
+    for (let i = 0; i < 10; i++) if (i !== 2) c2.touch(`${origin}/p${i}`, i === 1 ? { etag: '"e1-b"' } : {});
+    c2.save(`${origin}/p2`, { etag: '"new"' }, 'h2-b', stored('改过'));
+    c2.finish(true);
+
+    const c3 = openPageCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-20'), { reuse: true });
+    expect(c3.conditional(`${origin}/p1`)).toEqual({ etag: '"e1-b"' });
+    expect(c3.hash(`${origin}/p2`)).toBe('h2-b');
+    expect(c3.load(`${origin}/p2`)).toEqual(stored('改过'));
+    expect(c3.hash(`${origin}/p10`)).toBeUndefined();
+    expect(c3.load(`${origin}/p10`)).toBeUndefined();
+    expect(Number(db.get(db.q.selectFrom('page_cache').select((eb) => eb.fn.countAll().as('n')).innerJoin('sites', 'sites.id', 'page_cache.site_id').where('sites.origin', '=', origin))?.n)).toBe(10);
+    // --full: nothing is offered for reuse.
+    const full = openPageCache(db, origin, r2, { reuse: false });
+    expect(full.conditional(`${origin}/p1`)).toBeUndefined();
+  });
+
+  it('refuses a store written by a newer zhaocuo', async () => {
+    const n = ++dbCount;
+    const target = kind === 'sqlite' ? join(dir, `newer${n}.db`) : await pg.createDatabase(`newer${n}`);
+    const s = openDb(target);
+    if (kind === 'sqlite') s.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    else s.run(raw(s, sql`UPDATE zhaocuo_schema SET version = ${MIGRATIONS.length + 1}`));
+    s.close();
+    expect(() => openDb(target)).toThrow(/newer zhaocuo.*upgrade zhaocuo/);
+  });
+});
+
+/** The tables and columns a store ends with, from the database's own catalogue. */
+function schemaOf(db: Store): Record<string, string[]> {
+  const rows =
+    db.dialect === 'sqlite'
+      ? db.all(raw<{ t: string; c: string }>(db, sql`SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`))
+      : db.all(raw<{ t: string; c: string }>(db, sql`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'zhaocuo_schema'`));
+  const out: Record<string, string[]> = {};
+  for (const r of rows) (out[r.t] ??= []).push(r.c);
+  for (const t in out) out[t].sort();
+  return out;
+}
+
+describe('one schema on both databases', () => {
+  it('every migration runs on PostgreSQL, which ends with the tables and columns of SQLite', async () => {
+    const lite = await freshStore('sqlite');
+    const post = await freshStore('postgres');
+    try {
+      const a = schemaOf(lite);
+      expect(Object.keys(a)).toContain('tickets');
+      expect(schemaOf(post)).toEqual(a);
+      expect(post.get(raw<{ v: number }>(post, sql`SELECT version AS v FROM zhaocuo_schema`))?.v).toBe(MIGRATIONS.length);
+      expect(lite.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      lite.close();
+      post.close();
+    }
+  });
+});
+
+describe('PostgreSQL as a shared store', () => {
+  it('two writers (two processes, here two stores) see each other\'s committed runs', async () => {
+    const url = await pg.createDatabase('shared');
+    const a = openDb(url);
+    const b = openDb(url);
+    try {
+      const ids = [beginRun(a, 'http://w.example.gov.cn', 'http://w.example.gov.cn/', '2026-11-18'), beginRun(b, 'http://w.example.gov.cn', 'http://w.example.gov.cn/', '2026-11-18')];
+      completeRun(b, ids[0], runOf('http://w.example.gov.cn').artifacts, runOf('http://w.example.gov.cn').result, { by: 'b' }, null);
+      expect(new Set(ids).size).toBe(2);
+      expect(listRuns(a, { site: 'w.example' }).map((r) => [r.id, r.status])).toEqual([[ids[1], 'running'], [ids[0], 'complete']]);
+      expect(getRun(a, ids[0])?.summary).toEqual({ by: 'b' });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a wrong URL, a refused connection, a missing database or a wrong password: a message that says what to fix, never the password', async () => {
+    expect(() => openDb('postgres://zhaocuo@127.0.0.1:5432/')).toThrow(/缺少数据库名.*add it/);
+    expect(() => openDb('postgres://zhaocuo@[bad/zhaocuo')).toThrow(/地址无效.*postgres:\/\/user:password@host:5432\/database/);
+    const closed = await freePort();
+    expect(() => openDb(`postgres://zhaocuo@127.0.0.1:${closed}/zhaocuo`)).toThrow(new RegExp(`无法连接 PostgreSQL 127.0.0.1:${closed}.*connection refused: start PostgreSQL`));
+    expect(() => openDb(pg.urlFor('nosuchdb'))).toThrow(/没有数据库 nosuchdb.*createdb nosuchdb/);
+    let err: Error | undefined;
+    try {
+      openDb(`postgres://pw:wrong-secret@127.0.0.1:${pg.port}/zhaocuo`);
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).toMatch(/密码错误.*password authentication failed for user "pw".*fix the password in --db or store.url/);
+    expect(err?.message).not.toContain('wrong-secret');
+    // The right password logs in (and the user's own database is migrated).
+    const own = `postgres://pw:right-password@127.0.0.1:${pg.port}/zhaocuo`;
+    const admin = openDb(pg.url);
+    admin.run(raw(admin, sql`CREATE DATABASE pwdb OWNER pw`));
+    admin.close();
+    const s = openDb(own.replace(/zhaocuo$/, 'pwdb'));
+    expect(ensureSite(s, 'http://pw.example.gov.cn')).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it('a connection lost inside a transaction: that write is rolled back whole, what was committed is kept, and the store carries on', async () => {
+    const url = await pg.createDatabase('lost_tx');
+    const a = openDb(url);
+    const killer = openDb(url);
+    try {
+      const kept = beginRun(a, 'http://lost.example.gov.cn', 'http://lost.example.gov.cn/', '2026-11-18');
+      const backend = a.get(raw<{ pid: number }>(a, sql`SELECT pg_backend_pid() AS pid`))!.pid;
+      const { artifacts, result } = runOf('http://lost.example.gov.cn');
+      let err: Error | undefined;
+      try {
+        a.tx(() => {
+          ensureSite(a, 'http://half.example.gov.cn');
+          // Another session ends this one's connection, as a server restart or a network cut would.
+          killer.get(raw(killer, sql`SELECT pg_terminate_backend(${backend})`));
+          completeRun(a, kept, artifacts, result, {}, null);
+        });
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message).toMatch(/连接中断.*lost mid-run.*Start PostgreSQL again.*rolled back, everything stored before it is kept/);
+      expect(getRun(killer, kept)?.status).toBe('running');
+      expect(killer.get(killer.q.selectFrom('sites').select('id').where('origin', '=', 'http://half.example.gov.cn'))).toBeUndefined();
+      // The next statement connects again.
+      completeRun(a, kept, artifacts, result, { again: true }, null);
+      expect(getRun(killer, kept)).toMatchObject({ status: 'complete', summary: { again: true } });
+    } finally {
+      a.close();
+      killer.close();
+    }
+  });
+
+  it('the server stopped mid-run: a clear error naming what to start; started again, every committed run is there and writing resumes', async () => {
+    const url = await pg.createDatabase('lost_server');
+    const a = openDb(url);
+    try {
+      const done = beginRun(a, 'http://stop.example.gov.cn', 'http://stop.example.gov.cn/', '2026-11-18');
+      completeRun(a, done, runOf('http://stop.example.gov.cn').artifacts, runOf('http://stop.example.gov.cn').result, { n: 1 }, null);
+      const running = beginRun(a, 'http://stop.example.gov.cn', 'http://stop.example.gov.cn/', '2026-11-19');
+      await pg.stop();
+      expect(() => completeRun(a, running, runOf('http://stop.example.gov.cn').artifacts, runOf('http://stop.example.gov.cn').result, {}, null)).toThrow(
+        /PostgreSQL 127\.0\.0\.1:\d+ 的连接中断.*lost mid-run.*Start PostgreSQL again/,
+      );
+      expect(() => failRun(a, running, 'x')).toThrow(/Start PostgreSQL again/);
+      await pg.start();
+      expect(getRun(a, done)).toMatchObject({ status: 'complete', summary: { n: 1 } });
+      expect(getRun(a, running)?.status).toBe('running');
+      failRun(a, running, '数据库中断 (store lost)');
+      expect(getRun(a, running)?.status).toBe('failed');
+    } finally {
+      a.close();
+    }
+  });
+});
