@@ -103,6 +103,148 @@ export interface PageCacheTable {
   artifact: Buffer;
 }
 
+export interface ProbesTable {
+  id: Generated<number>;
+  origin: string;
+  url: string;
+  at: string;
+  family: number;
+  address: string | null;
+  status: number | null;
+  load_ms: number | null;
+  error: string | null;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  number: string;
+  site_id: number | null;
+  page_url: string | null;
+  category: string;
+  description: string;
+  evidence_json: Generated<string>;
+  source: string;
+  reporter: string | null;
+  reporter_token_id: number | null;
+  division: string;
+  status: string;
+  reject_reason: string | null;
+  received_at: string;
+  due_at: string | null;
+  due_error: string | null;
+  closed_at: string | null;
+  reply: string | null;
+  replied_at: string | null;
+  external_id: string | null;
+  fingerprint: string | null;
+  audit: string | null;
+  severity: string | null;
+  first_run_id: number | null;
+  last_seen_run_id: number | null;
+  verified_run_id: number | null;
+  verified_at: string | null;
+  reopen_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketNumbersTable {
+  year: number;
+  last: number;
+}
+
+export interface TicketHistoryTable {
+  id: Generated<number>;
+  ticket_id: number;
+  at: string;
+  actor: string;
+  action: string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  note: string | null;
+  run_id: number | null;
+}
+
+export interface TicketBlobsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  kind: string;
+  mime: string;
+  sha256: string;
+  size: number;
+  bytes: Buffer;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  division: string | null;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  token_id: number;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  ticket_id: number | null;
+  event: string;
+  target: string;
+  dedupe_key: string;
+  body_json: string;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface SiteRegistryTable {
+  site_id: number;
+  start_url: string;
+  name: string;
+  sponsor: string | null;
+  schedule: string | null;
+  tags_json: Generated<string>;
+  config_json: Generated<string>;
+  enabled: Generated<number>;
+  added_at: string;
+  updated_at: string;
+}
+
+export interface SiteScheduleTable {
+  site_id: number;
+  slot_at: string | null;
+  attempts: Generated<number>;
+  status: 'running' | 'complete' | 'failed' | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  last_run_id: number | null;
+  updated_at: string;
+}
+
+export interface SiteLocksTable {
+  site_id: number;
+  owner: string;
+  host: string;
+  pid: number;
+  acquired_at: string;
+  heartbeat_at: string;
+}
+
 export interface Tables {
   sites: SitesTable;
   runs: RunsTable;
@@ -112,4 +254,15 @@ export interface Tables {
   findings: FindingsTable;
   audit_data: AuditDataTable;
   page_cache: PageCacheTable;
+  probes: ProbesTable;
+  tickets: TicketsTable;
+  ticket_numbers: TicketNumbersTable;
+  ticket_history: TicketHistoryTable;
+  ticket_blobs: TicketBlobsTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  outbox: OutboxTable;
+  site_registry: SiteRegistryTable;
+  site_schedule: SiteScheduleTable;
+  site_locks: SiteLocksTable;
 }

@@ -10,7 +10,8 @@
  *    skipped by limits), so a partial crawl never "verifies" a fix;
  *  - a fixed or closed ticket whose fingerprint comes back is reopened.
  */
-import type { DB } from '../store/db.ts';
+import { sql } from 'kysely';
+import type { Store } from '../store/store.ts';
 import { getRun, runFindings } from '../store/runs.ts';
 import type { Finding } from '../audit/types.ts';
 import { severityRank } from '../audit/types.ts';
@@ -35,7 +36,7 @@ function evidenceOf(f: Finding): Record<string, unknown> {
   return { audit: f.audit, rule: f.rule, severity: f.severity, findingId: f.id, refs: f.refs, ...f.evidence };
 }
 
-export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncResult {
+export function syncRunTickets(db: Store, ctx: TicketContext, runId: number): SyncResult {
   const out: SyncResult = { runId, created: 0, updated: 0, reopened: 0, verified: 0 };
   const cfg = ctx.config.tickets.fromAudits;
   if (!cfg.enabled) return out;
@@ -65,17 +66,18 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
       if (res.created) out.created++;
       continue;
     }
-    db.transaction(() => {
+    db.tx(() => {
       const t = getTicket(db, existing.id)!;
       const at = ctx.now().toISOString();
       const comesBack = t.status !== '不予处理' && (t.verifiedRunId !== null || t.closedAt !== null);
-      db.prepare('UPDATE tickets SET last_seen_run_id = ?, page_url = ?, evidence_json = ?, severity = ?, updated_at = ? WHERE id = ?').run(
-        runId, f.url, JSON.stringify(evidenceOf(f)), f.severity, at, t.id,
-      );
+      db.run(db.q.updateTable('tickets').set({ last_seen_run_id: runId, page_url: f.url, evidence_json: JSON.stringify(evidenceOf(f)), severity: f.severity, updated_at: at }).where('id', '=', t.id));
       if (comesBack) {
         const due = computeDue(ctx, ctx.now());
-        db.prepare("UPDATE tickets SET status = '待处理', closed_at = NULL, verified_run_id = NULL, verified_at = NULL, reopen_count = reopen_count + 1, due_at = ?, due_error = ? WHERE id = ?").run(
-          due.dueAt, due.dueError, t.id,
+        db.run(
+          db.q
+            .updateTable('tickets')
+            .set((eb) => ({ status: '待处理', closed_at: null, verified_run_id: null, verified_at: null, reopen_count: eb('reopen_count', '+', 1), due_at: due.dueAt, due_error: due.dueError }))
+            .where('id', '=', t.id),
         );
         addHistory(db, t.id, at, actor.name, 'reopened', { field: 'status', old: t.status, new: '待处理', note: `运行 #${runId} 再次发现该问题`, runId });
         enqueue(db, ctx, getTicket(db, t.id)!, 'new', `reopen:${t.id}:${t.reopenCount + 1}`, '问题复现');
@@ -83,34 +85,49 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
       } else {
         out.updated++;
       }
-    }).immediate();
+    }, { exclusive: true });
   }
 
   // Fix verification: open (or closed but unverified) audit tickets of this site not found again.
-  const ran = new Set((db.prepare("SELECT audit FROM audit_data WHERE run_id = ? AND status = 'ran'").all(runId) as { audit: string }[]).map((r) => r.audit));
-  const candidates = db
-    .prepare("SELECT t.*, NULL AS site_origin, 0 AS has_screenshot FROM tickets t WHERE t.site_id = ? AND t.fingerprint IS NOT NULL AND t.verified_run_id IS NULL AND t.status != '不予处理'")
-    .all(run.siteId) as Record<string, unknown>[];
+  const ran = new Set(db.all(db.q.selectFrom('audit_data').select('audit').where('run_id', '=', runId).where('status', '=', 'ran')).map((r) => r.audit));
+  const candidates = db.all(
+    db.q
+      .selectFrom('tickets as t')
+      .selectAll('t')
+      .select([sql<null>`NULL`.as('site_origin'), sql<number>`0`.as('has_screenshot')])
+      .where('t.site_id', '=', run.siteId)
+      .where('t.fingerprint', 'is not', null)
+      .where('t.verified_run_id', 'is', null)
+      .where('t.status', '!=', '不予处理'),
+  );
   // Covered = the page was fetched and parsed in this run (a link checked with HEAD is not enough).
-  const skipped = db.prepare("SELECT EXISTS (SELECT 1 FROM links WHERE run_id = ? AND url = ? AND state = 'skipped') AS c");
-  const covered = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
+  const skipped = (url: string) => db.get(db.q.selectFrom('links').select('url').where('run_id', '=', runId).where('url', '=', url).where('state', '=', 'skipped').limit(1)) !== undefined;
+  const covered = (url: string) =>
+    db.get(
+      db.q.selectFrom('pages').select('url').where('run_id', '=', runId).where((eb) => eb.or([eb('url', '=', url), eb('final_url', '=', url)])).where('status', '>=', 200).where('status', '<=', 299).limit(1),
+    ) !== undefined;
   for (const row of candidates) {
     const t = toTicket(row);
     if (byFp.has(t.fingerprint!)) continue;
     if (!t.audit || !ran.has(t.audit)) continue;
-    if (!t.pageUrl || !(covered.get(runId, t.pageUrl, t.pageUrl) as { c: number }).c) continue;
+    if (!t.pageUrl || !covered(t.pageUrl)) continue;
     // A finding about a link target: that target, if still linked, must have been checked (not skipped by limits).
     const target = typeof t.evidence.target === 'string' ? t.evidence.target.replace(/#.*$/, '') : null;
-    if (target && (skipped.get(runId, target) as { c: number }).c) continue;
-    db.transaction(() => {
+    if (target && skipped(target)) continue;
+    db.tx(() => {
       const at = ctx.now().toISOString();
       const cur = getTicket(db, t.id)!;
       if (cur.verifiedRunId !== null || cur.status === '不予处理') return;
       const toFixed = cur.status === '待处理' || cur.status === '处理中';
-      db.prepare(`UPDATE tickets SET verified_run_id = ?, verified_at = ?, closed_at = coalesce(closed_at, ?), ${toFixed ? "status = '已整改', " : ''}updated_at = ? WHERE id = ?`).run(runId, at, at, at, t.id);
+      db.run(
+        db.q
+          .updateTable('tickets')
+          .set((eb) => ({ verified_run_id: runId, verified_at: at, closed_at: eb.fn.coalesce('closed_at', eb.val(at)), ...(toFixed ? { status: '已整改' } : {}), updated_at: at }))
+          .where('id', '=', t.id),
+      );
       addHistory(db, t.id, at, actor.name, 'verified', { field: toFixed ? 'status' : undefined, old: toFixed ? cur.status : null, new: toFixed ? '已整改' : null, note: `运行 #${runId} 未再发现该问题，整改已核验`, runId });
       out.verified++;
-    }).immediate();
+    }, { exclusive: true });
   }
   return out;
 }
@@ -120,7 +137,7 @@ export function syncRunTickets(db: DB, ctx: TicketContext, runId: number): SyncR
  * never fails the run (it is already stored); it is returned for the caller to show, and
  * `zhaocuo tickets sync --run <id>` can redo it.
  */
-export function ticketsAfterRun(db: DB, ctx: TicketContext, runId: number): SyncResult | { runId: number; error: string } {
+export function ticketsAfterRun(db: Store, ctx: TicketContext, runId: number): SyncResult | { runId: number; error: string } {
   try {
     return syncRunTickets(db, ctx, runId);
   } catch (err) {

@@ -6,7 +6,7 @@
  * exponential backoff until retry.maxAttempts, then kept as `dead` for inspection.
  */
 import { createHmac } from 'node:crypto';
-import type { DB } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
 import { maskPii } from '../pii/detect.ts';
 import type { TicketContext } from './context.ts';
 import type { NotifyEvent, WebhookConfig } from './config.ts';
@@ -62,7 +62,7 @@ export function messageBody(ctx: TicketContext, w: WebhookConfig, t: Ticket, eve
 }
 
 /** Queues `event` for every webhook that wants it (inside the caller's transaction). */
-export function enqueue(db: DB, ctx: TicketContext, t: Ticket, event: NotifyEvent, key: string, note?: string): number {
+export function enqueue(db: Store, ctx: TicketContext, t: Ticket, event: NotifyEvent, key: string, note?: string): number {
   let n = 0;
   const now = ctx.now().toISOString();
   ctx.config.tickets.notify.webhooks.forEach((w, i) => {
@@ -70,24 +70,29 @@ export function enqueue(db: DB, ctx: TicketContext, t: Ticket, event: NotifyEven
     if (w.divisions && !w.divisions.includes(t.division)) return;
     const target = webhookName(w, i);
     // Already queued (the scans run every minute): skip before building the body.
-    if (db.prepare('SELECT 1 FROM outbox WHERE dedupe_key = ?').get(`${key}|${target}`)) return;
-    const info = db
-      .prepare("INSERT OR IGNORE INTO outbox (ticket_id, event, target, dedupe_key, body_json, status, attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,'pending',0,?,?)")
-      .run(t.id, event, target, `${key}|${target}`, JSON.stringify(messageBody(ctx, w, t, event, note)), now, now);
-    n += info.changes;
+    if (db.get(db.q.selectFrom('outbox').select('id').where('dedupe_key', '=', `${key}|${target}`))) return;
+    n += db.run(
+      db.q
+        .insertInto('outbox')
+        .values({
+          ticket_id: t.id, event, target, dedupe_key: `${key}|${target}`, body_json: JSON.stringify(messageBody(ctx, w, t, event, note)), status: 'pending', attempts: 0,
+          next_attempt_at: now, created_at: now,
+        })
+        .onConflict((oc) => oc.doNothing()),
+    );
   });
   return n;
 }
 
 /** Queues due-today (from the start of office hours) and overdue notices, once per ticket and day / deadline. */
-export function enqueueDueNotices(db: DB, ctx: TicketContext): { dueToday: number; overdue: number } {
+export function enqueueDueNotices(db: Store, ctx: TicketContext): { dueToday: number; overdue: number } {
   if (!ctx.config.tickets.notify.webhooks.length) return { dueToday: 0, overdue: 0 };
   const tz = ctx.config.tickets.timezone;
   const now = ctx.now();
   const local = toLocal(now, tz);
   const out = { dueToday: 0, overdue: 0 };
-  db.transaction(() => {
-    const overdue = db.prepare('SELECT id FROM tickets WHERE closed_at IS NULL AND due_at IS NOT NULL AND due_at < ?').all(now.toISOString()) as { id: number }[];
+  db.tx(() => {
+    const overdue = db.all(db.q.selectFrom('tickets').select('id').where('closed_at', 'is', null).where('due_at', 'is not', null).where('due_at', '<', now.toISOString()));
     for (const { id } of overdue) {
       const t = getTicket(db, id)!;
       out.overdue += enqueue(db, ctx, t, 'overdue', `overdue:${t.id}:${t.dueAt}`);
@@ -95,13 +100,13 @@ export function enqueueDueNotices(db: DB, ctx: TicketContext): { dueToday: numbe
     if (local.minutes >= minutesOf(ctx.config.tickets.officeHours.start)) {
       const from = now.toISOString();
       const to = fromLocal(addDays(local.date, 1), '00:00', tz).toISOString();
-      const today = db.prepare('SELECT id FROM tickets WHERE closed_at IS NULL AND due_at >= ? AND due_at < ?').all(from, to) as { id: number }[];
+      const today = db.all(db.q.selectFrom('tickets').select('id').where('closed_at', 'is', null).where('due_at', '>=', from).where('due_at', '<', to));
       for (const { id } of today) {
         const t = getTicket(db, id)!;
         out.dueToday += enqueue(db, ctx, t, 'due-today', `due-today:${t.id}:${local.date}`);
       }
     }
-  }).immediate();
+  }, { exclusive: true });
   return out;
 }
 
@@ -117,12 +122,14 @@ export interface OutboxRow {
   sentAt: string | null;
 }
 
-export function listOutbox(db: DB, status?: OutboxRow['status']): OutboxRow[] {
-  const rows = (status ? db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY id').all(status) : db.prepare('SELECT * FROM outbox ORDER BY id').all()) as Record<string, unknown>[];
+export function listOutbox(db: Store, status?: OutboxRow['status']): OutboxRow[] {
+  let q = db.q.selectFrom('outbox').selectAll();
+  if (status) q = q.where('status', '=', status);
+  const rows = db.all(q.orderBy('id'));
   return rows.map((r) => ({
     id: Number(r.id), ticketId: r.ticket_id === null ? null : Number(r.ticket_id), event: String(r.event), target: String(r.target),
     status: r.status as OutboxRow['status'], attempts: Number(r.attempts), nextAttemptAt: String(r.next_attempt_at),
-    lastError: (r.last_error as string) ?? null, sentAt: (r.sent_at as string) ?? null,
+    lastError: r.last_error ?? null, sentAt: r.sent_at ?? null,
   }));
 }
 
@@ -164,19 +171,19 @@ async function post(url: string, body: string, timeoutMs: number): Promise<strin
  * pushed past the request timeout) in a short transaction, so `serve` and a cron
  * `zhaocuo tickets notify` never send one message twice at the same time.
  */
-export async function deliverOutbox(db: DB, ctx: TicketContext, o: { limit?: number } = {}): Promise<{ sent: number; failed: number; dead: number }> {
+export async function deliverOutbox(db: Store, ctx: TicketContext, o: { limit?: number } = {}): Promise<{ sent: number; failed: number; dead: number }> {
   const cfg = ctx.config.tickets.notify;
   const hooks = new Map(cfg.webhooks.map((w, i) => [webhookName(w, i), w]));
   const now = ctx.now();
   const lease = new Date(now.getTime() + cfg.timeoutMs * 2 + 5000).toISOString();
-  const claimed = db.transaction(() => {
-    const rows = db.prepare("SELECT id, target, body_json, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now.toISOString(), o.limit ?? 50) as {
-      id: number; target: string; body_json: string; attempts: number;
-    }[];
-    const claim = db.prepare('UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?');
-    for (const r of rows) claim.run(lease, r.id);
+  const claimed = db.tx(() => {
+    const rows = db.all(
+      db.q.selectFrom('outbox').select(['id', 'target', 'body_json', 'attempts']).where('status', '=', 'pending').where('next_attempt_at', '<=', now.toISOString())
+        .orderBy('next_attempt_at').orderBy('id').limit(o.limit ?? 50),
+    );
+    for (const r of rows) db.run(db.q.updateTable('outbox').set((eb) => ({ next_attempt_at: lease, attempts: eb('attempts', '+', 1) })).where('id', '=', r.id));
     return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
-  }).immediate();
+  }, { exclusive: true });
 
   const out = { sent: 0, failed: 0, dead: 0 };
   const results = await Promise.all(
@@ -187,20 +194,21 @@ export async function deliverOutbox(db: DB, ctx: TicketContext, o: { limit?: num
     }),
   );
   const at = ctx.now();
-  db.transaction(() => {
+  db.tx(() => {
     for (const { r, error, gone } of results) {
+      const row = db.q.updateTable('outbox').where('id', '=', r.id);
       if (error === null) {
-        db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(at.toISOString(), r.id);
+        db.run(row.set({ status: 'sent', sent_at: at.toISOString(), last_error: null }));
         out.sent++;
       } else if (gone || r.attempts >= cfg.retry.maxAttempts) {
-        db.prepare("UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?").run(error, r.id);
+        db.run(row.set({ status: 'dead', last_error: error }));
         out.dead++;
       } else {
         const next = new Date(at.getTime() + backoffSeconds(r.attempts, cfg.retry) * 1000).toISOString();
-        db.prepare('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(next, error, r.id);
+        db.run(row.set({ next_attempt_at: next, last_error: error }));
         out.failed++;
       }
     }
-  }).immediate();
+  }, { exclusive: true });
   return out;
 }

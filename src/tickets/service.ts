@@ -1,10 +1,14 @@
 /**
- * Ticket changes, each one short IMMEDIATE transaction that also writes the history and the
- * notifications it causes: filing, status changes (validated), replies, reassignment.
+ * Ticket changes, each one short exclusive transaction (one writer of tickets at a time, across
+ * processes: the number of the year and the once-per-fingerprint rule rely on it) that also
+ * writes the history and the notifications it causes: filing, status changes (validated),
+ * replies, reassignment.
  * Text from reporters and pages is stored with personal data masked (standards §9).
  */
 import { createHash } from 'node:crypto';
-import type { DB } from '../store/db.ts';
+import type { Updateable } from 'kysely';
+import type { Store } from '../store/store.ts';
+import type { TicketsTable } from '../store/tables.ts';
 import { ensureSite } from '../store/runs.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import { computeDue, type TicketContext } from './context.ts';
@@ -55,15 +59,22 @@ export function originOf(url: string | null | undefined): string | null {
 const clean = (s: string | null | undefined): string | null => (s === null || s === undefined || !s.trim() ? null : maskPii(s.trim()));
 
 /** Next number of the year: ZC-2026-000123 (inside the caller's transaction). */
-function nextNumber(db: DB, prefix: string, year: number): string {
-  db.prepare('INSERT INTO ticket_numbers (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1').run(year);
-  const { last } = db.prepare('SELECT last FROM ticket_numbers WHERE year = ?').get(year) as { last: number };
+function nextNumber(db: Store, prefix: string, year: number): string {
+  const { last } = db.get(
+    db.q
+      .insertInto('ticket_numbers')
+      .values({ year, last: 1 })
+      .onConflict((oc) => oc.column('year').doUpdateSet((eb) => ({ last: eb('ticket_numbers.last', '+', 1) })))
+      .returning('last'),
+  )!;
   return `${prefix}-${year}-${String(last).padStart(6, '0')}`;
 }
 
-function storeScreenshot(db: DB, ticketId: number, s: Screenshot, at: string): void {
-  db.prepare("INSERT INTO ticket_blobs (ticket_id, kind, mime, sha256, size, bytes, created_at) VALUES (?, 'screenshot', ?, ?, ?, ?, ?)").run(
-    ticketId, s.mime, createHash('sha256').update(s.bytes).digest('hex'), s.bytes.length, s.bytes, at,
+function storeScreenshot(db: Store, ticketId: number, s: Screenshot, at: string): void {
+  db.run(
+    db.q.insertInto('ticket_blobs').values({
+      ticket_id: ticketId, kind: 'screenshot', mime: s.mime, sha256: createHash('sha256').update(s.bytes).digest('hex'), size: s.bytes.length, bytes: s.bytes, created_at: at,
+    }),
   );
 }
 
@@ -71,7 +82,7 @@ function storeScreenshot(db: DB, ticketId: number, s: Screenshot, at: string): v
  * Files a ticket. With an externalId (import) or a fingerprint (audit) already on file, the
  * existing ticket is returned with created = false and nothing is written.
  */
-export function createTicket(db: DB, ctx: TicketContext, input: NewTicket, actor: Actor): { ticket: Ticket; created: boolean } {
+export function createTicket(db: Store, ctx: TicketContext, input: NewTicket, actor: Actor): { ticket: Ticket; created: boolean } {
   if (!isCategory(input.category)) throw new TicketError(`未知的问题类型 ${JSON.stringify(input.category)}，应为 ${CATEGORIES.join('、')} 之一（unknown category）`);
   const description = clean(input.description);
   if (!description) throw new TicketError('请填写问题描述（a description is required）');
@@ -84,37 +95,36 @@ export function createTicket(db: DB, ctx: TicketContext, input: NewTicket, actor
   const origin = input.site ?? originOf(input.pageUrl);
   const at = now.toISOString();
 
-  return db.transaction(() => {
+  return db.tx(() => {
     if (input.externalId) {
-      const ex = db.prepare('SELECT id FROM tickets WHERE source = ? AND external_id = ?').get(input.source, input.externalId) as { id: number } | undefined;
+      const ex = db.get(db.q.selectFrom('tickets').select('id').where('source', '=', input.source).where('external_id', '=', input.externalId));
       if (ex) return { ticket: getTicket(db, ex.id)!, created: false };
     }
     const siteId = origin ? ensureSite(db, origin) : null;
     if (input.fingerprint && siteId !== null) {
-      const ex = db.prepare('SELECT id FROM tickets WHERE site_id = ? AND fingerprint = ?').get(siteId, input.fingerprint) as { id: number } | undefined;
+      const ex = db.get(db.q.selectFrom('tickets').select('id').where('site_id', '=', siteId).where('fingerprint', '=', input.fingerprint));
       if (ex) return { ticket: getTicket(db, ex.id)!, created: false };
     }
     const year = Number(toLocal(received, ctx.config.tickets.timezone).date.slice(0, 4));
     const number = nextNumber(db, ctx.config.tickets.numberPrefix, year);
     const evidence = maskDeep({ ...(input.evidence ?? {}), ...(input.column ? { column: input.column } : {}) });
-    const info = db
-      .prepare(
-        `INSERT INTO tickets (number, site_id, page_url, category, description, evidence_json, source, reporter, reporter_token_id, division, status,
-          received_at, due_at, due_error, external_id, fingerprint, audit, severity, first_run_id, last_seen_run_id, created_at, updated_at)
-         VALUES (?,?,?,?,?,?,?,?,?,?,'待处理',?,?,?,?,?,?,?,?,?,?,?)`,
-      )
-      .run(
-        number, siteId, input.pageUrl ?? null, input.category, description, JSON.stringify(evidence), input.source, clean(input.reporter), input.reporterTokenId ?? null,
-        division, received.toISOString(), dueAt, dueError, input.externalId ?? null, input.fingerprint ?? null, input.audit ?? null, input.severity ?? null,
-        input.runId ?? null, input.runId ?? null, at, at,
-      );
-    const id = Number(info.lastInsertRowid);
+    const id = db.get(
+      db.q
+        .insertInto('tickets')
+        .values({
+          number, site_id: siteId, page_url: input.pageUrl ?? null, category: input.category, description, evidence_json: JSON.stringify(evidence), source: input.source,
+          reporter: clean(input.reporter), reporter_token_id: input.reporterTokenId ?? null, division, status: '待处理', received_at: received.toISOString(), due_at: dueAt,
+          due_error: dueError, external_id: input.externalId ?? null, fingerprint: input.fingerprint ?? null, audit: input.audit ?? null, severity: input.severity ?? null,
+          first_run_id: input.runId ?? null, last_seen_run_id: input.runId ?? null, created_at: at, updated_at: at,
+        })
+        .returning('id'),
+    )!.id;
     if (input.screenshot) storeScreenshot(db, id, input.screenshot, at);
     addHistory(db, id, at, actor.name, 'created', { new: '待处理', note: dueError ? `办理时限无法计算：${dueError}` : null, runId: input.runId ?? null });
     const ticket = getTicket(db, id)!;
     enqueue(db, ctx, ticket, 'new', `new:${id}`);
     return { ticket, created: true };
-  }).immediate();
+  }, { exclusive: true });
 }
 
 export interface TicketPatch {
@@ -129,15 +139,15 @@ export interface TicketPatch {
 }
 
 /** Applies a change (fields, reply, status) atomically; validates the status move against the stored state. */
-export function updateTicket(db: DB, ctx: TicketContext, key: string | number, patch: TicketPatch, actor: Actor, check?: (t: Ticket) => void): Ticket {
-  return db.transaction(() => {
+export function updateTicket(db: Store, ctx: TicketContext, key: string | number, patch: TicketPatch, actor: Actor, check?: (t: Ticket) => void): Ticket {
+  return db.tx(() => {
     const t = getTicket(db, key);
     if (!t) throw new TicketError(`没有工单 ${key}（no ticket ${key}）`, 404);
     check?.(t);
     const now = ctx.now();
     const at = now.toISOString();
     const note = clean(patch.note);
-    const sets: Record<string, unknown> = {};
+    const sets: Updateable<TicketsTable> & Record<string, unknown> = {};
     const field = (name: string, col: string, old: string | null, value: string | null) => {
       if (value === null || value === old) return;
       sets[col] = value;
@@ -182,27 +192,26 @@ export function updateTicket(db: DB, ctx: TicketContext, key: string | number, p
     }
     if (Object.keys(sets).length) {
       sets.updated_at = at;
-      const cols = Object.keys(sets);
-      db.prepare(`UPDATE tickets SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => sets[c]), t.id);
+      db.run(db.q.updateTable('tickets').set(sets).where('id', '=', t.id));
     }
     const updated = getTicket(db, t.id)!;
     if (sets.closed_at === null && updated.closedAt === null && t.closedAt !== null) enqueue(db, ctx, updated, 'new', `reopen:${t.id}:${t.reopenCount + 1}`, '重新打开');
     return updated;
-  }).immediate();
+  }, { exclusive: true });
 }
 
 /** Fills in deadlines that could not be computed before (calendar data added since). */
-export function recomputeMissingDue(db: DB, ctx: TicketContext): number {
-  const rows = db.prepare('SELECT id, received_at FROM tickets WHERE due_at IS NULL AND closed_at IS NULL').all() as { id: number; received_at: string }[];
+export function recomputeMissingDue(db: Store, ctx: TicketContext): number {
+  const rows = db.all(db.q.selectFrom('tickets').select(['id', 'received_at']).where('due_at', 'is', null).where('closed_at', 'is', null));
   let n = 0;
   for (const r of rows) {
     const due = computeDue(ctx, new Date(r.received_at));
     if (!due.dueAt) continue;
-    db.transaction(() => {
-      const info = db.prepare('UPDATE tickets SET due_at = ?, due_error = NULL, updated_at = ? WHERE id = ? AND due_at IS NULL').run(due.dueAt, ctx.now().toISOString(), r.id);
-      if (info.changes) addHistory(db, r.id, ctx.now().toISOString(), '系统', 'changed', { field: 'due_at', old: null, new: due.dueAt, note: '节假日数据已补充，重新计算办理时限' });
-      n += info.changes;
-    }).immediate();
+    db.tx(() => {
+      const changes = db.run(db.q.updateTable('tickets').set({ due_at: due.dueAt, due_error: null, updated_at: ctx.now().toISOString() }).where('id', '=', r.id).where('due_at', 'is', null));
+      if (changes) addHistory(db, r.id, ctx.now().toISOString(), '系统', 'changed', { field: 'due_at', old: null, new: due.dueAt, note: '节假日数据已补充，重新计算办理时限' });
+      n += changes;
+    }, { exclusive: true });
   }
   return n;
 }

@@ -3,7 +3,7 @@
  * A ticket counts in the period of its deadline: on time when closed by then, late when
  * closed after it or still open past it, pending (not counted) while the deadline is ahead.
  */
-import type { DB } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
 import type { TicketContext } from './context.ts';
 import { fromLocal, toLocal } from './zoned.ts';
 import { addDays } from './calendar.ts';
@@ -37,16 +37,15 @@ function row(key: string): RateRow {
   return { key, counted: 0, onTime: 0, late: 0, overdueOpen: 0, pending: 0, rate: null };
 }
 
-export function onTimeStats(db: DB, ctx: TicketContext, o: { period?: Period; from?: string; to?: string; division?: string } = {}): OnTimeStats {
+export function onTimeStats(db: Store, ctx: TicketContext, o: { period?: Period; from?: string; to?: string; division?: string } = {}): OnTimeStats {
   const tz = ctx.config.tickets.timezone;
   const period = o.period ?? 'month';
   const now = ctx.now().toISOString();
-  const where = ['due_at IS NOT NULL'];
-  const args: unknown[] = [];
-  if (o.from) where.push('due_at >= ?'), args.push(fromLocal(o.from, '00:00', tz).toISOString());
-  if (o.to) where.push('due_at < ?'), args.push(fromLocal(addDays(o.to, 1), '00:00', tz).toISOString());
-  if (o.division) where.push('division = ?'), args.push(o.division);
-  const rows = db.prepare(`SELECT division, due_at, closed_at FROM tickets WHERE ${where.join(' AND ')}`).all(...args) as { division: string; due_at: string; closed_at: string | null }[];
+  let q = db.q.selectFrom('tickets').select(['division', 'due_at', 'closed_at']).where('due_at', 'is not', null);
+  if (o.from) q = q.where('due_at', '>=', fromLocal(o.from, '00:00', tz).toISOString());
+  if (o.to) q = q.where('due_at', '<', fromLocal(addDays(o.to, 1), '00:00', tz).toISOString());
+  if (o.division) q = q.where('division', '=', o.division);
+  const rows = db.all(q) as { division: string; due_at: string; closed_at: string | null }[];
   const total = row('合计');
   const periods = new Map<string, RateRow>();
   const divisions = new Map<string, RateRow>();
@@ -68,7 +67,7 @@ export function onTimeStats(db: DB, ctx: TicketContext, o: { period?: Period; fr
     }
   }
   const finish = (g: RateRow) => ((g.rate = g.counted ? g.onTime / g.counted : null), g);
-  const undated = (db.prepare('SELECT count(*) AS n FROM tickets WHERE due_at IS NULL AND closed_at IS NULL').get() as { n: number }).n;
+  const undated = Number(db.get(db.q.selectFrom('tickets').select((eb) => eb.fn.countAll().as('n')).where('due_at', 'is', null).where('closed_at', 'is', null))?.n ?? 0);
   return {
     period,
     total: finish(total),

@@ -1,17 +1,26 @@
 /**
- * Tickets in SQLite: row mapping, lookups, lists with filters, history and screenshots.
- * Writers go through service.ts (short IMMEDIATE transactions); this file only reads, plus
- * the small insert helpers the service calls inside its transactions.
+ * Tickets in the store (SQLite or PostgreSQL): row mapping, lookups, lists with filters,
+ * history and screenshots. Writers go through service.ts (short exclusive transactions); this
+ * file only reads, plus the small insert helpers the service calls inside its transactions.
  */
-import type { DB } from '../store/db.ts';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Store } from '../store/store.ts';
 import { fromLocal, toLocal } from './zoned.ts';
 import { addDays } from './calendar.ts';
 import { STATUSES, type Category, type HistoryEntry, type Source, type Status, type Ticket } from './model.ts';
 import { SEVERITIES } from '../audit/types.ts';
 
-const COLS = `t.*, s.origin AS site_origin,
-  EXISTS (SELECT 1 FROM ticket_blobs b WHERE b.ticket_id = t.id AND b.kind = 'screenshot') AS has_screenshot`;
-const FROM = 'FROM tickets t LEFT JOIN sites s ON s.id = t.site_id';
+/** Tickets joined with their site, for a count or (with ticketCols) the rows. */
+const ticketsFrom = (db: Store) => db.q.selectFrom('tickets as t').leftJoin('sites as s', 's.id', 't.site_id');
+
+function selectTickets(db: Store) {
+  return ticketsFrom(db)
+    .selectAll('t')
+    .select((eb) => [
+      's.origin as site_origin',
+      eb.exists(eb.selectFrom('ticket_blobs as b').select('b.id').whereRef('b.ticket_id', '=', 't.id').where('b.kind', '=', 'screenshot')).as('has_screenshot'),
+    ]);
+}
 
 export function toTicket(r: Record<string, unknown>): Ticket {
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -52,22 +61,20 @@ export function toTicket(r: Record<string, unknown>): Ticket {
 }
 
 /** By number (ZC-2026-000123) or numeric id. */
-export function getTicket(db: DB, key: string | number): Ticket | undefined {
-  const row =
-    typeof key === 'number' || /^\d+$/.test(key)
-      ? db.prepare(`SELECT ${COLS} ${FROM} WHERE t.id = ?`).get(Number(key))
-      : db.prepare(`SELECT ${COLS} ${FROM} WHERE t.number = ?`).get(key);
-  return row ? toTicket(row as Record<string, unknown>) : undefined;
+export function getTicket(db: Store, key: string | number): Ticket | undefined {
+  const q = selectTickets(db);
+  const row = db.get(typeof key === 'number' || /^\d+$/.test(key) ? q.where('t.id', '=', Number(key)) : q.where('t.number', '=', key));
+  return row ? toTicket(row) : undefined;
 }
 
-export function ticketByFingerprint(db: DB, siteId: number, fp: string): Ticket | undefined {
-  const row = db.prepare(`SELECT ${COLS} ${FROM} WHERE t.site_id = ? AND t.fingerprint = ?`).get(siteId, fp);
-  return row ? toTicket(row as Record<string, unknown>) : undefined;
+export function ticketByFingerprint(db: Store, siteId: number, fp: string): Ticket | undefined {
+  const row = db.get(selectTickets(db).where('t.site_id', '=', siteId).where('t.fingerprint', '=', fp));
+  return row ? toTicket(row) : undefined;
 }
 
-export function ticketByExternalId(db: DB, source: Source, externalId: string): Ticket | undefined {
-  const row = db.prepare(`SELECT ${COLS} ${FROM} WHERE t.source = ? AND t.external_id = ?`).get(source, externalId);
-  return row ? toTicket(row as Record<string, unknown>) : undefined;
+export function ticketByExternalId(db: Store, source: Source, externalId: string): Ticket | undefined {
+  const row = db.get(selectTickets(db).where('t.source', '=', source).where('t.external_id', '=', externalId));
+  return row ? toTicket(row) : undefined;
 }
 
 export interface TicketFilter {
@@ -101,74 +108,79 @@ export interface Scope {
 }
 
 /** Open first, then by status in handling order; within a status the most severe first (否决 before 严重 …), then the earliest deadline. */
-const STATUS_RANK = `CASE t.status ${STATUSES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${STATUSES.length} END`;
-const SEVERITY_RANK = `CASE t.severity ${SEVERITIES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`;
+const STATUS_RANK = sql.raw(`CASE t.status ${STATUSES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${STATUSES.length} END`);
+const SEVERITY_RANK = sql.raw(`CASE t.severity ${SEVERITIES.map((x, i) => `WHEN '${x}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`);
 
-export function listTickets(db: DB, f: TicketFilter, o: { now: Date; timezone: string; scope?: Scope }): { total: number; items: Ticket[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
+export function listTickets(db: Store, f: TicketFilter, o: { now: Date; timezone: string; scope?: Scope }): { total: number; items: Ticket[] } {
+  const where: Expression<SqlBool>[] = [];
   const statuses = f.status === undefined ? [] : Array.isArray(f.status) ? f.status : [f.status];
-  if (statuses.length) {
-    where.push(`t.status IN (${statuses.map(() => '?').join(',')})`);
-    args.push(...statuses);
-  }
-  if (f.division) where.push('t.division = ?'), args.push(f.division);
-  if (f.source) where.push('t.source = ?'), args.push(f.source);
-  if (f.site) where.push('(s.origin = ? OR s.origin LIKE ?)'), args.push(f.site, `%${f.site}%`);
-  if (f.open === true) where.push('t.closed_at IS NULL');
-  if (f.open === false) where.push('t.closed_at IS NOT NULL');
-  if (f.severity) where.push('t.severity = ?'), args.push(f.severity);
+  if (statuses.length) where.push(sql<SqlBool>`t.status IN (${sql.join(statuses)})`);
+  if (f.division) where.push(sql`t.division = ${f.division}`);
+  if (f.source) where.push(sql`t.source = ${f.source}`);
+  if (f.site) where.push(sql`(s.origin = ${f.site} OR s.origin LIKE ${`%${f.site}%`})`);
+  if (f.open === true) where.push(sql`t.closed_at IS NULL`);
+  if (f.open === false) where.push(sql`t.closed_at IS NOT NULL`);
+  if (f.severity) where.push(sql`t.severity = ${f.severity}`);
   const nowIso = o.now.toISOString();
-  if (f.overdue) where.push('t.closed_at IS NULL AND t.due_at IS NOT NULL AND t.due_at < ?'), args.push(nowIso);
+  if (f.overdue) where.push(sql`t.closed_at IS NULL AND t.due_at IS NOT NULL AND t.due_at < ${nowIso}`);
   if (f.dueToday) {
     const today = toLocal(o.now, o.timezone).date;
-    where.push('t.closed_at IS NULL AND t.due_at >= ? AND t.due_at < ?');
-    args.push(fromLocal(today, '00:00', o.timezone).toISOString(), fromLocal(addDays(today, 1), '00:00', o.timezone).toISOString());
+    where.push(sql`t.closed_at IS NULL AND t.due_at >= ${fromLocal(today, '00:00', o.timezone).toISOString()} AND t.due_at < ${fromLocal(addDays(today, 1), '00:00', o.timezone).toISOString()}`);
   }
-  if (f.from) where.push('t.received_at >= ?'), args.push(fromLocal(f.from, '00:00', o.timezone).toISOString());
-  if (f.to) where.push('t.received_at < ?'), args.push(fromLocal(addDays(f.to, 1), '00:00', o.timezone).toISOString());
+  if (f.from) where.push(sql`t.received_at >= ${fromLocal(f.from, '00:00', o.timezone).toISOString()}`);
+  if (f.to) where.push(sql`t.received_at < ${fromLocal(addDays(f.to, 1), '00:00', o.timezone).toISOString()}`);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    where.push("(t.number LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\' OR t.page_url LIKE ? ESCAPE '\\' OR t.reporter LIKE ? ESCAPE '\\')");
-    args.push(like, like, like, like);
+    // Case-blind as SQLite's LIKE is for ASCII (PostgreSQL's LIKE is not): both sides lowered.
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`.toLowerCase();
+    const m = (col: string) => sql`lower(${sql.ref(col)}) LIKE ${like} ESCAPE '\\'`;
+    where.push(sql`(${m('t.number')} OR ${m('t.description')} OR ${m('t.page_url')} OR ${m('t.reporter')})`);
   }
   const sc = o.scope;
   if (sc) {
-    const parts: string[] = [];
-    if (sc.division) parts.push('t.division = ?'), args.push(sc.division);
-    if (sc.reporterTokenId !== undefined) parts.push('t.reporter_token_id = ?'), args.push(sc.reporterTokenId);
-    where.push(parts.length ? `(${parts.join(sc.either ? ' OR ' : ' AND ')})` : '0');
+    const parts: Expression<SqlBool>[] = [];
+    if (sc.division) parts.push(sql`t.division = ${sc.division}`);
+    if (sc.reporterTokenId !== undefined) parts.push(sql`t.reporter_token_id = ${sc.reporterTokenId}`);
+    where.push(parts.length ? sql`(${sql.join(parts, sql.raw(sc.either ? ' OR ' : ' AND '))})` : sql`1 = 0`);
   }
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT count(*) AS n ${FROM} ${w}`).get(...args) as { n: number }).n;
-  const rows = db
-    .prepare(`SELECT ${COLS} ${FROM} ${w} ORDER BY (t.closed_at IS NULL) DESC, ${STATUS_RANK}, ${SEVERITY_RANK}, t.due_at IS NULL, t.due_at, t.id DESC LIMIT ? OFFSET ?`)
-    .all(...args, Math.min(f.limit ?? 100, 10000), f.offset ?? 0) as Record<string, unknown>[];
+  const all = (eb: { and(e: Expression<SqlBool>[]): Expression<SqlBool> }) => eb.and(where);
+  const total = Number(db.get(ticketsFrom(db).select((eb) => eb.fn.countAll().as('n')).where(all))?.n ?? 0);
+  const rows = db.all(
+    selectTickets(db)
+      .where(all)
+      .orderBy(sql`(t.closed_at IS NULL)`, 'desc')
+      .orderBy(STATUS_RANK)
+      .orderBy(SEVERITY_RANK)
+      .orderBy(sql`(t.due_at IS NULL)`)
+      .orderBy('t.due_at')
+      .orderBy('t.id', 'desc')
+      .limit(Math.min(f.limit ?? 100, 10000))
+      .offset(f.offset ?? 0),
+  );
   return { total, items: rows.map(toTicket) };
 }
 
-export function ticketHistory(db: DB, ticketId: number): HistoryEntry[] {
-  return (db.prepare('SELECT * FROM ticket_history WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map((r) => ({
+export function ticketHistory(db: Store, ticketId: number): HistoryEntry[] {
+  return db.all(db.q.selectFrom('ticket_history').selectAll().where('ticket_id', '=', ticketId).orderBy('id')).map((r) => ({
     id: Number(r.id),
     at: String(r.at),
     actor: String(r.actor),
     action: String(r.action),
-    field: (r.field as string) ?? null,
-    oldValue: (r.old_value as string) ?? null,
-    newValue: (r.new_value as string) ?? null,
-    note: (r.note as string) ?? null,
+    field: r.field ?? null,
+    oldValue: r.old_value ?? null,
+    newValue: r.new_value ?? null,
+    note: r.note ?? null,
     runId: r.run_id === null ? null : Number(r.run_id),
   }));
 }
 
-export function addHistory(db: DB, ticketId: number, at: string, actor: string, action: string, e: { field?: string; old?: string | null; new?: string | null; note?: string | null; runId?: number | null } = {}): void {
-  db.prepare('INSERT INTO ticket_history (ticket_id, at, actor, action, field, old_value, new_value, note, run_id) VALUES (?,?,?,?,?,?,?,?,?)').run(
-    ticketId, at, actor, action, e.field ?? null, e.old ?? null, e.new ?? null, e.note ?? null, e.runId ?? null,
+export function addHistory(db: Store, ticketId: number, at: string, actor: string, action: string, e: { field?: string; old?: string | null; new?: string | null; note?: string | null; runId?: number | null } = {}): void {
+  db.run(
+    db.q.insertInto('ticket_history').values({
+      ticket_id: ticketId, at, actor, action, field: e.field ?? null, old_value: e.old ?? null, new_value: e.new ?? null, note: e.note ?? null, run_id: e.runId ?? null,
+    }),
   );
 }
 
-export function screenshotOf(db: DB, ticketId: number): { mime: string; bytes: Buffer; sha256: string } | undefined {
-  return db.prepare("SELECT mime, bytes, sha256 FROM ticket_blobs WHERE ticket_id = ? AND kind = 'screenshot' ORDER BY id DESC LIMIT 1").get(ticketId) as
-    | { mime: string; bytes: Buffer; sha256: string }
-    | undefined;
+export function screenshotOf(db: Store, ticketId: number): { mime: string; bytes: Buffer; sha256: string } | undefined {
+  return db.get(db.q.selectFrom('ticket_blobs').select(['mime', 'bytes', 'sha256']).where('ticket_id', '=', ticketId).where('kind', '=', 'screenshot').orderBy('id', 'desc').limit(1));
 }
