@@ -5,6 +5,7 @@
  */
 import { NameResolver } from '../gather/dns.ts';
 import type { DB } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
 import { probeOnce, type ProbeResult } from './fetch.ts';
 import { availabilityRule, type AvailabilityOptions, type AvailabilityResult } from './rule.ts';
 import { insertProbe, loadProbes } from './store.ts';
@@ -42,14 +43,14 @@ export function parseInterval(v: string): number | undefined {
 export async function probeRound(o: ProbeRunOptions): Promise<RoundResult> {
   const families = o.families ?? [4, 6];
   const probes = await Promise.all(families.map((family) => probeOnce(o.url, { family, resolver: o.resolver, timeoutMs: o.timeoutMs ?? o.rule?.loadLimitMs ?? 15_000, userAgent: o.userAgent })));
-  o.db.transaction(() => {
+  o.db.tx(() => {
     for (const p of probes) insertProbe(o.db, p);
-  }).immediate();
+  });
   return { probes, rule: judgeStored(o.db, o.url, new Date(), o.rule) };
 }
 
 /** The 7-day rule over the probes stored for the URL's origin, up to `until`. */
-export function judgeStored(db: DB, url: string, until: Date, rule: Partial<AvailabilityOptions> = {}): AvailabilityResult {
+export function judgeStored(db: Store, url: string, until: Date, rule: Partial<AvailabilityOptions> = {}): AvailabilityResult {
   const days = rule.days ?? 7;
   const since = new Date(until.getTime() - days * 86_400_000).toISOString();
   // `until` is exclusive in the rule; a probe stored this millisecond must count.

@@ -23,7 +23,8 @@ import type { InteractionData } from '../../audits/interaction.ts';
 import COLUMN_RULES from '../../audits/rules/columns.json' with { type: 'json' };
 import { UsageError } from '../config/errors.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
-import type { DB } from '../store/db.ts';
+import { bytewise, type Store } from '../store/store.ts';
+import { pageFetched } from '../store/runs.ts';
 import { findSites } from './from-store.ts';
 import { SOURCE_ZH as TICKET_SOURCE_ZH, type Source } from '../tickets/model.ts';
 import { fromLocal } from '../tickets/zoned.ts';
@@ -75,14 +76,18 @@ const LIST_PAGE = /\/(?:index(?:_\d+)?\.(?:s?html?|jsp|php|aspx?))?(?:\?.*)?$/i;
 const PEOPLE: Source[] = ['import', 'extension', 'manual'];
 
 /** The data of an audit in the last complete run (dated on or before the year's end) that ran it. */
-function lastData<T>(db: DB, siteId: number, audit: string, until: string): { runId: number; today: string; data: T } | undefined {
-  const row = db
-    .prepare(
-      `SELECT r.id, r.today, a.data_json FROM runs r JOIN audit_data a ON a.run_id = r.id
-       WHERE r.site_id = ? AND r.status = 'complete' AND r.today <= ? AND a.audit = ? AND a.status = 'ran' AND a.data_json IS NOT NULL ORDER BY r.id DESC LIMIT 1`,
-    )
-    .get(siteId, until, audit) as { id: number; today: string; data_json: string } | undefined;
-  return row ? { runId: row.id, today: row.today, data: maskDeep(JSON.parse(row.data_json)) as T } : undefined;
+function lastData<T>(db: Store, siteId: number, audit: string, until: string): { runId: number; today: string; data: T } | undefined {
+  const row = db.get(
+    db.q
+      .selectFrom('runs as r')
+      .innerJoin('audit_data as a', 'a.run_id', 'r.id')
+      .select(['r.id', 'r.today', 'a.data_json'])
+      .where('r.site_id', '=', siteId).where('r.status', '=', 'complete').where('r.today', '<=', until)
+      .where('a.audit', '=', audit).where('a.status', '=', 'ran').where('a.data_json', 'is not', null)
+      .orderBy('r.id', 'desc')
+      .limit(1),
+  );
+  return row ? { runId: row.id, today: row.today, data: maskDeep(JSON.parse(row.data_json!)) as T } : undefined;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -104,24 +109,26 @@ export const SECURITY_AUDITS: Record<string, string> = { integrity: '暗链、�
  * One form per site; without --site, the sites with no complete audit run in the year are left
  * out (a registered site not audited yet has nothing to fill in) and named in `leftOut`.
  */
-export function annualForms(db: DB, o: AnnualOptions): AnnualForm[] & { leftOut?: string[] } {
-  const chosen = o.site ? findSites(db, o.site) : (db.prepare('SELECT id, origin, name FROM sites ORDER BY origin').all() as { id: number; origin: string; name: string | null }[]);
+export function annualForms(db: Store, o: AnnualOptions): AnnualForm[] & { leftOut?: string[] } {
+  const chosen = o.site ? findSites(db, o.site) : db.all(db.q.selectFrom('sites').select(['id', 'origin', 'name']).orderBy(bytewise(db, 'origin')));
   if (!chosen.length) throw new UsageError(o.site ? `数据库中没有网站 ${o.site}（zhaocuo runs 列出已有的检查运行）(no site ${o.site} in the database)` : '数据库中还没有网站：请先运行 zhaocuo audit <网址>（the database has no sites yet）');
   if (o.site) return chosen.map((s) => annualForm(db, s, o));
-  const ran = db.prepare("SELECT EXISTS (SELECT 1 FROM runs WHERE site_id = ? AND status = 'complete' AND today >= ? AND today <= ?) AS c");
-  const audited = chosen.filter((s) => (ran.get(s.id, `${o.year}-01-01`, `${o.year}-12-31`) as { c: number }).c === 1);
+  const ran = (siteId: number) =>
+    db.get(db.q.selectFrom('runs').select('id').where('site_id', '=', siteId).where('status', '=', 'complete').where('today', '>=', `${o.year}-01-01`).where('today', '<=', `${o.year}-12-31`).limit(1)) !== undefined;
+  const audited = chosen.filter((s) => ran(s.id));
   if (!audited.length) throw new UsageError(`${o.year} 年没有任何网站完成检查运行，无法生成年度报表：请先运行 zhaocuo audit <网址>，或用 --year 选择其他年份（no site has a complete audit run in ${o.year}）`);
   const forms: AnnualForm[] & { leftOut?: string[] } = audited.map((s) => annualForm(db, s, o));
   forms.leftOut = chosen.filter((s) => !audited.includes(s)).map((s) => s.origin);
   return forms;
 }
 
-function annualForm(db: DB, site: { id: number; origin: string; name: string | null }, o: AnnualOptions): AnnualForm {
+function annualForm(db: Store, site: { id: number; origin: string; name: string | null }, o: AnnualOptions): AnnualForm {
   const y = String(o.year);
   const start = `${y}-01-01`;
   const end = `${y}-12-31`;
-  const runs = (db.prepare("SELECT id, start_url FROM runs WHERE site_id = ? AND status = 'complete' AND today >= ? AND today <= ? ORDER BY id").all(site.id, start, end) as { id: number; start_url: string }[]);
-  const lastRun = db.prepare("SELECT id, today, start_url FROM runs WHERE site_id = ? AND status = 'complete' AND today <= ? ORDER BY id DESC LIMIT 1").get(site.id, end) as { id: number; today: string; start_url: string } | undefined;
+  const complete = db.q.selectFrom('runs').where('site_id', '=', site.id).where('status', '=', 'complete');
+  const runs = db.all(complete.select(['id', 'start_url']).where('today', '>=', start).where('today', '<=', end).orderBy('id'));
+  const lastRun = db.get(complete.select(['id', 'today', 'start_url']).where('today', '<=', end).orderBy('id', 'desc').limit(1));
 
   const identity = lastData<IdentityData>(db, site.id, 'identity', end);
   const columns = lastData<ColumnsData>(db, site.id, 'columns', end);
@@ -135,12 +142,16 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
   // --- 信息发布: pages published in the year, by the column they sit under -----------------
   const cols = (columns?.data.columns ?? []).filter((c): c is ColumnRecord & { url: string } => Boolean(c.url) && c.state !== 'missing');
   const byDir = cols.map((c) => ({ c, dir: dirOf(c.url) })).filter((x) => x.dir.startsWith(site.origin)).sort((a, b) => b.dir.length - a.dir.length);
-  const pages = db
-    .prepare(
-      `SELECT p.url, max(p.title) AS title FROM pages p JOIN runs r ON r.id = p.run_id
-       WHERE r.site_id = ? AND r.status = 'complete' AND p.published_at >= ? AND p.published_at <= ? AND p.status BETWEEN 200 AND 299 GROUP BY p.url`,
-    )
-    .all(site.id, start, end) as { url: string; title: string | null }[];
+  const pages = db.all(
+    db.q
+      .selectFrom('pages as p')
+      .innerJoin('runs as r', 'r.id', 'p.run_id')
+      .select((eb) => ['p.url', eb.fn.max('p.title').as('title')])
+      .where('r.site_id', '=', site.id).where('r.status', '=', 'complete')
+      .where('p.published_at', '>=', start).where('p.published_at', '<=', end).where('p.status', '>=', 200).where('p.status', '<=', 299)
+      .groupBy('p.url')
+      .orderBy(bytewise(db, 'p.url')),
+  );
   const items = pages.filter((p) => !LIST_PAGE.test(p.url));
   const colOf = (url: string) => byDir.find((x) => url.startsWith(x.dir) && url !== x.c.url)?.c;
   const kinds = new Map<string, number>(Object.keys(KIND_LABEL).map((k) => [k, 0]));
@@ -167,8 +178,9 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
   // --- 互动交流: 找错 tickets -----------------------------------------------------------------
   const from = fromLocal(start, '00:00', o.timezone).toISOString();
   const to = fromLocal(`${o.year + 1}-01-01`, '00:00', o.timezone).toISOString();
-  const received = db.prepare('SELECT source, count(*) AS n FROM tickets WHERE site_id = ? AND received_at >= ? AND received_at < ? GROUP BY source').all(site.id, from, to) as { source: Source; n: number }[];
-  const closed = db.prepare('SELECT source, received_at, closed_at, due_at FROM tickets WHERE site_id = ? AND closed_at >= ? AND closed_at < ?').all(site.id, from, to) as { source: Source; received_at: string; closed_at: string; due_at: string | null }[];
+  const siteTickets = db.q.selectFrom('tickets').where('site_id', '=', site.id);
+  const received = db.all(siteTickets.select((eb) => ['source', eb.fn.countAll<number>().as('n')]).where('received_at', '>=', from).where('received_at', '<', to).groupBy('source').orderBy('source')) as { source: Source; n: number }[];
+  const closed = db.all(siteTickets.select(['source', 'received_at', 'closed_at', 'due_at']).where('closed_at', '>=', from).where('closed_at', '<', to)) as { source: Source; received_at: string; closed_at: string; due_at: string | null }[];
   const people = (s: Source) => PEOPLE.includes(s);
   const receivedPeople = received.filter((r) => people(r.source)).reduce((s, r) => s + r.n, 0);
   const receivedAudit = received.filter((r) => !people(r.source)).reduce((s, r) => s + r.n, 0);
@@ -183,23 +195,29 @@ function annualForm(db: DB, site: { id: number; origin: string; name: string | n
   // Only what a security check finds counts here (暗链/挂马/篡改, HTTPS, leaked personal data),
   // not broken links or typos; every problem of the year is given beside it, marked extra.
   const runIds = runs.map((r) => r.id);
-  const inRuns = runIds.map(() => '?').join(',');
   const secAudits = Object.keys(SECURITY_AUDITS);
   const secRuns = runIds.length
-    ? (db.prepare(`SELECT DISTINCT run_id AS id FROM audit_data WHERE status = 'ran' AND audit IN (${secAudits.map(() => '?').join(',')}) AND run_id IN (${inRuns}) ORDER BY run_id`).all(...secAudits, ...runIds) as { id: number }[]).map((r) => r.id)
+    ? db.all(db.q.selectFrom('audit_data').select('run_id as id').where('status', '=', 'ran').where('audit', 'in', secAudits).where('run_id', 'in', runIds).groupBy('run_id').orderBy('run_id')).map((r) => Number(r.id))
     : [];
+  // Each fingerprint as its last sighting in the year (the run, and the audit and page it named then).
+  const last = new Map<string, { audit: string; url: string; last: number }>();
+  if (runIds.length) {
+    for (const f of db.all(db.q.selectFrom('findings').select(['fingerprint', 'audit', 'url', 'run_id']).where('run_id', 'in', runIds).orderBy('run_id').orderBy('seq'))) {
+      if (!last.has(f.fingerprint) || last.get(f.fingerprint)!.last < f.run_id) last.set(f.fingerprint, { audit: f.audit, url: f.url, last: f.run_id });
+    }
+  }
+  const ranLater = (audit: string) =>
+    db.get(db.q.selectFrom('audit_data').select((eb) => eb.fn.max('run_id').as('id')).where('audit', '=', audit).where('status', '=', 'ran').where('run_id', 'in', runIds))?.id ?? null;
+  const lastRan = new Map<string, number | null>();
   const tally = (only?: string[]) => {
     if (!runIds.length) return { found: 0, fixed: 0 };
-    const rows = db.prepare(`SELECT fingerprint, audit, url, max(run_id) AS last FROM findings WHERE run_id IN (${inRuns}) GROUP BY fingerprint`).all(...runIds) as { fingerprint: string; audit: string; url: string; last: number }[];
+    const rows = [...last.values()];
     const counted = only ? rows.filter((f) => only.includes(f.audit)) : rows;
-    const ranLater = db.prepare(`SELECT max(run_id) AS id FROM audit_data WHERE audit = ? AND status = 'ran' AND run_id IN (${inRuns})`);
-    const fetched = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
-    const lastRan = new Map<string, number | null>();
     let fixed = 0;
     for (const f of counted) {
-      if (!lastRan.has(f.audit)) lastRan.set(f.audit, (ranLater.get(f.audit, ...runIds) as { id: number | null }).id);
+      if (!lastRan.has(f.audit)) lastRan.set(f.audit, ranLater(f.audit));
       const later = lastRan.get(f.audit);
-      if (later && later > f.last && (fetched.get(later, f.url, f.url) as { c: number }).c) fixed++;
+      if (later && later > f.last && pageFetched(db, later, f.url)) fixed++;
     }
     return { found: counted.length, fixed };
   };

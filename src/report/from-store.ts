@@ -10,7 +10,8 @@ import { ALL_AUDITS } from '../../audits/index.ts';
 import { SEVERITIES, type Severity } from '../audit/types.ts';
 import { UsageError } from '../config/errors.ts';
 import { maskDeep } from '../pii/detect.ts';
-import type { DB } from '../store/db.ts';
+import { sql } from 'kysely';
+import { bytewise, type Store } from '../store/store.ts';
 import { getRun, runFindings, type RunRow } from '../store/runs.ts';
 import { VERSION } from './build.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
@@ -19,19 +20,20 @@ import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
  * The sites a --site value names: a URL names its origin (exact match first); any other text
  * matches as part of an origin.
  */
-export function findSites(db: DB, site: string): { id: number; origin: string; name: string | null }[] {
+export function findSites(db: Store, site: string): { id: number; origin: string; name: string | null }[] {
   let key = site.trim();
   try {
     if (/^https?:\/\//i.test(key)) key = new URL(key).origin;
   } catch {
     /* matched as text */
   }
-  const rows = db.prepare("SELECT id, origin, name FROM sites WHERE origin = ? OR origin LIKE ? ESCAPE '\\' ORDER BY origin").all(key, `%${key.replace(/[\\%_]/g, (c) => '\\' + c)}%`) as { id: number; origin: string; name: string | null }[];
+  const like = `%${key.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  const rows = db.all(db.q.selectFrom('sites').select(['id', 'origin', 'name']).where(sql<boolean>`origin = ${key} OR origin LIKE ${like} ESCAPE '\\'`).orderBy(bytewise(db, 'origin')));
   const exact = rows.filter((r) => r.origin === key);
   return exact.length ? exact : rows;
 }
 
-export function completeRunOrThrow(db: DB, runId: number): RunRow {
+export function completeRunOrThrow(db: Store, runId: number): RunRow {
   const run = getRun(db, runId);
   if (!run) throw new UsageError(`数据库中没有运行 #${runId}（zhaocuo runs 列出全部运行） (no such run)`);
   if (run.status !== 'complete') throw new UsageError(`运行 #${runId} ${run.status === 'failed' ? '已失败' : '尚未完成'}${run.error ? `（${run.error}）` : ''}：只有完成的运行才有报告 (run #${runId} is ${run.status})`);
@@ -52,12 +54,15 @@ function stringList(json: unknown): string[] | undefined {
   }
 }
 
-export function reportFromStore(db: DB, runId: number): Report {
+export function reportFromStore(db: Store, runId: number): Report {
   const run = completeRunOrThrow(db, runId);
-  const site = db.prepare('SELECT name FROM sites WHERE id = ?').get(run.siteId) as { name: string | null };
+  const site = db.get(db.q.selectFrom('sites').select('name').where('id', '=', run.siteId))!;
   const u = new URL(run.startUrl);
 
-  const pages = (db.prepare('SELECT url, final_url, status, depth, title, charset, published_at FROM pages WHERE run_id = ? ORDER BY depth IS NULL, depth, url').all(runId) as Record<string, unknown>[]).map((p) => ({
+  const pages = db.all(
+    db.q.selectFrom('pages').select(['url', 'final_url', 'status', 'depth', 'title', 'charset', 'published_at']).where('run_id', '=', runId)
+      .orderBy(sql`(depth IS NULL)`).orderBy('depth').orderBy(bytewise(db, 'url')),
+  ).map((p) => ({
     url: String(p.url),
     ...(p.final_url && p.final_url !== p.url ? { finalUrl: String(p.final_url) } : {}),
     status: Number(p.status ?? 0),
@@ -68,12 +73,16 @@ export function reportFromStore(db: DB, runId: number): Report {
   }));
 
   // Every linking page of a link that did not work (edges are stored towards those only).
-  const edges = db.prepare('SELECT DISTINCT from_url FROM edges WHERE run_id = ? AND to_url = ? ORDER BY rowid');
-  const links = (db.prepare('SELECT url, state, status, error, final_url, internal, kinds, referrers, redirects_json FROM links WHERE run_id = ?').all(runId) as Record<string, unknown>[]).map((l) => {
+  // Each linking page once, in the order the run stored them.
+  const edges = (to: string) =>
+    db.all(db.q.selectFrom('edges').select('from_url').where('run_id', '=', runId).where('to_url', '=', to).groupBy('from_url').orderBy((eb) => eb.fn.min('seq'))).map((e) => e.from_url);
+  const links = db.all(
+    db.q.selectFrom('links').select(['url', 'state', 'status', 'error', 'final_url', 'internal', 'kinds', 'referrers', 'redirects_json']).where('run_id', '=', runId).orderBy(bytewise(db, 'url')),
+  ).map((l) => {
     const redirects = stringList(l.redirects_json);
     return {
       url: String(l.url),
-      from: l.state === 'ok' ? [] : (edges.all(runId, l.url) as { from_url: string }[]).map((e) => e.from_url),
+      from: l.state === 'ok' ? [] : edges(l.url),
       fromCount: Number(l.referrers ?? 0),
       status: l.status === null ? null : Number(l.status),
       state: l.state as 'ok' | 'broken' | 'blocked' | 'skipped',
@@ -92,7 +101,7 @@ export function reportFromStore(db: DB, runId: number): Report {
   const perAudit = new Map<string, number>();
   for (const f of findings) perAudit.set(f.audit, (perAudit.get(f.audit) ?? 0) + 1);
   const meta = new Map(ALL_AUDITS.map((a) => [a.meta.id, a.meta]));
-  const rows = db.prepare('SELECT audit, status, reason, data_json FROM audit_data WHERE run_id = ? ORDER BY rowid').all(runId) as { audit: string; status: 'ran' | 'skipped' | 'failed'; reason: string | null; data_json: string | null }[];
+  const rows = db.all(db.q.selectFrom('audit_data').select(['audit', 'status', 'reason', 'data_json']).where('run_id', '=', runId).orderBy('seq')) as { audit: string; status: 'ran' | 'skipped' | 'failed'; reason: string | null; data_json: string | null }[];
   const audits = rows.map((a) => {
     const m = meta.get(a.audit);
     const data = a.data_json ? maskDeep(JSON.parse(a.data_json) as unknown) : undefined;

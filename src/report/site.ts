@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import type { DB } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
 import { ticketsCsv } from '../tickets/export.ts';
 import { listTickets } from '../tickets/store.ts';
 import type { BrowserFinder } from '../gather/browser/find.ts';
@@ -35,14 +35,14 @@ export function parseFormats(v: string, allowed: readonly string[] = REPORT_FORM
 }
 
 /** The run a report is for: --run, or the newest complete run of --site. */
-export function pickRun(db: DB, o: { run?: number; site?: string }): number {
+export function pickRun(db: Store, o: { run?: number; site?: string }): number {
   if (o.run !== undefined) return completeRunOrThrow(db, o.run).id;
   if (!o.site) throw new UsageError('请指定运行（--run <编号>）或网站（--site <网址>）；zhaocuo runs 列出全部运行 (name the run or the site)');
   const sites = findSites(db, o.site);
   if (sites.length > 1) throw new UsageError(`--site ${o.site} 匹配到 ${sites.length} 个网站（${sites.map((s) => s.origin).join('、')}），请写完整的网址 (matches several sites)`);
   const site = sites[0];
   if (!site) throw new UsageError(`数据库中没有网站 ${o.site}（zhaocuo runs 列出全部运行） (no such site)`);
-  const row = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1").get(site.id) as { id: number } | undefined;
+  const row = db.get(db.q.selectFrom('runs').select('id').where('site_id', '=', site.id).where('status', '=', 'complete').orderBy('id', 'desc').limit(1));
   if (!row) throw new UsageError(`${site.origin} 还没有完成的运行 (no complete run yet)`);
   return row.id;
 }
@@ -72,7 +72,7 @@ export interface SiteReport {
 }
 
 /** Everything the site report shows, from the store. */
-export function siteReportData(db: DB, runId: number, last: number, now = new Date()): Omit<SiteReport, 'files'> {
+export function siteReportData(db: Store, runId: number, last: number, now = new Date()): Omit<SiteReport, 'files'> {
   const report = reportFromStore(db, runId);
   const trends = trendsFromStore(db, { runId, last });
   const tickets = ticketFigures(db, trends.siteId, now);
@@ -105,7 +105,7 @@ function copyAssets(report: Report, from: string | null | undefined, to: string)
   }
 }
 
-export async function writeSiteReport(db: DB, o: SiteReportOptions): Promise<SiteReport> {
+export async function writeSiteReport(db: Store, o: SiteReportOptions): Promise<SiteReport> {
   const out = ensureWritableDir(o.outDir);
   removeStaleTemps(out);
   const now = o.now ?? new Date();

@@ -9,8 +9,9 @@ import type { Severity } from '../audit/types.ts';
 import { maskPii } from '../pii/detect.ts';
 import { findingTickets } from './finding-tickets.ts';
 import type { FindingTicket } from './sections/priority.ts';
-import type { DB } from '../store/db.ts';
-import type { RunRow } from '../store/runs.ts';
+import type { Store } from '../store/store.ts';
+import { pageFetched, type RunRow } from '../store/runs.ts';
+import { sql } from 'kysely';
 import { completeRunOrThrow } from './from-store.ts';
 import type { TicketFigures } from './tasks.ts';
 
@@ -71,8 +72,8 @@ export interface Trends {
 
 type Json = Record<string, unknown>;
 
-function auditRows(db: DB, runId: number): Map<string, { status: string; data: Json | null }> {
-  const rows = db.prepare('SELECT audit, status, data_json FROM audit_data WHERE run_id = ?').all(runId) as { audit: string; status: string; data_json: string | null }[];
+function auditRows(db: Store, runId: number): Map<string, { status: string; data: Json | null }> {
+  const rows = db.all(db.q.selectFrom('audit_data').select(['audit', 'status', 'data_json']).where('run_id', '=', runId).orderBy('seq'));
   return new Map(rows.map((r) => [r.audit, { status: r.status, data: r.data_json ? (JSON.parse(r.data_json) as Json) : null }]));
 }
 
@@ -83,9 +84,9 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  * closed by then — on time when closed by the deadline; still open past the deadline — late;
  * otherwise pending. Tickets received after the instant do not exist yet.
  */
-export function ticketFigures(db: DB, siteId: number, at: Date = new Date()): TicketFigures {
+export function ticketFigures(db: Store, siteId: number, at: Date = new Date()): TicketFigures {
   const t = at.toISOString();
-  const rows = db.prepare('SELECT due_at, closed_at FROM tickets WHERE site_id = ? AND received_at <= ?').all(siteId, t) as { due_at: string | null; closed_at: string | null }[];
+  const rows = db.all(db.q.selectFrom('tickets').select(['due_at', 'closed_at']).where('site_id', '=', siteId).where('received_at', '<=', t));
   const f: TicketFigures = { total: rows.length, counted: 0, onTime: 0, late: 0, overdueOpen: 0, pending: 0, rate: null };
   for (const r of rows) {
     if (!r.due_at) continue;
@@ -104,7 +105,7 @@ export function ticketFigures(db: DB, siteId: number, at: Date = new Date()): Ti
 }
 
 /** One complete run's figures (the trends' point; the sites view and league table read a site's last two). */
-export function trendPoint(db: DB, run: RunRow): TrendPoint {
+export function trendPoint(db: Store, run: RunRow): TrendPoint {
   const audits = auditRows(db, run.id);
   const ranData = (id: string) => {
     const a = audits.get(id);
@@ -113,21 +114,26 @@ export function trendPoint(db: DB, run: RunRow): TrendPoint {
   const columns = ranData('columns') as { counts?: Json } | null;
   const ipv6 = ranData('ipv6');
   const verdict = ranData('verdict');
-  const count = (sql: string) => (db.prepare(sql).get(run.id) as { n: number }).n;
+  const count = (table: 'pages' | 'links' | 'findings', where: Record<string, string> = {}, not: Record<string, string> = {}) => {
+    let q = db.q.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', run.id);
+    for (const [k, v] of Object.entries(where)) q = q.where(sql.ref(k), '=', v);
+    for (const [k, v] of Object.entries(not)) q = q.where(sql.ref(k), '!=', v);
+    return Number(db.get(q)?.n ?? 0);
+  };
   const end = new Date(run.finishedAt ?? run.startedAt);
   return {
     runId: run.id,
     today: run.today,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    pages: count('SELECT count(*) AS n FROM pages WHERE run_id = ?'),
+    pages: count('pages'),
     // The figure the report's cards show (src/report/figures.ts): the links audit's count when it ran.
-    broken: num(ranData('links')?.brokenTargets) ?? count("SELECT count(*) AS n FROM links WHERE run_id = ? AND state = 'broken'"),
-    findings: count('SELECT count(*) AS n FROM findings WHERE run_id = ?'),
+    broken: num(ranData('links')?.brokenTargets) ?? count('links', { state: 'broken' }),
+    findings: count('findings'),
     stale: columns ? num(columns.counts?.stale) : null,
     blank: columns ? num(columns.counts?.blank) : null,
     missingColumns: columns ? num(columns.counts?.missing) : null,
-    a11y: ranData('accessibility') ? count("SELECT count(*) AS n FROM findings WHERE run_id = ? AND audit = 'accessibility' AND severity != 'info'") : null,
+    a11y: ranData('accessibility') ? count('findings', { audit: 'accessibility' }, { severity: 'info' }) : null,
     ipv6Level2: ipv6 ? num(ipv6.level2Rate) : null,
     ipv6Level3: ipv6 ? num(ipv6.level3Rate) : null,
     score: verdict ? num(verdict.score) : null,
@@ -146,22 +152,22 @@ function deltaItem(r: Record<string, unknown>): DeltaItem {
 }
 
 /** The complete runs of a site up to (and including) `runId`, newest last, at most `last`. */
-export function siteRuns(db: DB, siteId: number, upTo: number, last: number): RunRow[] {
-  const ids = (db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND id <= ? ORDER BY id DESC LIMIT ?").all(siteId, upTo, Math.max(1, last)) as { id: number }[]).map((r) => r.id);
+export function siteRuns(db: Store, siteId: number, upTo: number, last: number): RunRow[] {
+  const ids = db.all(db.q.selectFrom('runs').select('id').where('site_id', '=', siteId).where('status', '=', 'complete').where('id', '<=', upTo).orderBy('id', 'desc').limit(Math.max(1, last))).map((r) => r.id);
   return ids.reverse().map((id) => completeRunOrThrow(db, id));
 }
 
-export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Trends {
+export function trendsFromStore(db: Store, o: { runId: number; last?: number }): Trends {
   const run = completeRunOrThrow(db, o.runId);
   const runs = siteRuns(db, run.siteId, run.id, o.last ?? 10);
-  const prevRow = db.prepare("SELECT id FROM runs WHERE site_id = ? AND status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1").get(run.siteId, run.id) as { id: number } | undefined;
+  const prevRow = db.get(db.q.selectFrom('runs').select('id').where('site_id', '=', run.siteId).where('status', '=', 'complete').where('id', '<', run.id).orderBy('id', 'desc').limit(1));
   const out: Trends = {
     origin: run.origin, siteId: run.siteId, points: runs.map((r) => trendPoint(db, r)), runId: run.id, previousRunId: prevRow?.id ?? null,
     newSince: [], fixedSince: [], notRechecked: 0, persisting: 0,
   };
   if (!prevRow) return out;
   const prev = prevRow.id;
-  const findings = (id: number) => db.prepare('SELECT fingerprint, audit, rule, severity, url, message, division FROM findings WHERE run_id = ? ORDER BY rowid').all(id) as Record<string, unknown>[];
+  const findings = (id: number) => db.all(db.q.selectFrom('findings').select(['fingerprint', 'audit', 'rule', 'severity', 'url', 'message', 'division']).where('run_id', '=', id).orderBy('seq'));
   const cur = findings(run.id);
   const before = findings(prev);
   const curFp = new Set(cur.map((f) => String(f.fingerprint)));
@@ -169,7 +175,6 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
   const ranIn = (id: number) => new Set([...auditRows(db, id)].filter(([, a]) => a.status === 'ran').map(([k]) => k));
   const ranNow = ranIn(run.id);
   const ranBefore = ranIn(prev);
-  const fetched = db.prepare('SELECT EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) AND status BETWEEN 200 AND 299) AS c');
   const seen = new Set<string>();
   for (const f of cur) {
     const fp = String(f.fingerprint);
@@ -183,7 +188,7 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
     const fp = String(f.fingerprint);
     if (curFp.has(fp) || seen.has(fp)) continue;
     seen.add(fp);
-    const rechecked = ranNow.has(String(f.audit)) && (fetched.get(run.id, f.url, f.url) as { c: number }).c === 1;
+    const rechecked = ranNow.has(String(f.audit)) && pageFetched(db, run.id, f.url);
     if (rechecked) out.fixedSince.push(deltaItem(f));
     else out.notRechecked++;
   }
@@ -195,7 +200,7 @@ export function trendsFromStore(db: DB, o: { runId: number; last?: number }): Tr
  * the report an audit run writes once its run and tickets are stored:
  * `writeReport(outDir, report, reportExtras(db, runId))`.
  */
-export function reportExtras(db: DB, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; findingTickets: Record<string, FindingTicket>; generatedAt: string } {
+export function reportExtras(db: Store, runId: number, last = 10, now = new Date()): { trends: Trends; tickets: TicketFigures; findingTickets: Record<string, FindingTicket>; generatedAt: string } {
   const trends = trendsFromStore(db, { runId, last });
   return { trends, tickets: ticketFigures(db, trends.siteId, now), findingTickets: findingTickets(db, runId), generatedAt: now.toISOString() };
 }

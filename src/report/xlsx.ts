@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import type { RuleRef, Severity } from '../audit/types.ts';
 import { maskPii } from '../pii/detect.ts';
-import type { DB } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
 import { runFindings } from '../store/runs.ts';
 import { toCsv } from '../tickets/csv.ts';
 import { EXPORT_COLUMNS } from '../tickets/export.ts';
@@ -53,18 +53,23 @@ export function refsText(refs: RuleRef[]): string {
 }
 
 /** The findings of a stored run with their ticket, first sighting and change since the run before. */
-export function findingExportRows(db: DB, runId: number, o: { timezone: string; trends?: Trends }): FindingExportRow[] {
+export function findingExportRows(db: Store, runId: number, o: { timezone: string; trends?: Trends }): FindingExportRow[] {
   const run = completeRunOrThrow(db, runId);
   const first = new Map(
-    (db.prepare(
-      `SELECT f.fingerprint AS fp, min(r.id) AS run, min(r.started_at) AS at FROM findings f JOIN runs r ON r.id = f.run_id
-       WHERE r.site_id = ? AND r.status = 'complete' AND r.id <= ? AND f.fingerprint IN (SELECT fingerprint FROM findings WHERE run_id = ?) GROUP BY f.fingerprint`,
-    ).all(run.siteId, runId, runId) as { fp: string; run: number; at: string }[]).map((x) => [x.fp, x]),
+    db.all(
+      db.q
+        .selectFrom('findings as f')
+        .innerJoin('runs as r', 'r.id', 'f.run_id')
+        .select((eb) => ['f.fingerprint as fp', eb.fn.min('r.id').as('run'), eb.fn.min('r.started_at').as('at')])
+        .where('r.site_id', '=', run.siteId).where('r.status', '=', 'complete').where('r.id', '<=', runId)
+        .where('f.fingerprint', 'in', (eb) => eb.selectFrom('findings').select('fingerprint').where('run_id', '=', runId))
+        .groupBy('f.fingerprint'),
+    ).map((x) => [x.fp, x]),
   );
-  const ticket = db.prepare('SELECT number, status FROM tickets WHERE site_id = ? AND fingerprint = ?');
+  const ticket = (fp: string) => db.get(db.q.selectFrom('tickets').select(['number', 'status']).where('site_id', '=', run.siteId).where('fingerprint', '=', fp));
   const fresh = new Set((o.trends?.runId === runId ? o.trends.newSince : []).map((d) => d.fingerprint));
   return runFindings(db, runId).map((f) => {
-    const t = ticket.get(run.siteId, f.fingerprint) as { number: string; status: string } | undefined;
+    const t = ticket(f.fingerprint);
     const firstSeen = first.get(f.fingerprint);
     return {
       site: run.origin,

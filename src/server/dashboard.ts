@@ -6,6 +6,7 @@
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { listRuns } from '../store/runs.ts';
+import { bytewise } from '../store/store.ts';
 import { CATEGORIES, STATUSES, isCategory, type Status, type Ticket } from '../tickets/model.ts';
 import { createTicket, updateTicket } from '../tickets/service.ts';
 import { listTickets, screenshotOf, ticketHistory } from '../tickets/store.ts';
@@ -51,7 +52,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
   const view = (c: Context<Env>): ViewCtx => ({ principal: c.get('principal'), csrf: c.get('session')?.csrf, tz, now: ctx.now() });
   const page = (c: Context<Env>, body: string, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 = 200) => c.html(body, status, { 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' });
   const divisions = () => {
-    const inDb = (db.prepare('SELECT DISTINCT division FROM tickets ORDER BY division').all() as { division: string }[]).map((r) => r.division);
+    const inDb = db.all(db.q.selectFrom('tickets').select(bytewise(db, 'division').as('division')).distinct().orderBy('division')).map((r) => r.division);
     return [...new Set([...knownDivisions(ctx.config), ...inDb])];
   };
 

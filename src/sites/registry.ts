@@ -4,7 +4,7 @@
  * origin its runs are kept under) plus its row in `site_registry`; removing it keeps its runs.
  */
 import { UsageError } from '../config/errors.ts';
-import type { DB } from '../store/db.ts';
+import { bytewise, excludedAll, type Store } from '../store/store.ts';
 import { ensureSite } from '../store/runs.ts';
 import { effectiveSchedule } from './cron.ts';
 import type { Override, SiteEntry, Tags } from './schema.ts';
@@ -26,8 +26,6 @@ export interface RegisteredSite {
   updatedAt: string;
 }
 
-const COLS = `r.site_id AS siteId, s.origin, r.start_url AS url, r.name, r.sponsor, r.schedule, r.tags_json AS tagsJson, r.config_json AS configJson,
-  r.enabled, r.added_at AS addedAt, r.updated_at AS updatedAt`;
 
 function toSite(row: Record<string, unknown>): RegisteredSite {
   const { tagsJson, configJson, enabled, ...rest } = row;
@@ -38,30 +36,44 @@ function toSite(row: Record<string, unknown>): RegisteredSite {
 export const originOf = (url: string) => new URL(url).origin;
 
 /** Adds or replaces the entries, in one transaction. */
-export function upsertSites(db: DB, entries: SiteEntry[], now = new Date()): { added: number; updated: number } {
+export function upsertSites(db: Store, entries: SiteEntry[], now = new Date()): { added: number; updated: number } {
   const at = now.toISOString();
   let added = 0;
   let updated = 0;
-  const up = db.prepare(
-    `INSERT INTO site_registry (site_id, start_url, name, sponsor, schedule, tags_json, config_json, enabled, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-     ON CONFLICT(site_id) DO UPDATE SET start_url = excluded.start_url, name = excluded.name, sponsor = excluded.sponsor, schedule = excluded.schedule,
-       tags_json = excluded.tags_json, config_json = excluded.config_json, enabled = excluded.enabled, updated_at = excluded.updated_at`,
-  );
-  const exists = db.prepare('SELECT 1 FROM site_registry WHERE site_id = ?');
-  db.transaction(() => {
+  db.tx(() => {
     for (const e of entries) {
       const siteId = ensureSite(db, originOf(e.url), e.name);
-      db.prepare('UPDATE sites SET name = ? WHERE id = ?').run(e.name, siteId);
-      if (exists.get(siteId)) updated++;
+      db.run(db.q.updateTable('sites').set({ name: e.name }).where('id', '=', siteId));
+      if (db.get(db.q.selectFrom('site_registry').select('site_id').where('site_id', '=', siteId))) updated++;
       else added++;
-      up.run(siteId, e.url, e.name, e.sponsor ?? null, e.schedule?.trim() || null, JSON.stringify(e.tags), JSON.stringify(e.config), e.enabled ? 1 : 0, at, at);
+      db.run(
+        db.q
+          .insertInto('site_registry')
+          .values({
+            site_id: siteId, start_url: e.url, name: e.name, sponsor: e.sponsor ?? null, schedule: e.schedule?.trim() || null, tags_json: JSON.stringify(e.tags),
+            config_json: JSON.stringify(e.config), enabled: e.enabled ? 1 : 0, added_at: at, updated_at: at,
+          })
+          .onConflict((oc) =>
+            oc.column('site_id').doUpdateSet(excludedAll(['start_url', 'name', 'sponsor', 'schedule', 'tags_json', 'config_json', 'enabled', 'updated_at'])),
+          ),
+      );
     }
-  }).immediate();
+  }, { exclusive: true });
   return { added, updated };
 }
 
-export function listRegistered(db: DB, o: { tag?: string; enabledOnly?: boolean } = {}): RegisteredSite[] {
-  const rows = (db.prepare(`SELECT ${COLS} FROM site_registry r JOIN sites s ON s.id = r.site_id ORDER BY r.name, s.origin`).all() as Record<string, unknown>[]).map(toSite);
+export function listRegistered(db: Store, o: { tag?: string; enabledOnly?: boolean } = {}): RegisteredSite[] {
+  const rows = db.all(
+    db.q
+      .selectFrom('site_registry as r')
+      .innerJoin('sites as s', 's.id', 'r.site_id')
+      .select([
+        'r.site_id as siteId', 's.origin', 'r.start_url as url', 'r.name', 'r.sponsor', 'r.schedule', 'r.tags_json as tagsJson', 'r.config_json as configJson',
+        'r.enabled', 'r.added_at as addedAt', 'r.updated_at as updatedAt',
+      ])
+      .orderBy(bytewise(db, 'r.name'))
+      .orderBy(bytewise(db, 's.origin')),
+  ).map(toSite);
   return rows.filter((s) => (!o.enabledOnly || s.enabled) && (!o.tag || hasTag(s.tags, o.tag)));
 }
 
@@ -71,7 +83,7 @@ export function hasTag(tags: Tags, value: string): boolean {
 }
 
 /** The registered site a key names: its origin or start URL, or its exact name. */
-export function findRegistered(db: DB, key: string): RegisteredSite | undefined {
+export function findRegistered(db: Store, key: string): RegisteredSite | undefined {
   const all = listRegistered(db);
   let origin: string | undefined;
   try {
@@ -85,12 +97,12 @@ export function findRegistered(db: DB, key: string): RegisteredSite | undefined 
 }
 
 /** Takes the site out of the registry (its runs and tickets stay). */
-export function removeRegistered(db: DB, key: string): RegisteredSite {
+export function removeRegistered(db: Store, key: string): RegisteredSite {
   const s = findRegistered(db, key);
   if (!s) throw new UsageError(`没有登记网站“${key}”，zhaocuo sites list 列出已登记的网站（no such registered site）`);
-  db.transaction(() => {
-    db.prepare('DELETE FROM site_registry WHERE site_id = ?').run(s.siteId);
-    db.prepare('DELETE FROM site_schedule WHERE site_id = ?').run(s.siteId);
-  }).immediate();
+  db.tx(() => {
+    db.run(db.q.deleteFrom('site_registry').where('site_id', '=', s.siteId));
+    db.run(db.q.deleteFrom('site_schedule').where('site_id', '=', s.siteId));
+  });
   return s;
 }

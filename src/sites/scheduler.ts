@@ -61,7 +61,7 @@ export function storeAudit(db: DB, o: { pacer?: HostPacer } = {}): RunAudit {
 
 /** The run an attempt left (a failed audit records its run before it throws). */
 export function lastRunSince(db: DB, siteId: number, since: string): number | null {
-  const r = db.prepare('SELECT id FROM runs WHERE site_id = ? AND started_at >= ? ORDER BY id DESC LIMIT 1').get(siteId, since) as { id: number } | undefined;
+  const r = db.get(db.q.selectFrom('runs').select('id').where('site_id', '=', siteId).where('started_at', '>=', since).orderBy('id', 'desc').limit(1));
   return r?.id ?? null;
 }
 

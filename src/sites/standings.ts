@@ -5,13 +5,14 @@
  * run that failed or is still running, and its open and overdue 找错 tickets now. What they mean
  * and how they rank is src/sites/league.ts.
  */
-import type { DB } from '../store/db.ts';
+import { sql } from 'kysely';
+import { bytewise, type Store } from '../store/store.ts';
 import type { RunRow } from '../store/runs.ts';
 import { siteRuns, trendPoint } from '../report/trends.ts';
 import type { RunStanding, SiteStanding } from './league.ts';
 import { hasTag, listRegistered } from './registry.ts';
 
-function runStanding(db: DB, run: RunRow): RunStanding {
+function runStanding(db: Store, run: RunRow): RunStanding {
   const p = trendPoint(db, run);
   return {
     runId: run.id, today: run.today, at: run.finishedAt ?? run.startedAt, score: p.score, verdict: p.verdict, vetoes: p.vetoes,
@@ -26,26 +27,44 @@ export interface StandingsOptions {
   now?: Date;
 }
 
-export function siteStandings(db: DB, o: StandingsOptions = {}): SiteStanding[] {
+export function siteStandings(db: Store, o: StandingsOptions = {}): SiteStanding[] {
   const now = (o.now ?? new Date()).toISOString();
   const registered = listRegistered(db);
   const bySite = new Map(registered.map((r) => [r.siteId, r]));
   const others = o.tag
     ? []
-    : (db.prepare('SELECT s.id, s.origin, s.name, (SELECT start_url FROM runs WHERE site_id = s.id ORDER BY id DESC LIMIT 1) AS url FROM sites s WHERE EXISTS (SELECT 1 FROM runs WHERE site_id = s.id) ORDER BY s.origin').all() as { id: number; origin: string; name: string | null; url: string }[]).filter((s) => !bySite.has(s.id));
+    : db
+        .all(
+          db.q
+            .selectFrom('sites as s')
+            .select((eb) => ['s.id', 's.origin', 's.name', eb.selectFrom('runs').select('start_url').whereRef('site_id', '=', 's.id').orderBy('id', 'desc').limit(1).as('url')])
+            .where((eb) => eb.exists(eb.selectFrom('runs').select('id').whereRef('site_id', '=', 's.id')))
+            .orderBy(bytewise(db, 's.origin')),
+        )
+        .map((r) => ({ ...r, url: String(r.url) }))
+        .filter((s) => !bySite.has(s.id));
   const tickets = new Map(
-    (db.prepare(
-      `SELECT site_id AS siteId, sum(closed_at IS NULL) AS open, sum(closed_at IS NULL AND due_at IS NOT NULL AND due_at < ?) AS overdue
-       FROM tickets WHERE site_id IS NOT NULL GROUP BY site_id`,
-    ).all(now) as { siteId: number; open: number; overdue: number }[]).map((t) => [t.siteId, t]),
+    db
+      .all(
+        db.q
+          .selectFrom('tickets')
+          .select([
+            'site_id as siteId',
+            sql<number>`sum(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END)`.as('open'),
+            sql<number>`sum(CASE WHEN closed_at IS NULL AND due_at IS NOT NULL AND due_at < ${now} THEN 1 ELSE 0 END)`.as('overdue'),
+          ])
+          .where('site_id', 'is not', null)
+          .groupBy('site_id'),
+      )
+      .map((t) => [Number(t.siteId), { siteId: Number(t.siteId), open: Number(t.open), overdue: Number(t.overdue) }]),
   );
-  const newest = db.prepare('SELECT id, status, started_at AS startedAt, error FROM runs WHERE site_id = ? ORDER BY id DESC LIMIT 1');
+  const newest = (siteId: number) => db.get(db.q.selectFrom('runs').select(['id', 'status', 'started_at as startedAt', 'error']).where('site_id', '=', siteId).orderBy('id', 'desc').limit(1));
 
   const standing = (siteId: number, base: Pick<SiteStanding, 'origin' | 'url' | 'name' | 'sponsor' | 'tags' | 'registered'>): SiteStanding => {
     const runs = siteRuns(db, siteId, Number.MAX_SAFE_INTEGER, 2);
     const latest = runs.length ? runStanding(db, runs[runs.length - 1]) : null;
     const previous = runs.length > 1 ? runStanding(db, runs[0]) : null;
-    const n = newest.get(siteId) as { id: number; status: RunRow['status']; startedAt: string; error: string | null } | undefined;
+    const n = newest(siteId);
     const pending = n && n.status !== 'complete' && (!latest || n.id > latest.runId) ? { runId: n.id, status: n.status, at: n.startedAt, error: n.error } : null;
     const t = tickets.get(siteId);
     return { siteId, ...base, latest, previous, pending, openTickets: t?.open ?? 0, overdueTickets: t?.overdue ?? 0 };

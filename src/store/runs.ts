@@ -1,8 +1,8 @@
 /** Runs and their results in the store (on the query layer: SQLite or PostgreSQL). */
 import { hostname } from 'node:os';
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { withBusyRetry } from './db-errors.ts';
-import { batches, lastPerKey, type Store } from './store.ts';
+import { batches, excludedAll, lastPerKey, type Store } from './store.ts';
 import type { Artifacts } from '../gather/artifacts.ts';
 import type { AuditRun } from '../audit/run.ts';
 import type { Finding } from '../audit/types.ts';
@@ -114,12 +114,6 @@ export function completeRun(db: Store, runId: number, artifacts: Artifacts, resu
   });
 }
 
-/** `SET col = excluded.col` for each column: an upsert that replaces the row. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each column takes its own type; the column name is checked by C
-function excludedAll<C extends string>(cols: C[]): Record<C, RawBuilder<any>> {
-  return Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function runsQuery(db: Store) {
   return db.q
     .selectFrom('runs as r')
@@ -170,4 +164,14 @@ export function previousHomepage(db: Store, runId: number): { runId: number; tod
       .orderBy('r.id', 'desc')
       .limit(1),
   ) as { runId: number; today: string; url: string; title: string } | undefined;
+}
+
+/** Whether the run fetched and parsed `url` (as linked or as its final URL) with a 2xx: a page it re-checked. */
+export function pageFetched(db: Store, runId: number, url: string): boolean {
+  return (
+    db.get(
+      db.q.selectFrom('pages').select('url').where('run_id', '=', runId).where((eb) => eb.or([eb('url', '=', url), eb('final_url', '=', url)]))
+        .where('status', '>=', 200).where('status', '<=', 299).limit(1),
+    ) !== undefined
+  );
 }

@@ -7,7 +7,7 @@
  * the process runs between its statements.
  */
 import {
-  DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
+  DummyDriver, Kysely, sql, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable, type RawBuilder,
 } from 'kysely';
 import type { Tables } from './tables.ts';
@@ -71,4 +71,18 @@ export function lastPerKey<T>(rows: T[], key: (r: T) => string): T[] {
 /** A `sql` template (for what the builder cannot say) as a query for all/get/run, compiled for the store's database. */
 export function raw<R>(store: Pick<Store, 'q'>, query: RawBuilder<R>): Compilable<R> {
   return { compile: () => query.compile(store.q) };
+}
+
+/**
+ * A text column to sort by byte order, as SQLite's BINARY collation does: PostgreSQL sorts text by
+ * the database's locale otherwise, and a report must list URLs in the same order on both.
+ */
+export function bytewise(store: Pick<Store, 'dialect'>, column: string): RawBuilder<string> {
+  return store.dialect === 'postgres' ? sql<string>`${sql.ref(column)} COLLATE "C"` : sql<string>`${sql.ref(column)}`;
+}
+
+/** `SET col = excluded.col` for each column: the DO UPDATE of an upsert that replaces the row's values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each column takes its own type; the names are checked by C
+export function excludedAll<C extends string>(cols: C[]): Record<C, RawBuilder<any>> {
+  return Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }

@@ -12,7 +12,7 @@
  */
 import { sql } from 'kysely';
 import type { Store } from '../store/store.ts';
-import { getRun, runFindings } from '../store/runs.ts';
+import { getRun, pageFetched, runFindings } from '../store/runs.ts';
 import type { Finding } from '../audit/types.ts';
 import { severityRank } from '../audit/types.ts';
 import { computeDue, type TicketContext } from './context.ts';
@@ -102,10 +102,7 @@ export function syncRunTickets(db: Store, ctx: TicketContext, runId: number): Sy
   );
   // Covered = the page was fetched and parsed in this run (a link checked with HEAD is not enough).
   const skipped = (url: string) => db.get(db.q.selectFrom('links').select('url').where('run_id', '=', runId).where('url', '=', url).where('state', '=', 'skipped').limit(1)) !== undefined;
-  const covered = (url: string) =>
-    db.get(
-      db.q.selectFrom('pages').select('url').where('run_id', '=', runId).where((eb) => eb.or([eb('url', '=', url), eb('final_url', '=', url)])).where('status', '>=', 200).where('status', '<=', 299).limit(1),
-    ) !== undefined;
+  const covered = (url: string) => pageFetched(db, runId, url);
   for (const row of candidates) {
     const t = toTicket(row);
     if (byFp.has(t.fingerprint!)) continue;
