@@ -20,6 +20,20 @@ import type { Finding } from '../src/audit/types.ts';
 import type { StoredPage } from '../src/gather/page-cache.ts';
 import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts';
 import { freePort } from './helpers/free-port.ts';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseConfig } from '../src/config/load.ts';
+import { ticketContext } from '../src/tickets/context.ts';
+import { createTicket } from '../src/tickets/service.ts';
+
+/** The real CLI (bin/zhaocuo.js) in `cwd`. */
+function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(import.meta.dirname, '../bin/zhaocuo.js'), ...args], { cwd, timeout: 90_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 let pg: LocalPostgres;
 let dir: string;
@@ -358,4 +372,23 @@ describe('PostgreSQL as a shared store', () => {
       a.close();
     }
   });
+});
+
+describe('the CLI on a PostgreSQL store', () => {
+  it('store.url in the config names the store; --db with a URL wins; a refused server exits 2 naming what to start', async () => {
+    const url = await pg.createDatabase('cli');
+    const s = openDb(url);
+    const { ticket } = createTicket(s, ticketContext(parseConfig({})), { source: 'manual', category: '其他', description: '存在 PostgreSQL 里的工单' }, { name: 'test' });
+    s.close();
+    const cwd = mkdtempSync(join(dir, 'cli-'));
+    writeFileSync(join(cwd, 'zhaocuo.config.json'), JSON.stringify({ store: { url } }));
+    const listed = await cli(['tickets', 'list', '--json'], cwd);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { items: { number: string }[] }).items.map((t) => t.number)).toEqual([ticket.number]);
+    const closed = await freePort();
+    const refused = await cli(['tickets', 'list', '--db', `postgres://zhaocuo:secret@127.0.0.1:${closed}/zhaocuo`], cwd);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/无法连接 PostgreSQL 127\.0\.0\.1:\d+.*connection refused: start PostgreSQL/);
+    expect(refused.stderr).not.toContain('secret');
+  }, 200_000);
 });

@@ -30,7 +30,7 @@ export function registerAnnual(program: Command): void {
     .option('--site <origin>', '只填一个网站（默认：数据库中的每个网站）')
     .option('--format <list>', '逗号分隔：html,xlsx', 'html,xlsx')
     .option('-o, --out <dir>', '输出目录', 'reports/annual')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .option('-c, --config <file>', '站点配置文件（工单时区）')
     .action(async (o: { year: number; site?: string; format: string; out: string; db: string; config?: string }) => {
       const formats = parseFormats(o.format, ['html', 'xlsx']);

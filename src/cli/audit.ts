@@ -1,5 +1,6 @@
 /** `zhaocuo audit <url>`: crawl, audit, store, report; exit 0 clean, 1 findings ≥ --fail-on, 2 usage. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { severityRank, type Severity } from '../audit/types.ts';
@@ -101,7 +102,7 @@ export function registerAudit(program: Command): void {
     .argument('<url>', '要检查的网站，例如 https://hyj.example.gov.cn/');
   addCrawlOptions(cmd)
     .option('-o, --out <dir>', '报告目录（默认：reports/<主机>/run-<编号>）')
-    .option('--db <file>', '保存每次运行的 SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', `保存每次运行的存储：${DB_OPTION_HELP}`)
     .option('--no-db', '不保存本次运行')
     .option('--fail-on <severity>', '有问题达到此级别时退出码为 1：critical（否决）、high（严重）、medium（一般）、low（轻微）、info（提示）（默认：配置中的 failOn，否则 high）', severity)
     .option('--only <audits>', '只运行这些检查项，逗号分隔（例如 links 即只查链接）', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
@@ -115,7 +116,7 @@ export function registerAudit(program: Command): void {
     .option('--browser-pool <n>', '浏览器同时打开的页面数（默认 3）', positiveInt)
     .option('--items-per-column <n>', '浏览器抽样时每个栏目的信息页数（默认 2）', nonNegativeInt)
     .option('--no-lighthouse', '不运行 Lighthouse（其他浏览器检查照常）')
-    .action(async (url: string, opts: CrawlFlags & { out?: string; db: string | false; quiet?: boolean; log?: string; only?: string[] }) => {
+    .action(async (url: string, opts: CrawlFlags & { out?: string; db?: string | false; quiet?: boolean; log?: string; only?: string[] }) => {
       const log = Log.pick(opts);
       validateStartUrl(url);
       const audits = selectAudits(opts.only);
@@ -126,7 +127,7 @@ export function registerAudit(program: Command): void {
         startUrl: url,
         config,
         audits,
-        db: opts.db === false ? null : opts.db,
+        db: opts.db === false ? null : storeTarget(opts.db, config),
         outDir: opts.out,
         onProgress: log.progress,
         onWarning: (m) => (log.mode === 'json' ? log.event('warning', { message: m }) : (log.clear(), process.stderr.write(`zhaocuo：警告：${m}\n`))),

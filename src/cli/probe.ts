@@ -3,6 +3,7 @@
  * Long-lived (`--every 60m`, the default) or one round for cron (`--once`). Each round probes
  * over IPv4 and IPv6, stores both in the database, and prints the 7-day rule.
  */
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
@@ -48,7 +49,7 @@ export function registerProbe(program: Command): void {
     .argument('<url>', '首页网址，例如 https://hyj.example.gov.cn/')
     .addOption(new Option('--every <interval>', '探测间隔（60m、1h、90s）；最长 72m，保证每天至少 20 次').argParser(interval).default(3_600_000, '60m'))
     .option('--once', '探测一轮后退出（供定时任务使用）')
-    .option('--db <file>', '保存探测记录的 SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', `保存探测记录的存储：${DB_OPTION_HELP}`)
     .option('--dns-server <host:port>', '经此 DNS 服务器解析域名', hostPort)
     .option('-c, --config <file>', '站点配置文件（其中 audits.availability.options 设定判定规则）')
     .option('--timeout <s>', '每次探测允许的加载秒数（默认：规则规定的 15 秒）', seconds)
@@ -66,7 +67,7 @@ export function registerProbe(program: Command): void {
         throw new UsageError(`--every ${Math.round(f.every / 60_000)}m 每天探测不足 ${rule.minPerDay} 次；“站点无法访问”的判定每天至少需要 ${rule.minPerDay} 次（间隔 ${Math.floor(maxIntervalMs(rule.minPerDay) / 60_000)}m 或更短）`);
       }
       const resolver = new NameResolver(f.dnsServer ?? config.dnsServer);
-      const db = openDb(f.db);
+      const db = openDb(storeTarget(f.db, config));
       const opts = { url, db, resolver, families: f.family, timeoutMs: f.timeout ? Math.round(f.timeout * 1000) : rule.loadLimitMs, userAgent: config.crawl.userAgent, rule };
       const print = (r: RoundResult) => {
         log.event('probe', { probes: r.probes.map(({ body: _b, ...p }) => p), rule: ruleFields(r.rule) });

@@ -1,5 +1,6 @@
 /** `zhaocuo report`: the site report of a stored run (HTML, PDF, xlsx, CSV, JSON) with the trends over the runs before it. */
 import type { Command } from 'commander';
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { openDb } from '../store/db.ts';
@@ -32,14 +33,14 @@ export function registerReport(program: Command): void {
     .option('--last <n>', '趋势中包含的运行数（本次及之前的）', positiveInt, 10)
     .option('--format <list>', `逗号分隔：${REPORT_FORMATS.join(',')}`, 'html,xlsx')
     .option('-o, --out <dir>', '输出目录（默认：reports/<主机>/report-<运行>）')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('-c, --config <file>', '站点配置文件（工单时区和节假日）')
     .option('--json', '以 JSON 输出写出的文件和主要数字')
     .action(async (o: ReportFlags) => {
       if (o.tag !== undefined) return league(o);
       const formats = parseFormats(o.format);
       const { config } = await loadConfig(o.config);
-      const db = openDb(o.db);
+      const db = openDb(storeTarget(o.db, config));
       try {
         const runId = pickRun(db, { run: o.run, site: o.site });
         const run = getRun(db, runId)!;
@@ -68,7 +69,8 @@ export function registerReport(program: Command): void {
 async function league(o: ReportFlags): Promise<void> {
   if (o.site || o.run !== undefined) throw new UsageError('--tag 与 --site / --run 不能同时使用：--tag 写一个标签下所有网站的排名表（--tag cannot be combined with --site or --run）');
   const formats = parseFormats(o.format, LEAGUE_FORMATS);
-  const db = openDb(o.db);
+  const { config } = await loadConfig(o.config);
+  const db = openDb(storeTarget(o.db, config));
   try {
     const out = o.out ?? join('reports', `league-${o.tag!.trim().replace(/[\\/:*?"<>|\s]+/g, '_')}`);
     const { league: l, files } = await writeLeague(db, { tag: o.tag!, outDir: out, formats });

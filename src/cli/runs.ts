@@ -8,7 +8,7 @@ export function registerRuns(program: Command): void {
   program
     .command('runs')
     .description('列出数据库中保存的检查运行')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .option('--site <origin>', '只列此网站的运行')
     .option('-n, --limit <n>', '列出多少条', positiveInt, 20)
     .option('--json', '输出 JSON')

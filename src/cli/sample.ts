@@ -3,6 +3,7 @@
  * `zhaocuo sample serve` keeps it up: the same pages (pages, seed, date), on the same stable
  * ports (src/sample-portal/ports.ts), under the same name, answered by a loopback DNS server.
  */
+import { isPostgresUrl } from '../store/db.ts';
 import type { Command } from 'commander';
 import { dirname } from 'node:path';
 import { loadConfig } from '../config/load.ts';
@@ -42,7 +43,8 @@ export async function startSample(o: SampleOptions): Promise<RunningSample> {
   const { startSamplePortal } = await import('../sample-portal/server.ts');
   const { startDnsServer } = await import('../sample-portal/dns.ts');
   const { startOnStablePorts } = await import('../sample-portal/ports.ts');
-  const dataDir = dirname(o.db);
+  // The ports are kept beside a SQLite file; with a PostgreSQL store, in data/.
+  const dataDir = isPostgresUrl(o.db) ? 'data' : dirname(o.db);
   const requested = o.port ? { portal: o.port, external: o.port + 1 } : undefined;
   const started = await startOnStablePorts(
     dataDir,
@@ -80,7 +82,7 @@ export function sampleOptions(cmd: Command): Command {
   return cmd
     .option('--pages <n>', '示例网站的页面数', positiveInt, 300)
     .option('--seed <n>', '生成器随机种子', positiveInt, 1)
-    .option('--db <file>', 'SQLite 数据库（示例网站的端口记在它所在的目录）', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址（示例网站的端口记在 SQLite 文件所在的目录，PostgreSQL 时记在 data/）', 'data/zhaocuo.db')
     .option(
       '--port <n>',
       '示例网站的端口，外部网站用下一个端口（默认 8360/8361；被占用时改用由数据目录决定的固定端口，记在数据目录的 sample-ports.json 中，以后沿用，多次运行在数据库中归为同一网站）',

@@ -3,6 +3,7 @@
  * --max-parallel at once; with --once, what is due now and then exit (for a crontab line).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { DB } from '../store/db.ts';
@@ -77,13 +78,13 @@ export function registerSchedule(program: Command): void {
     program
       .command('schedule')
       .description('按计划检查已登记的网站（zhaocuo sites），同时进行的数量有上限；失败的稍后重试')
-      .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+      .option('--db <file|url>', DB_OPTION_HELP)
       .option('-c, --config <file>', '基础站点配置（默认：当前目录中的 zhaocuo.config.*）')
       .option('--once', '检查当前到期的网站，完成后退出（有检查失败时退出码为 3）；与 --redis 同用：把到期的网站加入队列后退出')
       .option('--redis <url>', '分布式模式：把到期的网站放入此 Redis 队列，由 zhaocuo worker 检查，本机不检查', (v: string) => parseRedisUrl(v)),
-  ).action(async (o: ScheduleFlags & { db: string; config?: string; once?: boolean; redis?: string }) => {
+  ).action(async (o: ScheduleFlags & { db?: string; config?: string; once?: boolean; redis?: string }) => {
     const { config } = await loadConfig(o.config);
-    const db = openDb(o.db);
+    const db = openDb(storeTarget(o.db, config));
     const sites = listRegistered(db, { enabledOnly: true });
     if (!sites.length) process.stderr.write('zhaocuo schedule: 还没有登记网站：zhaocuo sites add <网址> --name <名称>，或 zhaocuo sites import sites.yaml（no registered sites）\n');
     if (o.redis) {

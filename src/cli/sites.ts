@@ -24,7 +24,7 @@ export function tagsText(s: Pick<RegisteredSite, 'tags'>): string {
 
 export function registerSites(program: Command): void {
   const sites = program.command('sites').description('按计划检查的网站（zhaocuo schedule）：添加、列出、删除、导入 sites.yaml');
-  const common = (c: Command) => c.option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db').option('-c, --config <file>', '各网站配置覆盖所基于的站点配置（默认：当前目录中的 zhaocuo.config.*）');
+  const common = (c: Command) => c.option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db').option('-c, --config <file>', '各网站配置覆盖所基于的站点配置（默认：当前目录中的 zhaocuo.config.*）');
 
   common(
     sites
@@ -77,7 +77,7 @@ export function registerSites(program: Command): void {
   sites
     .command('list')
     .description('已登记的网站及其检查时间和下次运行（北京时间）')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .option('--tag <value>', '只列带此标签值的网站，例如 福建省')
     .option('--json', '输出 JSON')
     .action((o: { db: string; tag?: string; json?: boolean }) => {
@@ -98,7 +98,7 @@ export function registerSites(program: Command): void {
     .command('remove')
     .description('删除一个已登记的网站（其运行记录和工单保留）')
     .argument('<site>', '网址或完整名称')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .action((key: string, o: { db: string }) => {
       const db = openDb(o.db);
       try {

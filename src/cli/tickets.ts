@@ -1,5 +1,6 @@
 /** `zhaocuo tickets …`: list, show, import the national platform's export, export, notify, sync a run, stats. */
 import { writeFileSync } from 'node:fs';
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../config/errors.ts';
@@ -18,14 +19,14 @@ import { formatLocal } from '../tickets/zoned.ts';
 import { positiveInt } from './options.ts';
 
 interface Common {
-  db: string;
+  db?: string;
   config?: string;
   json?: boolean;
 }
 
 async function open(o: Common): Promise<{ db: DB; ctx: TicketContext }> {
   const { config } = await loadConfig(o.config);
-  return { db: openDb(o.db), ctx: ticketContext(config) };
+  return { db: openDb(storeTarget(o.db, config)), ctx: ticketContext(config) };
 }
 
 async function withStore<T>(o: Common, fn: (db: DB, ctx: TicketContext) => Promise<T> | T): Promise<T> {
@@ -40,7 +41,7 @@ async function withStore<T>(o: Common, fn: (db: DB, ctx: TicketContext) => Promi
   }
 }
 
-const common = (cmd: Command) => cmd.option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db').option('-c, --config <file>', '站点配置文件');
+const common = (cmd: Command) => cmd.option('--db <file|url>', DB_OPTION_HELP).option('-c, --config <file>', '站点配置文件');
 
 function filters(cmd: Command): Command {
   return cmd

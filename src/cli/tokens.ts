@@ -21,7 +21,7 @@ export function registerTokens(program: Command): void {
     .requiredOption('--role <role>', 'reporter（报告人）、handler（办理人）或 admin（管理员）', role)
     .requiredOption('--name <name>', '使用人姓名，显示在工单处理记录中')
     .option('--division <division>', '办理人所在的责任处室')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .option('-c, --config <file>', '站点配置文件（用于核对处室名称）')
     .option('--json', '输出 JSON')
     .action(async (o: { role: Role; name: string; division?: string; db: string; config?: string; json?: boolean }) => {
@@ -46,7 +46,7 @@ export function registerTokens(program: Command): void {
   tokens
     .command('list')
     .description('列出令牌（不显示令牌本身）')
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .option('--json', '输出 JSON')
     .action((o: { db: string; json?: boolean }) => {
       const db = openDb(o.db);
@@ -62,7 +62,7 @@ export function registerTokens(program: Command): void {
     .command('revoke')
     .description('吊销令牌（其管理页面登录也随之失效）')
     .argument('<id>', '令牌编号（见 tokens list）', positiveInt)
-    .option('--db <file>', 'SQLite 数据库', 'data/zhaocuo.db')
+    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
     .action((id: number, o: { db: string }) => {
       const db = openDb(o.db);
       const ok = revokeToken(db, id);

@@ -4,6 +4,7 @@
  * them in the store. SIGTERM/Ctrl+C: no new jobs; running audits finish within --grace seconds
  * or go back to the queue for another worker (a second signal hands them back at once).
  */
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { openDb } from '../store/db.ts';
@@ -16,15 +17,15 @@ export function registerWorker(program: Command): void {
     .description('从 Redis 队列（BullMQ）领取 zhaocuo schedule --redis 加入的网站检查；可在共享同一存储的多台机器上运行任意多个')
     .requiredOption('--redis <url>', '集群的 Redis，如 redis://127.0.0.1:6379', (v: string) => parseRedisUrl(v))
     .option('--concurrency <n>', '本 worker 同时进行的检查数', positiveInt, 2)
-    .option('--db <file>', 'SQLite 数据库（集群共享的存储）', 'data/zhaocuo.db')
+    .option('--db <file|url>', `集群共享的存储：${DB_OPTION_HELP}`)
     .option('-c, --config <file>', '基础站点配置（默认：当前目录中的 zhaocuo.config.*）')
     .option('--stalled-after <seconds>', 'worker 停止响应超过此秒数，其任务交给其他 worker', seconds, 30)
     .option('--grace <seconds>', '收到 SIGTERM 后，进行中的检查最多再用多少秒完成，之后交还队列', seconds, 60)
-    .action(async (o: { redis: string; concurrency: number; db: string; config?: string; stalledAfter: number; grace: number }) => {
+    .action(async (o: { redis: string; concurrency: number; db?: string; config?: string; stalledAfter: number; grace: number }) => {
       const { config } = await loadConfig(o.config);
       // Loaded here: BullMQ and ioredis cost start-up time the other commands should not pay.
       const [{ FleetWorker }, { QUEUE_NAME }] = await Promise.all([import('../distributed/worker.ts'), import('../distributed/queue.ts')]);
-      const db = openDb(o.db);
+      const db = openDb(storeTarget(o.db, config));
       const log = (l: string) => process.stderr.write(l + '\n');
       const w = new FleetWorker({ db, redisUrl: o.redis, baseConfig: config, concurrency: o.concurrency, stalledMs: Math.round(o.stalledAfter * 1000), log });
       try {

@@ -133,8 +133,18 @@ export const auditSettingSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
+/**
+ * Where runs and tickets are kept: a postgres:// URL for a store shared by many writers (audits,
+ * workers and the server on several machines), or a SQLite file; --db wins. Unset: the SQLite
+ * file data/zhaocuo.db.
+ */
+export const storeSchema = z.strictObject({
+  url: z.string().refine((v) => v.trim().length > 0, 'expected a postgres:// URL or a SQLite file path').optional(),
+});
+
 export const configSchema = z.strictObject({
   site: siteSchema.default(() => siteSchema.parse({})),
+  store: storeSchema.default(() => storeSchema.parse({})),
   crawl: crawlSchema.default(() => crawlSchema.parse({})),
   /** DNS server HOST:PORT used for every name the audit resolves (and for the browser). */
   dnsServer: z.string().regex(/^[^\s:]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/, 'expected HOST:PORT').optional(),
