@@ -200,7 +200,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
       const a = action(c.get('form')!, t, c);
       if ('page' in a) return page(c, a.page);
       const patches = Array.isArray(a) ? a : [a];
-      const updated = db.transaction(() => {
+      const updated = db.tx(() => {
         let cur = t;
         for (const patch of patches) {
           cur = updateTicket(db, ctx, t.id, patch, actorOf(p), (now) => {
@@ -208,7 +208,7 @@ export function registerDashboard(app: Hono<Env>, deps: AppDeps): void {
           });
         }
         return cur;
-      })();
+      }, { exclusive: true });
       const message = typeof ok === 'function' ? ok(updated) : ok;
       // Handed over to another division: this handler no longer sees it; the list says where it went.
       if (!canRead(p, updated)) return ticketsView(c, { ok: message });
