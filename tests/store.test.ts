@@ -300,7 +300,7 @@ describe('PostgreSQL as a shared store', () => {
     expect(() => openDb('postgres://zhaocuo@127.0.0.1:5432/')).toThrow(/缺少数据库名.*add it/);
     expect(() => openDb('postgres://zhaocuo@[bad/zhaocuo')).toThrow(/地址无效.*postgres:\/\/user:password@host:5432\/database/);
     const closed = await freePort();
-    expect(() => openDb(`postgres://zhaocuo@127.0.0.1:${closed}/zhaocuo`)).toThrow(new RegExp(`无法连接 PostgreSQL 127.0.0.1:${closed}.*connection refused: start PostgreSQL`));
+    expect(() => openDb(`postgres://zhaocuo@127.0.0.1:${closed}/zhaocuo`)).toThrow(new RegExp(`^无法连接 PostgreSQL 127.0.0.1:${closed}：连接被拒绝。请启动 PostgreSQL.*connection refused: start PostgreSQL`));
     expect(() => openDb(pg.urlFor('nosuchdb'))).toThrow(/没有数据库 nosuchdb.*createdb nosuchdb/);
     let err: Error | undefined;
     try {
@@ -339,7 +339,7 @@ describe('PostgreSQL as a shared store', () => {
       } catch (e) {
         err = e as Error;
       }
-      expect(err?.message).toMatch(/连接中断.*lost mid-run.*Start PostgreSQL again.*rolled back, everything stored before it is kept/);
+      expect(err?.message).toMatch(/连接中断：请重新启动 PostgreSQL.*之前保存的内容都在.*lost mid-run.*rolled back, everything stored before it is kept/);
       expect(getRun(killer, kept)?.status).toBe('running');
       expect(killer.get(killer.q.selectFrom('sites').select('id').where('origin', '=', 'http://half.example.gov.cn'))).toBeUndefined();
       // The next statement connects again.
@@ -360,9 +360,9 @@ describe('PostgreSQL as a shared store', () => {
       const running = beginRun(a, 'http://stop.example.gov.cn', 'http://stop.example.gov.cn/', '2026-11-19');
       await pg.stop();
       expect(() => completeRun(a, running, runOf('http://stop.example.gov.cn').artifacts, runOf('http://stop.example.gov.cn').result, {}, null)).toThrow(
-        /PostgreSQL 127\.0\.0\.1:\d+ 的连接中断.*lost mid-run.*Start PostgreSQL again/,
+        /^与 PostgreSQL 127\.0\.0\.1:\d+ 的连接中断：请重新启动 PostgreSQL.*lost mid-run/,
       );
-      expect(() => failRun(a, running, 'x')).toThrow(/Start PostgreSQL again/);
+      expect(() => failRun(a, running, 'x')).toThrow(/请重新启动 PostgreSQL/);
       await pg.start();
       expect(getRun(a, done)).toMatchObject({ status: 'complete', summary: { n: 1 } });
       expect(getRun(a, running)?.status).toBe('running');
@@ -388,7 +388,7 @@ describe('the CLI on a PostgreSQL store', () => {
     const closed = await freePort();
     const refused = await cli(['tickets', 'list', '--db', `postgres://zhaocuo:secret@127.0.0.1:${closed}/zhaocuo`], cwd);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/无法连接 PostgreSQL 127\.0\.0\.1:\d+.*connection refused: start PostgreSQL/);
+    expect(refused.stderr).toMatch(/^zhaocuo: 无法连接 PostgreSQL 127\.0\.0\.1:\d+：连接被拒绝。请启动 PostgreSQL.*connection refused: start PostgreSQL[^\n]*\n$/);
     expect(refused.stderr).not.toContain('secret');
   }, 200_000);
 });

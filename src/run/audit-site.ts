@@ -28,6 +28,7 @@ import { ensureWritableDir, writeReport } from '../report/write.ts';
 import { reportExtras } from '../report/trends.ts';
 import { openDb, type DB } from '../store/db.ts';
 import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.ts';
+import { StoreUnavailableError } from '../store/db-errors.ts';
 import { heartbeatRun, RUN_HEARTBEAT_MS } from '../store/stale-runs.ts';
 import { openPageCache } from '../store/page-cache.ts';
 import { runEnded, runStarted } from './active-runs.ts';
@@ -185,7 +186,10 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
       try {
         failRun(db, runId, (err as Error).message);
       } catch (markErr) {
-        (o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`)))(`运行 #${runId} 未能标记为失败（could not mark run #${runId} failed: ${(markErr as Error).message.split('\n')[0]}）`);
+        // The store itself is gone (PostgreSQL stopped): the error thrown says so in one line, and the
+        // run, left 'running', is marked interrupted when the store is next opened (its process is gone).
+        if (!(markErr instanceof StoreUnavailableError && err instanceof StoreUnavailableError))
+          (o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`)))(`运行 #${runId} 未能标记为失败（could not mark run #${runId} failed: ${(markErr as Error).message.split('\n')[0]}）`);
       }
     }
     throw err;

@@ -4,7 +4,7 @@
  * with a message that says what is wrong.
  */
 import { z } from 'zod';
-import { dbUsageError, isBusy } from '../store/db-errors.ts';
+import { dbUsageError, isBusy, StoreBusyError, StoreUnavailableError } from '../store/db-errors.ts';
 import { CATEGORIES, STATUSES, TicketError } from '../tickets/model.ts';
 import type { Screenshot } from '../tickets/service.ts';
 
@@ -123,7 +123,9 @@ export function errorStatus(err: unknown): { status: number; message: string; de
   if (err instanceof HttpError) return { status: err.status, message: err.message, details: err.details };
   if (err instanceof TicketError) return { status: err.status, message: err.message };
   // Another process (a nightly audit) holding the database past the busy timeout: try again, not a bug.
-  if (isBusy(err)) return { status: 503, message: '数据库正被另一个进程写入，请稍后重试（the database is busy; try again shortly）' };
+  if (isBusy(err) || err instanceof StoreBusyError) return { status: 503, message: '数据库正被另一个进程写入，请稍后重试（the database is busy; try again shortly）' };
+  // The PostgreSQL store refused or went away: the line says what to start or fix; try again once it is back.
+  if (err instanceof StoreUnavailableError) return { status: 503, message: err.message };
   const db = dbUsageError(err);
   if (db) return { status: 500, message: db.message };
   return { status: 500, message: '服务器内部错误，详见服务器日志（internal error）' };

@@ -1,8 +1,13 @@
 /**
- * SQLite errors a user can fix (a damaged file, a file another process holds, a read-only or
- * unreachable path) become one UsageError line that says what to do, instead of a stack trace.
- * The codes are better-sqlite3's `SqliteError.code` (extended codes such as SQLITE_BUSY_SNAPSHOT
- * or SQLITE_READONLY_DBMOVED start with the primary code).
+ * Store errors a user can fix become one UsageError line (Chinese first, then English in
+ * brackets) that says what to start or fix, instead of a stack trace; the CLI exits 2.
+ *  - SQLite: a damaged file, a file another process holds, a read-only or unreachable path.
+ *    The codes are better-sqlite3's `SqliteError.code` (extended codes such as
+ *    SQLITE_BUSY_SNAPSHOT or SQLITE_READONLY_DBMOVED start with the primary code).
+ *  - PostgreSQL: a bad URL, a refused connection, an unknown host, a wrong password, user or
+ *    database, missing rights, a full server, and a connection lost mid-run (what was stored
+ *    before is kept: every committed transaction is; the unfinished one was rolled back).
+ *    Passwords never appear in a message.
  */
 import { UsageError } from '../config/errors.ts';
 
@@ -32,8 +37,9 @@ export function busyMessage(file: string | undefined, waitedMs: number): string 
   return `数据库正被另一个进程写入，等待 ${Math.round(waitedMs / 100) / 10} 秒后仍未释放${where}。请稍后重试，或结束卡住的 zhaocuo 进程（the database is locked by another process: try again later, or stop the process that holds it）`;
 }
 
-/** A UsageError for an SQLite error the user can fix; undefined for any other error (a bug). */
+/** A UsageError for a store error the user can fix; undefined for any other error (a bug). */
 export function dbUsageError(err: unknown, file?: string): UsageError | undefined {
+  if (err instanceof StoreUnavailableError || err instanceof StoreBusyError) return err;
   const code = sqliteCode(err);
   if (!code) return undefined;
   const where = file ? `：${file}` : '';
@@ -76,4 +82,79 @@ export function withBusyRetry<T>(db: { readonly where: string }, fn: () => T, re
       if (attempt >= retries) throw new StoreBusyError(busyMessage(db.where, busyTimeoutMs() * (attempt + 1)));
     }
   }
+}
+
+// --- PostgreSQL ------------------------------------------------------------------------------
+
+/** The PostgreSQL store cannot be reached or used as configured; the CLI prints the message and exits 2, the server answers 503. */
+export class StoreUnavailableError extends UsageError {
+  override name = 'StoreUnavailableError';
+  constructor(message: string, readonly code: string | null, readonly lost: boolean) {
+    super(message);
+  }
+}
+
+const FIX = '请在 --db 或配置的 store.url 中改正';
+const FIX_EN = 'in --db or store.url';
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export function checkPostgresUrl(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`PostgreSQL 地址无效：${redactUrl(url)}，请写成 postgres://用户:密码@主机:5432/数据库（not a valid URL: write it as postgres://user:password@host:5432/database ${FIX_EN}）`);
+  }
+  if (!/^postgres(ql)?:$/.test(u.protocol)) throw new UsageError(`PostgreSQL 地址须以 postgres:// 开头，${FIX}（${u.protocol} is not postgres: ${FIX_EN}）`);
+  if (!u.pathname.replace(/^\//, '')) throw new UsageError(`PostgreSQL 地址缺少数据库名：${redactUrl(url)}，请加上，例如 postgres://用户@主机:5432/zhaocuo（no database in the URL: add it ${FIX_EN}）`);
+}
+
+/** A PostgreSQL failure (as the store's worker thread reports it) as the error to throw: a clear StoreUnavailableError, or an Error carrying its SQLSTATE (pgCode). */
+export function postgresError(e: { message: string; code: string | null; lost: boolean }, url: string, what: string): Error {
+  const where = redactUrl(url);
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch { /* checked when opened */ }
+  const host = u ? `${u.hostname}:${u.port || 5432}` : where;
+  const user = u?.username ? decodeURIComponent(u.username) : '（默认用户）';
+  const db = u ? decodeURIComponent(u.pathname.replace(/^\//, '')) : '';
+  const fail = (msg: string, lost = false) => new StoreUnavailableError(msg, e.code, lost);
+  if (e.lost) {
+    return fail(
+      `与 PostgreSQL ${host} 的连接中断：请重新启动 PostgreSQL 或修复到它的网络，然后重新运行；未完成的写入已回滚，之前保存的内容都在` +
+        `（the connection to ${where} was lost mid-run: ${e.message}; start PostgreSQL again or fix the network to it, then rerun; the unfinished write was rolled back, everything stored before it is kept）`,
+      true,
+    );
+  }
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return fail(`无法连接 PostgreSQL ${host}：连接被拒绝。请启动 PostgreSQL（例如 systemctl start postgresql），或${FIX.slice(1)}主机和端口（connection refused: start PostgreSQL there, or fix the host and port ${FIX_EN}）`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return fail(`找不到 PostgreSQL 主机 ${u?.hostname ?? host}：${FIX}主机名（host not found: fix the host ${FIX_EN}）`);
+    case '28P01':
+      return fail(`PostgreSQL 拒绝登录：用户 ${user} 的密码错误，${FIX}密码（password authentication failed for user "${user}" at ${host}: fix the password ${FIX_EN}）`);
+    case '28000':
+      return fail(`PostgreSQL 拒绝用户 ${user} 登录：${FIX}用户，或在服务器的 pg_hba.conf 中允许它（${e.message} at ${host}: fix the user ${FIX_EN}, or allow it in pg_hba.conf）`);
+    case '3D000':
+      return fail(`PostgreSQL ${host} 上没有数据库 ${db}：请先创建（例如 createdb ${db}），或${FIX.slice(1)}数据库名（database "${db}" does not exist: create it, or fix the name ${FIX_EN}）`);
+    case '42501':
+      return fail(`PostgreSQL 用户 ${user} 权限不足：请授予它数据库 ${db} 上的权限，或改用数据库的所有者（${e.message}: grant the user rights on ${db}, or use its owner ${FIX_EN}）`);
+    case '53300':
+      return fail(`PostgreSQL ${host} 连接数已满：请调高 max_connections，或减少同时运行的 worker（${e.message}）`);
+  }
+  if (/timeout/i.test(e.message)) return fail(`PostgreSQL ${host} 无应答：请检查服务器是否在运行、网络是否可达，以及 --db 或 store.url 中的地址（${e.message}）`);
+  // The SQLSTATE stays on the error (deadlocks and serialization failures are retried: withBusyRetry).
+  return Object.assign(new Error(`PostgreSQL: ${e.message} (in ${what.slice(0, 200)})`), { pgCode: e.code });
 }

@@ -10,10 +10,9 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { sql, type Compilable } from 'kysely';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
-import { postgresError, redactUrl, checkPostgresUrl } from './postgres-errors.ts';
 import { queryBuilder, raw, type Store } from './store.ts';
 import { UsageError } from '../config/errors.ts';
-import { withBusyRetry } from './db-errors.ts';
+import { checkPostgresUrl, postgresError, redactUrl, StoreUnavailableError, withBusyRetry } from './db-errors.ts';
 
 interface Reply {
   rows: Record<string, unknown>[];
@@ -60,7 +59,7 @@ export class PostgresStore implements Store {
     // Beyond the statement timeout (plus connecting), the worker itself is stuck or gone.
     const deadline = Date.now() + QUERY_TIMEOUT_MS + 30_000;
     while (Atomics.wait(this.flag, 0, 0, 1_000) === 'timed-out') {
-      if (Date.now() > deadline) throw new UsageError(`PostgreSQL 无应答 (${this.where} did not answer for ${Math.round((QUERY_TIMEOUT_MS + 30_000) / 1000)} s: check the server and the network to it)`);
+      if (Date.now() > deadline) throw new StoreUnavailableError(`PostgreSQL ${this.where} 超过 ${Math.round((QUERY_TIMEOUT_MS + 30_000) / 1000)} 秒无应答：请检查服务器及到它的网络（did not answer: check the server and the network to it）`, null, false);
     }
     const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
     if (!reply) throw new Error('the PostgreSQL worker answered without a reply');
