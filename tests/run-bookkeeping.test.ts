@@ -1,7 +1,9 @@
 /**
  * No run stays 'running': a killed audit is marked failed on the next open of the store, a
  * heartbeat keeps a live one running, a failure after the run was stored does not undo it,
- * a busy store is one clear line, and report folders keep no temp files of dead writers.
+ * a busy store is one clear line, and report folders keep no temp files of dead writers. The
+ * bookkeeping runs on both stores (SQLite files, and one real PostgreSQL this file starts); on
+ * PostgreSQL also: a killed audit, and the server going away under a running audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
@@ -16,10 +18,11 @@ import { parseConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/schema.ts';
 import { UsageError } from '../src/config/errors.ts';
 import { auditSite } from '../src/run/audit-site.ts';
-import { openDb } from '../src/store/db.ts';
+import { openDb, type DB } from '../src/store/db.ts';
 import { beginRun, failRun, getRun } from '../src/store/runs.ts';
 import { markStaleRuns, RUN_INTERRUPTED, RUN_STALE_MS } from '../src/store/stale-runs.ts';
 import { StartUrlError } from '../src/gather/crawl.ts';
+import { STORE_KINDS, testStores, type StoreKind, type TestStores } from './helpers/test-stores.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
 /** Cases that start the CLI (tsx) take seconds on a loaded 2-core machine. */
@@ -28,6 +31,7 @@ let dir: string;
 let site: TestServer;
 let config: Config;
 let one: Config; // a crawl of the one page /only
+let stores: TestStores;
 const links = ['/only', ...Array.from({ length: 3 }, (_, i) => `/p${i}.html`)];
 
 function zhaocuo(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,6 +53,7 @@ async function deadPid(): Promise<number> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zc-runs-'));
+  stores = testStores(dir);
   site = await startServer({
     '/': `<html lang="zh-CN"><title>测试局</title>${links.map((l) => `<a href="${l}">${l}</a>`).join('')}</html>`,
     '/only': '<html><title>一页</title></html>',
@@ -58,44 +63,52 @@ beforeAll(async () => {
   config = parseConfig({ today: '2026-12-04', ipv6: { enabled: false }, browser: { enabled: false }, crawl: { retries: 0 } });
   one = parseConfig({ today: '2026-12-04', ipv6: { enabled: false }, browser: { enabled: false }, crawl: { retries: 0, maxPages: 1 } });
 }, T);
-afterAll(() => site?.close());
+afterAll(async () => {
+  await site?.close();
+  await stores?.close();
+});
 
-describe('a killed audit', () => {
+/** The running run's process as the store has it. */
+const runningRow = (db: DB) => db.get(db.q.selectFrom('runs').select(['status', 'pid', 'host']).where('status', '=', 'running'));
+
+describe.each(STORE_KINDS)('a killed audit (%s)', (kind) => {
   it('SIGKILLed mid-run: zhaocuo runs shows it failed 「运行中断（进程已退出）」', async () => {
     // A site that accepts and never answers: the child is mid-crawl when it is killed.
     const hang = http.createServer(() => {});
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/`;
-    const file = join(dir, 'killed.db');
-    openDb(file).close();
-    const child = spawn(process.execPath, [BIN, 'audit', url, '--db', file, '--no-browser', '--no-ipv6', '--timeout', '120', '-q'], { cwd: dir, stdio: 'ignore' });
-    const db = new Database(file, { readonly: true });
-    const row = () => db.prepare('SELECT status, pid, host FROM runs').get() as { status: string; pid: number; host: string } | undefined;
-    for (let i = 0; i < 1200 && !row(); i++) await sleep(50);
-    expect(row()).toEqual({ status: 'running', pid: child.pid, host: hostname() });
+    const target = await stores.target(kind, 'killed');
+    const db = openDb(target);
+    const child = spawn(process.execPath, [BIN, 'audit', url, '--db', target, '--no-browser', '--no-ipv6', '--timeout', '120', '-q'], { cwd: dir, stdio: 'ignore' });
+    for (let i = 0; i < 1200 && !runningRow(db); i++) await sleep(50);
+    expect(runningRow(db)).toEqual({ status: 'running', pid: child.pid, host: hostname() });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     db.close();
     hang.close();
     (hang as unknown as { closeAllConnections(): void }).closeAllConnections();
 
-    const r = await zhaocuo(['runs', '--db', file]);
+    const r = await zhaocuo(['runs', '--db', target]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^#1 .* failed .*运行中断（进程已退出）/m);
-    const json = JSON.parse((await zhaocuo(['runs', '--db', file, '--json'])).stdout) as { status: string; error: string; finishedAt: string | null }[];
+    const json = JSON.parse((await zhaocuo(['runs', '--db', target, '--json'])).stdout) as { status: string; error: string; finishedAt: string | null }[];
     expect(json[0]).toMatchObject({ status: 'failed', error: RUN_INTERRUPTED.exited });
     expect(json[0].finishedAt).not.toBeNull();
   }, T);
 });
 
-describe('which running runs are stale when the store is opened', () => {
+describe.each(STORE_KINDS)('which running runs are stale when the store is opened (%s)', (kind: StoreKind) => {
   it('dead pid on this host, or no heartbeat for 10 minutes: failed; a live or fresh one: still running', async () => {
-    const file = join(dir, 'stale.db');
+    const file = await stores.target(kind, 'stale');
     const db = openDb(file);
     const now = Date.now();
     const add = (origin: string, pid: number | null, host: string | null, beatAgoMs: number | null) => {
       const id = beginRun(db, origin, origin + '/', '2026-12-04');
-      db.prepare('UPDATE runs SET pid = ?, host = ?, heartbeat_at = ?, started_at = ? WHERE id = ?').run(pid, host, beatAgoMs === null ? null : new Date(now - beatAgoMs).toISOString(), new Date(now - (beatAgoMs ?? 3600_000)).toISOString(), id);
+      db.run(
+        db.q.updateTable('runs')
+          .set({ pid, host, heartbeat_at: beatAgoMs === null ? null : new Date(now - beatAgoMs).toISOString(), started_at: new Date(now - (beatAgoMs ?? 3600_000)).toISOString() })
+          .where('id', '=', id),
+      );
       return id;
     };
     const dead = add('http://dead.example', await deadPid(), hostname(), 1000);
@@ -116,10 +129,10 @@ describe('which running runs are stale when the store is opened', () => {
     again.close();
   });
 
-  it('failRun marks only a run still running: a complete run stays complete, a failed one keeps its first error', () => {
-    const db = openDb(':memory:');
+  it('failRun marks only a run still running: a complete run stays complete, a failed one keeps its first error', async () => {
+    const db = await stores.open(kind, 'failrun');
     const a = beginRun(db, 'http://a.example', 'http://a.example/', '2026-12-04');
-    db.prepare("UPDATE runs SET status = 'complete' WHERE id = ?").run(a);
+    db.run(db.q.updateTable('runs').set({ status: 'complete' }).where('id', '=', a));
     expect(failRun(db, a, 'late')).toBe(false);
     expect(getRun(db, a)).toMatchObject({ status: 'complete', error: null });
     const b = beginRun(db, 'http://b.example', 'http://b.example/', '2026-12-04');
@@ -130,24 +143,28 @@ describe('which running runs are stale when the store is opened', () => {
   });
 });
 
-describe('an audit in this process', () => {
+describe.each(STORE_KINDS)('the heartbeat of an audit in this process (%s)', (kind) => {
   it('refreshes its heartbeat while it runs, and stops when it ends', async () => {
-    const file = join(dir, 'beat.db');
-    const db = openDb(file);
+    const db = await stores.open(kind, 'beat');
+    const runningBeat = () => db.get(db.q.selectFrom('runs').select('heartbeat_at as h').where('status', '=', 'running'))?.h;
+    const beatOf = (id: number) => db.get(db.q.selectFrom('runs').select('heartbeat_at as h').where('id', '=', id))?.h;
     const seen = new Set<string>();
     const watch = setInterval(() => {
-      const r = db.prepare("SELECT heartbeat_at AS h FROM runs WHERE status = 'running'").get() as { h: string } | undefined;
-      if (r) seen.add(r.h);
+      const h = runningBeat();
+      if (h) seen.add(h);
     }, 20);
     const res = await auditSite({ startUrl: site.url + '/', config, db, outDir: null, heartbeatMs: 100 });
     clearInterval(watch);
     expect(getRun(db, res.runId!)!.status).toBe('complete');
     expect(seen.size).toBeGreaterThanOrEqual(3); // the first beat and at least two refreshes over the 1.5 s page
-    const last = (db.prepare('SELECT heartbeat_at AS h FROM runs WHERE id = ?').get(res.runId) as { h: string }).h;
+    const last = beatOf(res.runId!);
     await sleep(400);
-    expect((db.prepare('SELECT heartbeat_at AS h FROM runs WHERE id = ?').get(res.runId) as { h: string }).h).toBe(last);
+    expect(beatOf(res.runId!)).toBe(last);
     db.close();
   }, T);
+});
+
+describe('an audit in this process', () => {
 
   it('a report that cannot be written: a clear error, the run stays complete, no temp file left', async () => {
     const db = openDb(join(dir, 'report-fails.db'));
@@ -225,5 +242,50 @@ describe('a store another process is writing', () => {
       holder.close();
     }
     expect(site.count('GET', '/only')).toBe(before); // it never started crawling
+  }, T);
+});
+
+describe('PostgreSQL going away under a running audit', () => {
+  it('the audit stops with one line naming what to start, nothing stored before is lost, and the run is marked interrupted once the server is back', async () => {
+    const pg = await stores.server();
+    const url = await stores.target('postgres', 'away');
+    const first = await zhaocuo(['audit', site.url + '/only', '--db', url, '--no-browser', '--no-ipv6', '-q', '--max-pages', '1', '-o', join(dir, 'away-1')]);
+    expect(first.code, first.stderr).not.toBe(2);
+
+    // A site whose one article is held until let go: the audit is surely mid-crawl when the server stops.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = await startServer({
+      '/': '<html lang="zh-CN"><title>慢局</title><a href="/a.html">文章</a></html>',
+      '/a.html': (_req, res) => void held.then(() => res.end('<html><title>文章</title></html>')),
+    });
+    const child = spawn(process.execPath, [BIN, 'audit', slow.url + '/', '--db', url, '--no-browser', '--no-ipv6', '-q', '--timeout', '120', '-o', join(dir, 'away-2')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const db = openDb(url);
+      for (let i = 0; i < 1200 && !(runningRow(db) && slow.count('GET', '/a.html')); i++) await sleep(50);
+      expect(runningRow(db)).toMatchObject({ status: 'running', pid: child.pid });
+      db.close();
+      await pg.stop();
+      release();
+      expect(await exited).toBe(2);
+    } finally {
+      release();
+      child.kill('SIGKILL');
+      await slow.close();
+      await pg.start();
+    }
+    expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+    expect(stderr).toMatch(/^zhaocuo: 与 PostgreSQL 127\.0\.0\.1:\d+ 的连接中断：请重新启动 PostgreSQL.*之前保存的内容都在/);
+    expect(stderr).not.toMatch(/^\s+at |unexpected error/m);
+
+    const r = await zhaocuo(['runs', '--db', url, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout) as { id: number; status: string; error: string | null; summary: unknown }[];
+    expect(runs.map((x) => [x.id, x.status])).toEqual([[2, 'failed'], [1, 'complete']]);
+    expect(runs[0].error).toBe(RUN_INTERRUPTED.exited);
+    expect(runs[1].summary).not.toBeNull(); // the first audit, acknowledged before the server went away, is whole
   }, T);
 });
