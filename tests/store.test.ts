@@ -390,5 +390,10 @@ describe('the CLI on a PostgreSQL store', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^zhaocuo: 无法连接 PostgreSQL 127\.0\.0\.1:\d+：连接被拒绝。请启动 PostgreSQL.*connection refused: start PostgreSQL[^\n]*\n$/);
     expect(refused.stderr).not.toContain('secret');
+    // A wrong URL and a missing database: the same one line, exit 2, before anything runs.
+    const [noName, noDb] = await Promise.all([cli(['runs', '--db', `postgres://zhaocuo:secret@127.0.0.1:${pg.port}/`], cwd), cli(['runs', '--db', pg.urlFor('nosuchdb')], cwd)]);
+    expect([noName.code, noDb.code]).toEqual([2, 2]);
+    expect(noName.stderr).toMatch(/^zhaocuo: PostgreSQL 地址缺少数据库名：postgres:\/\/zhaocuo:\*\*\*@127\.0\.0\.1:\d+\/，请加上[^\n]*\n$/);
+    expect(noDb.stderr).toMatch(/^zhaocuo: PostgreSQL 127\.0\.0\.1:\d+ 上没有数据库 nosuchdb：请先创建（例如 createdb nosuchdb）[^\n]*\n$/);
   }, 200_000);
 });
