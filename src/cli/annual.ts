@@ -1,4 +1,5 @@
 /** `zhaocuo annual --year 2026`: the 政府网站工作年度报表, prefilled from the store, as HTML and xlsx. */
+import { DB_OPTION_HELP, storeTarget } from '../store/target.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -30,13 +31,13 @@ export function registerAnnual(program: Command): void {
     .option('--site <origin>', '只填一个网站（默认：数据库中的每个网站）')
     .option('--format <list>', '逗号分隔：html,xlsx', 'html,xlsx')
     .option('-o, --out <dir>', '输出目录', 'reports/annual')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('-c, --config <file>', '站点配置文件（工单时区）')
-    .action(async (o: { year: number; site?: string; format: string; out: string; db: string; config?: string }) => {
+    .action(async (o: { year: number; site?: string; format: string; out: string; db?: string; config?: string }) => {
       const formats = parseFormats(o.format, ['html', 'xlsx']);
       const { config } = await loadConfig(o.config);
       const out = ensureWritableDir(o.out);
-      const db = openDb(o.db);
+      const db = openDb(storeTarget(o.db, config));
       try {
         const forms = annualForms(db, { year: o.year, site: o.site, timezone: config.tickets.timezone });
         const files: string[] = [];

@@ -1,4 +1,5 @@
 /** `zhaocuo runs`: the runs kept in the database, newest first. */
+import { DB_OPTION_HELP, storeFor } from '../store/target.ts';
 import type { Command } from 'commander';
 import { openDb } from '../store/db.ts';
 import { listRuns } from '../store/runs.ts';
@@ -8,12 +9,12 @@ export function registerRuns(program: Command): void {
   program
     .command('runs')
     .description('列出数据库中保存的检查运行')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('--site <origin>', '只列此网站的运行')
     .option('-n, --limit <n>', '列出多少条', positiveInt, 20)
     .option('--json', '输出 JSON')
-    .action((opts: { db: string; site?: string; limit: number; json?: boolean }) => {
-      const db = openDb(opts.db);
+    .action(async (opts: { db?: string; site?: string; limit: number; json?: boolean }) => {
+      const db = openDb(await storeFor(opts.db));
       const runs = listRuns(db, { site: opts.site, limit: opts.limit });
       db.close();
       if (opts.json) return void process.stdout.write(JSON.stringify(runs, null, 1) + '\n');

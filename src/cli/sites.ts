@@ -1,4 +1,5 @@
 /** `zhaocuo sites add|list|remove|import`: the registry of sites audited on a schedule. */
+import { DB_OPTION_HELP, storeFor, storeTarget } from '../store/target.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { openDb } from '../store/db.ts';
@@ -24,7 +25,7 @@ export function tagsText(s: Pick<RegisteredSite, 'tags'>): string {
 
 export function registerSites(program: Command): void {
   const sites = program.command('sites').description('按计划检查的网站（zhaocuo schedule）：添加、列出、删除、导入 sites.yaml');
-  const common = (c: Command) => c.option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db').option('-c, --config <file>', '各网站配置覆盖所基于的站点配置（默认：当前目录中的 zhaocuo.config.*）');
+  const common = (c: Command) => c.option('--db <file|url>', DB_OPTION_HELP).option('-c, --config <file>', '各网站配置覆盖所基于的站点配置（默认：当前目录中的 zhaocuo.config.*）');
 
   common(
     sites
@@ -37,11 +38,11 @@ export function registerSites(program: Command): void {
       .option('--tag <key=value>', '省/市/县/部门标签，可重复：--tag province=福建省', tagPair)
       .option('--override <file>', '本网站配置覆盖的 YAML/JSON 文件（site、crawl、divisions、audits …）')
       .option('--disabled', '登记但不按计划检查'),
-  ).action(async (url: string, o: { name: string; sponsor?: string; schedule?: string; tag?: Record<string, string>; override?: string; disabled?: boolean; db: string; config?: string }) => {
+  ).action(async (url: string, o: { name: string; sponsor?: string; schedule?: string; tag?: Record<string, string>; override?: string; disabled?: boolean; db?: string; config?: string }) => {
     const { config: base } = await loadConfig(o.config);
     const raw = { url, name: o.name, ...(o.sponsor ? { sponsor: o.sponsor } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), tags: o.tag ?? {}, config: o.override ? readSitesFile(o.override) ?? {} : {}, enabled: !o.disabled };
     const entry = parseEntry(raw as Record<string, unknown>, base);
-    const db = openDb(o.db);
+    const db = openDb(storeTarget(o.db, base));
     try {
       const r = upsertSites(db, [entry]);
       const s = listRegistered(db).find((x) => x.url === entry.url)!;
@@ -57,10 +58,10 @@ export function registerSites(program: Command): void {
       .description('登记 sites.yaml 中的每个网站（整个文件检查无误后才保存）')
       .argument('<file>', 'sites.yaml 或 sites.json')
       .option('--prune', '同时删除文件中未列出的已登记网站'),
-  ).action(async (file: string, o: { db: string; config?: string; prune?: boolean }) => {
+  ).action(async (file: string, o: { db?: string; config?: string; prune?: boolean }) => {
     const { config: base } = await loadConfig(o.config);
     const entries = loadSitesFile(file, base);
-    const db = openDb(o.db);
+    const db = openDb(storeTarget(o.db, base));
     try {
       const r = upsertSites(db, entries);
       let removed = 0;
@@ -77,11 +78,11 @@ export function registerSites(program: Command): void {
   sites
     .command('list')
     .description('已登记的网站及其检查时间和下次运行（北京时间）')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('--tag <value>', '只列带此标签值的网站，例如 福建省')
     .option('--json', '输出 JSON')
-    .action((o: { db: string; tag?: string; json?: boolean }) => {
-      const db = openDb(o.db);
+    .action(async (o: { db?: string; tag?: string; json?: boolean }) => {
+      const db = openDb(await storeFor(o.db));
       const list = listRegistered(db, { tag: o.tag });
       db.close();
       const now = new Date();
@@ -98,9 +99,9 @@ export function registerSites(program: Command): void {
     .command('remove')
     .description('删除一个已登记的网站（其运行记录和工单保留）')
     .argument('<site>', '网址或完整名称')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
-    .action((key: string, o: { db: string }) => {
-      const db = openDb(o.db);
+    .option('--db <file|url>', DB_OPTION_HELP)
+    .action(async (key: string, o: { db?: string }) => {
+      const db = openDb(await storeFor(o.db));
       try {
         const s = removeRegistered(db, key);
         process.stdout.write(`zhaocuo: 已移除 ${s.name} ${s.url}（检查记录保留）\n`);

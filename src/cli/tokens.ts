@@ -1,4 +1,5 @@
 /** `zhaocuo tokens create|list|revoke`: personal API tokens (hashed at rest; shown once). */
+import { DB_OPTION_HELP, storeFor } from '../store/target.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../config/errors.ts';
@@ -21,10 +22,10 @@ export function registerTokens(program: Command): void {
     .requiredOption('--role <role>', 'reporter（报告人）、handler（办理人）或 admin（管理员）', role)
     .requiredOption('--name <name>', '使用人姓名，显示在工单处理记录中')
     .option('--division <division>', '办理人所在的责任处室')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('-c, --config <file>', '站点配置文件（用于核对处室名称）')
     .option('--json', '输出 JSON')
-    .action(async (o: { role: Role; name: string; division?: string; db: string; config?: string; json?: boolean }) => {
+    .action(async (o: { role: Role; name: string; division?: string; db?: string; config?: string; json?: boolean }) => {
       if (o.role === 'handler' && !o.division) throw new UsageError('a handler token needs --division (the 责任处室 whose tickets it works)');
       if (o.role !== 'handler' && o.division) throw new UsageError('--division 只用于 handler（办理人）令牌：报告人可向任何处室登记问题，管理员可见全部 (--division is only for handler tokens)');
       if (o.division) {
@@ -32,7 +33,7 @@ export function registerTokens(program: Command): void {
         const known = knownDivisions(config);
         if (!known.includes(o.division)) process.stderr.write(`zhaocuo：提示：配置的 divisions 中没有“${o.division}”（已有：${known.join('、')}）；工单只会分派给配置中列出的处室；如需新增，请加入配置的 divisions.others\n`);
       }
-      const db = openDb(o.db);
+      const db = openDb(await storeFor(o.db, o.config));
       try {
         const { id, token } = createToken(db, { name: o.name, role: o.role, division: o.division });
         if (o.json) process.stdout.write(JSON.stringify({ id, token, role: o.role, name: o.name, division: o.division ?? null }) + '\n');
@@ -46,10 +47,10 @@ export function registerTokens(program: Command): void {
   tokens
     .command('list')
     .description('列出令牌（不显示令牌本身）')
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('--json', '输出 JSON')
-    .action((o: { db: string; json?: boolean }) => {
-      const db = openDb(o.db);
+    .action(async (o: { db?: string; json?: boolean }) => {
+      const db = openDb(await storeFor(o.db));
       const rows = listTokens(db);
       db.close();
       if (o.json) return void process.stdout.write(JSON.stringify(rows, null, 1) + '\n');
@@ -62,9 +63,9 @@ export function registerTokens(program: Command): void {
     .command('revoke')
     .description('吊销令牌（其管理页面登录也随之失效）')
     .argument('<id>', '令牌编号（见 tokens list）', positiveInt)
-    .option('--db <file|url>', 'SQLite 文件或 postgres:// 地址', 'data/zhaocuo.db')
-    .action((id: number, o: { db: string }) => {
-      const db = openDb(o.db);
+    .option('--db <file|url>', DB_OPTION_HELP)
+    .action(async (id: number, o: { db?: string }) => {
+      const db = openDb(await storeFor(o.db));
       const ok = revokeToken(db, id);
       db.close();
       if (!ok) throw new UsageError(`没有有效的令牌 #${id}（zhaocuo tokens list 列出令牌） (no active token)`);

@@ -6,3 +6,14 @@ export const DB_OPTION_HELP = `SQLite 文件或 postgres://用户:密码@主机:
 export function storeTarget(flag: string | undefined, config?: { store?: { url?: string } }): string {
   return flag ?? config?.store?.url ?? DEFAULT_DB;
 }
+
+/**
+ * The store of a command that reads no config otherwise: --db, else store.url of the config
+ * (-c, or zhaocuo.config.* in the current folder), else the default SQLite file. The config is
+ * read only when --db is not given.
+ */
+export async function storeFor(flag: string | undefined, configFile?: string): Promise<string> {
+  if (flag !== undefined) return flag;
+  const { loadConfig } = await import('../config/load.ts');
+  return storeTarget(undefined, (await loadConfig(configFile)).config);
+}
