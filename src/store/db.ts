@@ -16,9 +16,10 @@ import { openPostgres, PostgresStore } from './postgres.ts';
 import { markStaleRuns } from './stale-runs.ts';
 
 /**
- * The store, as every module takes it. The better-sqlite3 calls (prepare, pragma, exec,
- * transaction) are there for the modules not yet on the query layer; on PostgreSQL they throw
- * a message saying the command does not support it yet.
+ * The store, as every module takes it. Every module in src/ is on the query layer (all, get,
+ * run, tx); the better-sqlite3 calls (prepare, pragma, exec, transaction) remain on a SQLite
+ * store for tests and benchmarks that read a file directly; on PostgreSQL they throw a message
+ * saying so.
  */
 export type DB = SqliteStore | (PostgresStore & Pick<SqliteStore, 'prepare' | 'pragma' | 'exec' | 'transaction'>);
 

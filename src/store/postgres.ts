@@ -10,7 +10,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { sql, type Compilable } from 'kysely';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
-import { queryBuilder, raw, type Store } from './store.ts';
+import { queryBuilder, raw, type Store, type TxOptions } from './store.ts';
 import { UsageError } from '../config/errors.ts';
 import { checkPostgresUrl, postgresError, redactUrl, StoreUnavailableError, withBusyRetry } from './db-errors.ts';
 
@@ -97,12 +97,12 @@ export class PostgresStore implements Store {
   }
 
   /** A transaction PostgreSQL broke off (a deadlock, a serialization failure) is tried once more, then one clear line. */
-  tx<T>(fn: () => T, opts: { exclusive?: boolean } = {}): T {
+  tx<T>(fn: () => T, opts: TxOptions = {}): T {
     if (this.depth > 0) return this.txOnce(fn, opts);
-    return withBusyRetry(this, () => this.txOnce(fn, opts));
+    return withBusyRetry(this, () => this.txOnce(fn, opts), opts.retries);
   }
 
-  private txOnce<T>(fn: () => T, opts: { exclusive?: boolean }): T {
+  private txOnce<T>(fn: () => T, opts: TxOptions): T {
     const outer = this.depth === 0;
     const savepoint = `zc_${this.depth}`;
     if (outer) {

@@ -10,7 +10,7 @@ import type { Compilable, CompiledQuery } from 'kysely';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { UsageError } from '../config/errors.ts';
 import { busyTimeoutMs, withBusyRetry } from './db-errors.ts';
-import { queryBuilder, type Store } from './store.ts';
+import { queryBuilder, type Store, type TxOptions } from './store.ts';
 
 const CACHE_MAX = 500;
 
@@ -62,10 +62,10 @@ export class SqliteStore implements Store {
    * for) up front, never upgraded half-way, so `exclusive` is what SQLite always does. An outer
    * transaction still busy after the busy timeout is tried once more, then one clear line.
    */
-  tx<T>(fn: () => T, _opts: { exclusive?: boolean } = {}): T {
+  tx<T>(fn: () => T, opts: TxOptions = {}): T {
     const t = this.raw.transaction(fn);
     if (this.raw.inTransaction) return t.immediate();
-    return withBusyRetry(this, () => t.immediate());
+    return withBusyRetry(this, () => t.immediate(), opts.retries);
   }
 
   close(): void {

@@ -41,6 +41,8 @@ export function markStaleRuns(db: Store, now = new Date(), staleMs = RUN_STALE_M
         (n, r) => n + db.run(db.q.updateTable('runs').set({ status: 'failed', error: RUN_INTERRUPTED[r.why!], finished_at: now.toISOString() }).where('id', '=', r.id).where('status', '=', 'running')),
         0,
       ),
+      // Best effort, as the catch below: a busy store is not waited for twice on every open.
+      { retries: 0 },
     );
   } catch (err) {
     if (err instanceof StoreBusyError || isBusy(err) || sqliteCode(err) === 'SQLITE_READONLY') return 0;

@@ -14,6 +14,11 @@ import type { Tables } from './tables.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+export interface TxOptions {
+  exclusive?: boolean;
+  retries?: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   /** Where the store is, for messages: the file, or the URL without its password. */
@@ -28,8 +33,11 @@ export interface Store {
    * Runs `fn` in a transaction (a savepoint when nested): all of it is stored or none. `fn` must
    * be synchronous. `exclusive` serialises it against every other exclusive transaction on the
    * store, from any process (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock).
+   * An outer transaction the store could not run for another writer (SQLite still busy after the
+   * busy timeout; PostgreSQL's deadlock or serialization failure) is tried `retries` more times
+   * (default 1), then it is one clear line (StoreBusyError).
    */
-  tx<T>(fn: () => T, opts?: { exclusive?: boolean }): T;
+  tx<T>(fn: () => T, opts?: TxOptions): T;
   close(): void;
 }
 
