@@ -148,7 +148,7 @@ export class PostgresStore implements Store {
     void this.worker.terminate();
   }
 
-  // The better-sqlite3 calls of the modules not yet on the query layer: they say so, not fail obscurely.
+  // The better-sqlite3 calls (only tests and benchmarks that read a SQLite file make them): they say so, not fail obscurely.
   prepare(): never {
     throw new UsageError(`这项功能暂不支持 PostgreSQL 存储 (this command does not work with a PostgreSQL store yet: use a SQLite file with --db)`);
   }
