@@ -8,6 +8,7 @@ import { fingerprint, siteRelative } from './fingerprint.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import type { Audit, AuditResult, Finding } from './types.ts';
 import { severityRank } from './types.ts';
+import { collectIfGrown } from '../gather/gc.ts';
 
 /** What an audit may need that a run did not gather, as the report names it. */
 const ARTIFACT_ZH: Partial<Record<keyof Artifacts, string>> = {
@@ -91,6 +92,7 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
       continue;
     }
     outcome.ms = Math.round(performance.now() - t0);
+    collectIfGrown(); // an audit's working garbage goes before the next one adds its own
     if (result.data !== undefined) {
       data[meta.id] = result.data;
       outcome.data = result.data;

@@ -17,7 +17,7 @@ import { urlPattern } from './url-pattern.ts';
 import { cssUrls } from './extract-urls.ts';
 import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
 import { maskPii } from '../pii/detect.ts';
-import { collectGarbage } from './gc.ts';
+import { collectIfGrown } from './gc.ts';
 import { Interner } from './intern.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 
@@ -47,7 +47,6 @@ const PAGE_KINDS = new Set<LinkKind>(['a', 'iframe', 'area', 'refresh']);
 const FORM_NOTE = '表单提交地址：只记录，不提交、不请求 (form action: noted, never submitted)';
 /** Same-site stylesheets read for their url() and @import links, at most. */
 const MAX_STYLESHEETS = 200;
-const GC_EVERY_PAGES = 1000;
 /** Response headers worth keeping per page (the rest is dropped: memory on large sites). */
 const KEEP_HEADERS = new Set(['content-type', 'content-length', 'last-modified', 'date', 'server', 'x-powered-by', 'cache-control', 'strict-transport-security', 'content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'location']);
 
@@ -302,7 +301,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     t.isPage = true;
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
-    if (byFinal.size % GC_EVERY_PAGES === 0) collectGarbage();
+    collectIfGrown();
     for (const img of content.images) {
       img.src = intern(img.src);
       img.alt = intern(img.alt);

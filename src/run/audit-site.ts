@@ -14,7 +14,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { todayIn } from '../tickets/zoned.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher, isHtmlType } from '../gather/http.ts';
-import { collectGarbage } from '../gather/gc.ts';
+import { collectGarbage, collectIfGrown } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
 import { probeSearch } from '../gather/search-probe.ts';
@@ -173,6 +173,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
+    collectIfGrown();
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
     collectGarbage();
