@@ -20,7 +20,7 @@ import type { Finding } from '../src/audit/types.ts';
 import type { StoredPage } from '../src/gather/page-cache.ts';
 import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts';
 import { freePort } from './helpers/free-port.ts';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseConfig } from '../src/config/load.ts';
 import { ticketContext } from '../src/tickets/context.ts';
@@ -295,6 +295,25 @@ describe('PostgreSQL as a shared store', () => {
       b.close();
     }
   });
+
+  it('processes opening a new database at once: each ends with the whole schema, migrated once', async () => {
+    const url = await pg.createDatabase('opened_at_once');
+    const script = `
+      import { openDb } from ${JSON.stringify(join(import.meta.dirname, '../src/store/db.ts'))};
+      openDb(process.argv[1]).close();`;
+    const one = () =>
+      new Promise<{ code: number | null; err: string }>((r) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) => r({ code, err }));
+      });
+    const results = await Promise.all([one(), one(), one(), one()]);
+    expect(results, JSON.stringify(results)).toEqual(results.map(() => ({ code: 0, err: '' })));
+    const s = openDb(url);
+    expect(s.all(raw<{ version: number }>(s, sql`SELECT version FROM zhaocuo_schema`))).toEqual([{ version: MIGRATIONS.length }]);
+    s.close();
+  }, 120_000);
 
   it('a wrong URL, a refused connection, a missing database or a wrong password: a message that says what to fix, never the password', async () => {
     expect(() => openDb('postgres://zhaocuo@127.0.0.1:5432/')).toThrow(/缺少数据库名.*add it/);

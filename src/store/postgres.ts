@@ -179,11 +179,15 @@ export function openPostgres(url: string): PostgresStore {
  */
 export function migratePostgres(store: PostgresStore, to = MIGRATIONS.length): void {
   const version = () => Number(store.get(raw<{ v: number | null }>(store, sql`SELECT max(version) AS v FROM zhaocuo_schema`))?.v ?? 0);
-  store.execScript('CREATE TABLE IF NOT EXISTS zhaocuo_schema (version BIGINT NOT NULL)');
+  const exists = () => Boolean(store.get(raw<{ t: string | null }>(store, sql`SELECT to_regclass('zhaocuo_schema')::text AS t`))?.t);
   const target = Math.min(to, MIGRATIONS.length);
-  if (version() === target) return;
+  if (exists() && version() === target) return;
   store.tx(() => {
     store.get(raw(store, sql`SELECT pg_advisory_xact_lock(${MIGRATE_KEY})`));
+    // Created under the lock, like every step: processes opening a new database at once (workers
+    // started together) would otherwise race on CREATE TABLE IF NOT EXISTS, which PostgreSQL may
+    // fail for one of them (a duplicate key in its catalogue).
+    store.execScript('CREATE TABLE IF NOT EXISTS zhaocuo_schema (version BIGINT NOT NULL)');
     const from = version();
     if (from > MIGRATIONS.length) {
       throw new UsageError(`数据库由更新版本的 zhaocuo 写入（结构版本 ${from}，本版本只认识到 ${MIGRATIONS.length}），请升级 zhaocuo（the database was written by a newer zhaocuo; upgrade zhaocuo）`);
