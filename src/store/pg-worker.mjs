@@ -114,7 +114,8 @@ port.on('message', async (msg) => {
   } catch (err) {
     reply = { error: { message: String(err?.message ?? err), code: err?.code ?? null, lost: (connected && isConnectionError(err)) || err?.code === 'ZC_TX_LOST', detail: err?.detail ?? null } };
   }
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
+  port.postMessage({ ...reply, id: msg?.id });
+  // Counted after it is posted: the main thread that sees the count finds the reply in the port.
+  Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 });

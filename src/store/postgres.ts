@@ -18,6 +18,8 @@ interface Reply {
   rows: Record<string, unknown>[];
   changes: number;
   error?: { message: string; code: string | null; lost: boolean; detail: string | null };
+  /** The number of the request this answers. */
+  id?: number;
 }
 
 /** How long a statement may take before the store gives up on it (the server may be hung, not gone). */
@@ -33,6 +35,7 @@ export class PostgresStore implements Store {
   private worker: Worker;
   private port: MessagePort;
   private flag: Int32Array;
+  private requests = 0;
   private depth = 0;
   private closed = false;
 
@@ -54,17 +57,25 @@ export class PostgresStore implements Store {
 
   private call(msg: Record<string, unknown>): Reply {
     if (this.closed) throw new Error('the PostgreSQL store is closed');
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(msg);
+    // Each request has a number and its reply carries it: after a request given up on (below),
+    // its late reply must not be taken for the next request's.
+    const id = ++this.requests;
+    this.port.postMessage({ ...msg, id });
     // Beyond the statement timeout (plus connecting), the worker itself is stuck or gone.
     const deadline = Date.now() + QUERY_TIMEOUT_MS + 30_000;
-    while (Atomics.wait(this.flag, 0, 0, 1_000) === 'timed-out') {
+    for (;;) {
+      // The worker posts a reply, then counts it in `flag`: a count seen means its reply is in the port.
+      const seen = Atomics.load(this.flag, 0);
+      let got: { message: Reply } | undefined;
+      while ((got = receiveMessageOnPort(this.port) as { message: Reply } | undefined)) {
+        if (got.message.id !== id) continue; // a late reply to a request given up on
+        const reply = got.message;
+        if (reply.error) throw postgresError(reply.error, this.url, String(msg.sql ?? msg.op));
+        return reply;
+      }
       if (Date.now() > deadline) throw new StoreUnavailableError(`PostgreSQL ${this.where} 超过 ${Math.round((QUERY_TIMEOUT_MS + 30_000) / 1000)} 秒无应答：请检查服务器及到它的网络（did not answer: check the server and the network to it）`, null, false);
+      Atomics.wait(this.flag, 0, seen, 1_000);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
-    if (!reply) throw new Error('the PostgreSQL worker answered without a reply');
-    if (reply.error) throw postgresError(reply.error, this.url, String(msg.sql ?? msg.op));
-    return reply;
   }
 
   private exec(compiled: { sql: string; parameters: readonly unknown[] }): Reply {
