@@ -66,7 +66,7 @@ function newestSource(): number {
 async function buildIfNeeded(): Promise<void> {
   const manifest = join(EXT_DIR, 'manifest.json');
   if (existsSync(manifest) && statSync(manifest).mtimeMs >= newestSource()) return;
-  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build'], { cwd: ROOT, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build'], { cwd: ROOT, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
 }
 
 async function launch(): Promise<Browser> {
@@ -181,7 +181,7 @@ beforeAll(async () => {
   expect(extId).toBe(EXTENSION_ID);
   config = parseConfig({});
   await startTickets();
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);

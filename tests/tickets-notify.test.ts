@@ -78,9 +78,9 @@ const later = (s: number) => (clock = new Date(clock.getTime() + s * 1000));
 describe('webhooks', () => {
   let number: string;
   it('filing a ticket queues a message per subscribed webhook and returns at once', () => {
-    const t0 = Date.now();
     const { ticket } = createTicket(db, ctx, { source: 'extension', category: '错别字', description: '标题 [点我](http://evil) 手机 13812345678', pageUrl: 'https://hyj.example.gov.cn/a.html' }, { name: '张三' });
-    expect(Date.now() - t0).toBeLessThan(500);
+    // Queued, not sent: filing never waits on a webhook (no clock here: the machine may be loaded).
+    expect(hits).toHaveLength(0);
     number = ticket.number;
     expect(listOutbox(db).map((o) => [o.target, o.event, o.status])).toEqual([
       ['ding', 'new', 'pending'],
