@@ -75,7 +75,7 @@ beforeAll(async () => {
     parseConfig({
       dnsServer: dns.server,
       site: { exclude: ['/private/'] },
-      crawl: { timeoutMs: 700, retries: 0, checkExternal: external, robots: false, sitemap: false },
+      crawl: { timeoutMs: 2500, retries: 0, checkExternal: external, robots: false, sitemap: false },
       ipv6: { enabled: false },
       browser: { enabled: false },
     });
@@ -179,7 +179,7 @@ describe('redirects to other schemes and timeouts', () => {
 
   it('a timeout says how long was waited, in words', () => {
     const t = target(withExternal, '/hang.html')!;
-    expect(t.error).toBe('在 0.7 秒内无应答');
+    expect(t.error).toBe('在 2.5 秒内无应答');
     const json = JSON.stringify(withExternal.report);
     expect(json).not.toMatch(/\b23: |operation was aborted/);
   });
