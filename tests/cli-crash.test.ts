@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'zc-crash-'));
 const crash = (how: string) =>
   new Promise<{ code: number | null; stderr: string; db: string }>((resolve) => {
     const db = join(dir, `${how}.db`);
-    execFile(process.execPath, ['--import', 'tsx', FIXTURE, db, how], { timeout: 30_000 }, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr, db }));
+    execFile(process.execPath, ['--import', 'tsx', FIXTURE, db, how], { timeout: 50_000 }, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr, db }));
   });
 
 describe('crash handlers', () => {
@@ -31,6 +31,6 @@ describe('crash handlers', () => {
       const run = new Database(r.db).prepare('SELECT status, error FROM runs').get() as { status: string; error: string };
       expect(run.status).toBe('failed');
       expect(run.error).toContain(what);
-    });
+    }, 60_000); // a tsx child on a loaded machine takes seconds to start
   }
 });
