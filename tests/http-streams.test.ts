@@ -67,6 +67,8 @@ beforeAll(async () => {
       res.writeHead(200, { ...html, 'content-length': '100000' });
       res.write('<html><title>比声明的短</title>', () => setTimeout(() => req.socket.destroy(), 50));
     },
+    '/hang*': () => undefined, // headers never sent
+    '/ok-later*': (_req, res) => void setTimeout(() => res.writeHead(200, html).end('<html><title>稍后应答</title></html>'), 300),
     '/length-short': (req) => {
       req.socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 13\r\n\r\n<html><title>declared 13 bytes, sent more</title></html>');
     },
@@ -143,4 +145,34 @@ describe('every body read settles', () => {
     expect(hop('/length-short')).toMatchObject({ status: 200, body: Buffer.from('<html><title>') });
     expect(hop('/length-short').error).toBeUndefined();
   });
+});
+
+describe('the deadline of a request starts when it has a connection', () => {
+  it('requests queued behind a host’s stalled connections are answered; the stalls end at their own deadline', async () => {
+    // Two connections to the host, both held by requests that never get an answer; five more
+    // requests wait for them. Their deadline starts once they are sent, so they are answered
+    // (each in 300 ms) after the stalls end — not timed out for the time they waited.
+    const f = new Fetcher({ crawl: { ...parseConfig({}).crawl, retries: 0, perHost: 2, timeoutMs: TIMEOUT_MS }, resolver: new NameResolver() });
+    try {
+      const t = performance.now();
+      const stalls = ['/hang?1', '/hang?2'].map(async (p) => ({ hop: await f.hop(srv.url + p), ms: performance.now() - t }));
+      await new Promise((r) => setTimeout(r, 100));
+      const queued = [1, 2, 3, 4, 5].map((i) => f.hop(`${srv.url}/ok-later?${i}`));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(f.queuedForConnection).toBe(5);
+      for (const s of await Promise.all(stalls)) {
+        expect(s.hop).toMatchObject({ status: 0, errorCode: 'ETIMEDOUT', error: '在 3 秒内无应答' });
+        expect(s.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+      }
+      for (const h of await Promise.all(queued)) {
+        expect(h.error, h.url).toBeUndefined();
+        expect(h).toMatchObject({ status: 200 });
+        expect(h.timingMs, h.url).toBeLessThan(TIMEOUT_MS);
+      }
+      expect(performance.now() - t).toBeGreaterThan(TIMEOUT_MS + 2 * 300);
+      expect(f.queuedForConnection).toBe(0);
+    } finally {
+      await f.close();
+    }
+  }, 30_000);
 });

@@ -2,15 +2,17 @@
  * The one HTTP client of a run. Every request goes through here, so:
  *  - a URL is fetched at most once per method (single-flight memo), whoever asks for it;
  *  - names resolve through the run's resolver (--dns-server);
- *  - per-host politeness (undici pool connections per origin) and a global limit apply;
- *  - bodies are capped, decompressed with a cap, and servers that hang time out;
+ *  - per-host politeness (crawl.perHost connections per origin) and a global limit apply;
+ *  - bodies are capped, decompressed with a cap, and servers that hang time out. A request's
+ *    deadline (crawl.timeoutMs, the whole answer) starts when it gets a connection: requests
+ *    waiting behind a host's stalled connections wait in this fetcher's queue for that host
+ *    (ConnectionSlots), never in undici's, so a stall costs its own request only;
  *  - 429/503 with Retry-After are retried after the wait; resets are retried with backoff.
  * Redirects are followed here hop by hop (each hop memoised), so chains and loops are seen.
  */
 import { Agent, request } from 'undici';
 import zlib from 'node:zlib';
 import { pipeline, type Readable } from 'node:stream';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
 import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
@@ -118,7 +120,6 @@ export const isHtmlType = (ct: string) => !ct || /text\/html|application\/xhtml|
 
 export class Fetcher {
   readonly agent: Agent;
-  private readonly limit: LimitFunction;
   /** Per method, by URL (the URL strings are the crawl's own: no key string per request). */
   private readonly memo = { GET: new Map<string, Promise<Hop>>(), HEAD: new Map<string, Promise<Hop>>() };
   private readonly headerStrings = new Interner();
@@ -131,6 +132,10 @@ export class Fetcher {
   /** Hosts whose HTTPS certificate failed verification, by host. */
   readonly tlsProblems = new Map<string, TlsProblem>();
   private insecure?: Agent;
+  /** crawl.perHost requests on the wire per origin, the rest queued here (before their deadline starts). */
+  private readonly slots: ConnectionSlots;
+  /** crawl.concurrency requests on the wire in all, taken after the origin's slot (so a busy host never holds up the others). */
+  private readonly total: ConnectionSlots;
 
   constructor(private readonly opts: FetcherOptions) {
     const c = opts.crawl;
@@ -142,7 +147,13 @@ export class Fetcher {
       bodyTimeout: c.timeoutMs,
       connect: { lookup: opts.resolver.lookupFn(opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000) },
     });
-    this.limit = pLimit(c.concurrency);
+    this.slots = new ConnectionSlots(c.perHost);
+    this.total = new ConnectionSlots(c.concurrency);
+  }
+
+  /** Requests waiting for a connection to their origin (behind crawl.perHost in flight there), for tests and progress. */
+  get queuedForConnection(): number {
+    return this.slots.waiting;
   }
 
   /** One request, no redirect following; memoised per method + URL. */
@@ -150,7 +161,7 @@ export class Fetcher {
     const memo = this.memo[method];
     let p = memo.get(url);
     if (!p) {
-      p = this.limit(() => this.hopWithRetries(url, method));
+      p = this.hopWithRetries(url, method);
       memo.set(url, p);
     }
     return p;
@@ -227,7 +238,7 @@ export class Fetcher {
     let current = url;
     for (let i = 0; ; i++) {
       const at = current;
-      const hop = await this.limit(async () => this.once(at, 'GET', headers, await this.paceTurn(new URL(at).host)));
+      const hop = await this.once(at, 'GET', headers, await this.paceTurn(new URL(at).host));
       const base = { url, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode, timingMs: hop.timingMs, bytes: hop.bytes, redirects };
       if (!REDIRECT.has(hop.status) || !hop.location) return { ...base, finalUrl: current };
       let next: string;
@@ -362,11 +373,19 @@ export class Fetcher {
 
   private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent, sent?: () => void): Promise<Hop> {
     const c = this.opts.crawl;
-    const started = performance.now();
     // An address literal is connected to without a lookup, so the resolver's guard cannot see it.
     const blocked = blockedUrlReason(url);
     if (blocked) return { url, method, status: 0, headers: {}, error: blocked, errorCode: BLOCKED_CODE, timingMs: 0, bytes: 0 };
+    // Wait for one of the origin's perHost connections first: the deadline below starts once
+    // the request has one (undici's own pool would queue it, with its deadline running).
+    const freeHost = await this.slots.take(new URL(url).origin);
+    const freeTotal = await this.total.take('');
+    const free = () => {
+      freeTotal();
+      freeHost();
+    };
     this.requests++;
+    const dispatched = performance.now();
     try {
       const pending = request(url, {
         method,
@@ -404,15 +423,58 @@ export class Fetcher {
         await res.body.dump({ limit: 128 * 1024 }).catch(() => undefined);
       }
       this.bytes += hop.bytes;
-      hop.timingMs = Math.round(performance.now() - started);
+      hop.timingMs = Math.round(performance.now() - dispatched);
       return hop;
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       // AbortSignal.timeout rejects with a DOMException whose `code` is the number 23: its name tells.
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError';
       const code = timedOut ? 'ETIMEDOUT' : String(e.cause?.code ?? e.code ?? e.name);
-      return { url, method, status: 0, headers: {}, error: describeError(code, e, c.timeoutMs), errorCode: code, timingMs: Math.round(performance.now() - started), bytes: 0 };
+      return { url, method, status: 0, headers: {}, error: describeError(code, e, c.timeoutMs), errorCode: code, timingMs: Math.round(performance.now() - dispatched), bytes: 0 };
+    } finally {
+      free();
     }
+  }
+}
+
+/**
+ * Connections per origin: at most `perOrigin` requests on the wire to one origin, the others
+ * waiting in turn (first come, first served). The agent's pool has as many connections, so a
+ * request that holds a slot always finds a connection free and is dispatched at once.
+ */
+export class ConnectionSlots {
+  private readonly busy = new Map<string, number>();
+  private readonly queues = new Map<string, (() => void)[]>();
+  waiting = 0;
+
+  constructor(private readonly perOrigin: number) {}
+
+  /** Resolves with `free` (call it exactly once, when the answer is read or abandoned) once the origin has a free connection. */
+  async take(origin: string): Promise<() => void> {
+    const n = this.busy.get(origin) ?? 0;
+    if (n < this.perOrigin) this.busy.set(origin, n + 1);
+    else {
+      this.waiting++;
+      // The slot is handed over by free() (busy stays counted), so no newcomer can overtake.
+      await new Promise<void>((resolve) => {
+        let q = this.queues.get(origin);
+        if (!q) this.queues.set(origin, (q = []));
+        q.push(resolve);
+      });
+      this.waiting--;
+    }
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const q = this.queues.get(origin);
+      const next = q?.shift();
+      if (q && !q.length) this.queues.delete(origin);
+      if (next) return next();
+      const left = (this.busy.get(origin) ?? 1) - 1;
+      if (left > 0) this.busy.set(origin, left);
+      else this.busy.delete(origin);
+    };
   }
 }
 
