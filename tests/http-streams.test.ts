@@ -176,3 +176,28 @@ describe('the deadline of a request starts when it has a connection', () => {
     }
   }, 30_000);
 });
+
+describe('the deadline counts the server’s time, not the time this process was busy', () => {
+  it('an answer that came on time while the event loop was blocked (parsing a big page) is read; a stall still ends', async () => {
+    const f = new Fetcher({ crawl: { ...parseConfig({}).crawl, retries: 0, timeoutMs: 1500 }, resolver: new NameResolver() });
+    try {
+      const t = performance.now();
+      const answer = f.hop(`${srv.url}/ok-later?blocked`);
+      const stall = f.hop(`${srv.url}/hang?blocked`).then((hop) => ({ hop, ms: performance.now() - t }));
+      // Busy for longer than the whole deadline, as a synchronous parse of a huge page is.
+      await new Promise((r) => setTimeout(r, 20));
+      const until = performance.now() + 2500;
+      while (performance.now() < until);
+      const ok = await answer;
+      expect(ok.error).toBeUndefined();
+      expect(ok).toMatchObject({ status: 200 });
+      const s = await stall;
+      expect(s.hop).toMatchObject({ status: 0, errorCode: 'ETIMEDOUT' });
+      // 1.5 s of the server's time, plus the 2.5 s the process was not listening.
+      expect(s.ms).toBeGreaterThanOrEqual(2500 + 1500 - 100);
+      expect(s.ms).toBeLessThan(2500 + 1500 + 3000);
+    } finally {
+      await f.close();
+    }
+  }, 30_000);
+});

@@ -17,6 +17,7 @@ import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
 import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
 import { processPacer, type HostPacer } from './pacer.ts';
+import { Deadline } from './deadline.ts';
 import { Interner } from './intern.ts';
 
 export type Method = 'GET' | 'HEAD';
@@ -143,8 +144,9 @@ export class Fetcher {
       connections: c.perHost,
       pipelining: 1,
       keepAliveTimeout: 10_000,
-      headersTimeout: c.timeoutMs,
-      bodyTimeout: c.timeoutMs,
+      // A backstop only: the request's Deadline (onceVia) ends a slow answer, counting the server's time.
+      headersTimeout: c.timeoutMs * 3,
+      bodyTimeout: c.timeoutMs * 3,
       connect: { lookup: opts.resolver.lookupFn(opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000) },
     });
     this.slots = new ConnectionSlots(c.perHost);
@@ -359,8 +361,9 @@ export class Fetcher {
       connections: c.perHost,
       pipelining: 1,
       keepAliveTimeout: 10_000,
-      headersTimeout: c.timeoutMs,
-      bodyTimeout: c.timeoutMs,
+      // A backstop only: the request's Deadline (onceVia) ends a slow answer, counting the server's time.
+      headersTimeout: c.timeoutMs * 3,
+      bodyTimeout: c.timeoutMs * 3,
       connect: { lookup: this.opts.resolver.lookupFn(this.opts.family ?? 0), timeout: Math.min(c.timeoutMs, 10_000), rejectUnauthorized: false },
     });
     const again = await this.paceTurn(host); // the same request once more, without verification: a send of its own
@@ -386,6 +389,8 @@ export class Fetcher {
     };
     this.requests++;
     const dispatched = performance.now();
+    // The whole answer within crawl.timeoutMs of the server's time (see deadline.ts).
+    const deadline = new Deadline(c.timeoutMs);
     try {
       const pending = request(url, {
         method,
@@ -397,7 +402,7 @@ export class Fetcher {
           'accept-language': 'zh-CN,zh;q=0.9',
           ...extraHeaders,
         },
-        signal: AbortSignal.timeout(c.timeoutMs),
+        signal: deadline.signal,
       });
       sent?.(); // the request is on its way: the host's spacing counts from here
       const res = await pending;
@@ -427,11 +432,12 @@ export class Fetcher {
       return hop;
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-      // AbortSignal.timeout rejects with a DOMException whose `code` is the number 23: its name tells.
+      // The deadline aborts with a DOMException whose `code` is the number 23: its name tells.
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError';
       const code = timedOut ? 'ETIMEDOUT' : String(e.cause?.code ?? e.code ?? e.name);
       return { url, method, status: 0, headers: {}, error: describeError(code, e, c.timeoutMs), errorCode: code, timingMs: Math.round(performance.now() - dispatched), bytes: 0 };
     } finally {
+      deadline.clear();
       free();
     }
   }

@@ -10,6 +10,7 @@ import type { Artifacts, OutLink, PageArtifact } from './artifacts.ts';
 import { decodeBody } from './decode.ts';
 import type { Fetcher } from './http.ts';
 import { parseHtml } from './parse.ts';
+import { collectIfGrown } from './gc.ts';
 
 export type SpiderViewKind = 'spider' | 'search-visitor';
 
@@ -50,15 +51,14 @@ function pick(artifacts: Artifacts, n: number): PageArtifact[] {
 
 export async function gatherSpiderViews(o: SpiderViewOptions): Promise<SpiderView[]> {
   const pages = pick(o.artifacts, o.pages);
-  const views = await Promise.all(
-    pages.flatMap((p) => {
-      const search = `https://www.baidu.com/s?wd=${encodeURIComponent(p.title || new URL(p.url).hostname)}`;
-      return [
-        view(o.fetcher, p, 'spider', { 'user-agent': SPIDER_UA }),
-        view(o.fetcher, p, 'search-visitor', { referer: search }),
-      ];
-    }),
-  );
+  const views: SpiderView[] = [];
+  // One page at a time (its two views at once): each view is a full parse of a page that may
+  // be large (a 50,000-link column), and a dozen at once made 200 MB of garbage in one go.
+  for (const p of pages) {
+    const search = `https://www.baidu.com/s?wd=${encodeURIComponent(p.title || new URL(p.url).hostname)}`;
+    views.push(...(await Promise.all([view(o.fetcher, p, 'spider', { 'user-agent': SPIDER_UA }), view(o.fetcher, p, 'search-visitor', { referer: search })])));
+    collectIfGrown();
+  }
   return views;
 }
 
