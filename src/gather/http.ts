@@ -169,6 +169,14 @@ export class Fetcher {
     return p;
   }
 
+  /** Body caps smaller than crawl.maxBodyBytes, by URL (robots.txt: only its first 500 KiB is read). */
+  private readonly caps = new Map<string, number>();
+
+  /** Reads at most `bytes` of the body of `url` (set before it is requested). */
+  capBody(url: string, bytes: number): void {
+    this.caps.set(url, Math.min(bytes, this.opts.crawl.maxBodyBytes));
+  }
+
   /** The memoised GET of a URL, if one was made. */
   peek(url: string, method: Method = 'GET'): Promise<Hop> | undefined {
     return this.memo[method].get(url);
@@ -412,7 +420,7 @@ export class Fetcher {
       const ct = headers['content-type'] ?? '';
       const wantBody = method === 'GET' && !REDIRECT.has(res.statusCode) && res.statusCode !== 304 && (this.opts.wantBody ?? isHtmlType)(ct);
       if (wantBody) {
-        const read = await readCapped(res.body, headers['content-encoding'], c.maxBodyBytes, c.timeoutMs);
+        const read = await readCapped(res.body, headers['content-encoding'], this.caps.get(url) ?? c.maxBodyBytes, c.timeoutMs);
         hop.bytes = read.raw;
         if (read.error) {
           // A body that broke off is that URL's failure (status kept), never a page read as whole.

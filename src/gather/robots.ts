@@ -24,6 +24,7 @@ interface ParserRules {
 /** `follow`: the run's redirect scope (a robots.txt redirected off-site is not read). */
 export async function loadRobots(fetcher: Fetcher, origin: string, userAgent: string, follow?: FollowOptions): Promise<Robots> {
   const url = new URL('/robots.txt', origin).href;
+  fetcher.capBody(url, ROBOTS_MAX_BYTES + 64 * 1024); // a little more, so the last line read is whole
   const res = await fetcher.follow(url, 'GET', follow);
   const ok = !res.error && res.status >= 200 && res.status < 300 && res.body;
   let body = ok ? res.body! : undefined;
