@@ -38,15 +38,21 @@ describe('robots.txt rule matching', () => {
     }
   });
 
-  it('answers 50,000 URLs against 20,000 rules in well under a second', () => {
+  it('answers a URL at a cost that does not grow with the rules: 50,000 URLs against 20,000 rules, many times faster than trying each rule', () => {
     const txt = 'User-agent: *\n' + Array.from({ length: 20_000 }, (_, i) => `Disallow: /nothing-here/${i}/\n`).join('') + 'Disallow: /*.php$\n';
-    const match = ruleMatcher(robotsParser(`${ORIGIN}/robots.txt`, txt)._rules['*']);
-    const t = performance.now();
+    const parser = robotsParser(`${ORIGIN}/robots.txt`, txt);
+    const match = ruleMatcher(parser._rules['*']);
+    let t = performance.now();
     let allowed = 0;
     for (let i = 0; i < 50_000; i++) if (match(`/l/${i}.html`)) allowed++;
+    const oursPerUrl = (performance.now() - t) / 50_000;
     expect(allowed).toBe(50_000);
     expect(match('/nothing-here/19999/x')).toBe(false);
     expect(match('/a/b.php')).toBe(false);
-    expect(performance.now() - t).toBeLessThan(1000);
+    // robots-parser tries all 20,000 rules for each URL (what a 10 MB robots.txt and a 50,000-link page cost before).
+    t = performance.now();
+    for (let i = 0; i < 300; i++) parser.isAllowed(`${ORIGIN}/l/${i}.html`, 'zhaocuo');
+    const eachRulePerUrl = (performance.now() - t) / 300;
+    expect(oursPerUrl * 10).toBeLessThan(eachRulePerUrl);
   });
 });
