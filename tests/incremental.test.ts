@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSamplePortal, type SamplePortal } from '../src/sample-portal/server.ts';
@@ -119,4 +121,59 @@ describe('incremental re-audits', () => {
       portal.revisions.validators = 'both';
     }
   }, 90_000);
+
+  it('link targets, robots.txt and the sitemap are asked for with their validators too: a 304 stands for the stored answer', async () => {
+    // A small site of its own: every answer has an ETag, and each request says whether it was conditional.
+    const files: Record<string, { type: string; body: string }> = {
+      '/': { type: 'text/html; charset=utf-8', body: '<!DOCTYPE html><html lang="zh-CN"><head><title>首页</title><link rel="stylesheet" href="/a.css"></head><body><a href="/doc.pdf">附件</a><img src="/logo.png" alt="标志"></body></html>' },
+      '/a.css': { type: 'text/css', body: 'body { background: url(/bg.png) }' },
+      '/doc.pdf': { type: 'application/pdf', body: '%PDF-1.4 示例' },
+      '/logo.png': { type: 'image/png', body: 'png' },
+      '/bg.png': { type: 'image/png', body: 'png2' },
+      '/robots.txt': { type: 'text/plain', body: 'User-agent: *\nAllow: /\n' },
+      '/sitemap.xml': { type: 'application/xml', body: '<?xml version="1.0"?><urlset><url><loc>http://HOST/</loc></url></urlset>' },
+    };
+    const log: string[] = [];
+    const server = http.createServer((req, res) => {
+      const f = files[req.url ?? ''];
+      if (!f) {
+        log.push(`${req.method} ${req.url} 404`);
+        return res.writeHead(404).end();
+      }
+      const body = f.body.replace('HOST', req.headers.host ?? '');
+      const etag = `"${Buffer.from(body).length}-${req.url!.length}"`;
+      const hit = req.headers['if-none-match'] === etag;
+      log.push(`${req.method} ${req.url} ${hit ? 304 : 200}`);
+      if (hit) return res.writeHead(304, { etag }).end();
+      res.writeHead(200, { 'content-type': f.type, etag, 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const site = (c = config) => auditSite({ startUrl: url, config: c, db, outDir: null, audits });
+      const targets = (r: AuditSiteResult) => r.artifacts.targets.map((t) => JSON.stringify([t.url, t.state, t.status, t.contentType])).sort();
+      const once = await site();
+      expect(once.artifacts.sitemap.urls).toEqual([url]);
+      log.length = 0;
+      const again = await site();
+      for (const r of ['GET / 304', 'HEAD /doc.pdf 304', 'HEAD /logo.png 304', 'HEAD /bg.png 304', 'GET /a.css 304', 'GET /robots.txt 304', 'GET /sitemap.xml 304']) expect(log).toContain(r);
+      // the stored answers stand in: the same targets, the stylesheet's link still read, the sitemap still listed
+      expect(targets(again)).toEqual(targets(once));
+      expect(again.artifacts.targets.find((t) => t.url === url + 'bg.png')?.state).toBe('ok');
+      expect(again.artifacts.sitemap.urls).toEqual([url]);
+      // a target gone since: its conditional HEAD gets the 404, and the link is broken
+      delete files['/logo.png'];
+      log.length = 0;
+      const gone = await site();
+      expect(log).toContain('HEAD /logo.png 404');
+      expect(gone.artifacts.targets.find((t) => t.url === url + 'logo.png')?.state).toBe('broken');
+      // --full asks without validators
+      log.length = 0;
+      await site(full);
+      expect(log.filter((l) => l.endsWith(' 304'))).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });

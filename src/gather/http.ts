@@ -19,6 +19,8 @@ import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
 import { processPacer, type HostPacer } from './pacer.ts';
 import { Deadline } from './deadline.ts';
 import { Interner } from './intern.ts';
+import { DOCUMENT_HEADERS, keepsBody, type DocumentCache } from './document-cache.ts';
+import { validatorsOf } from './page-cache.ts';
 
 export type Method = 'GET' | 'HEAD';
 
@@ -74,6 +76,13 @@ export interface FetcherOptions {
    * conditional (If-None-Match / If-Modified-Since), and a 304 comes back without a body.
    */
   conditional?: (url: string) => { etag?: string; lastModified?: string } | undefined;
+  /**
+   * The site's other documents the last run kept (incremental re-audits: link targets checked
+   * with a HEAD, robots.txt, sitemaps, stylesheets): asked for conditionally too, and a 304
+   * answers with the stored status, headers and body. `keepDocument` says which URLs are kept.
+   */
+  documents?: DocumentCache;
+  keepDocument?: (url: string) => boolean;
   /**
    * Spaces requests to one host by crawl.hostIntervalMs (when > 0): this process's pacer by
    * default, the fleet's shared one (Redis) in a worker.
@@ -309,8 +318,14 @@ export class Fetcher {
       await this.waitTurn(host);
       const sent = await this.paceTurn(host);
       const sentAt = Date.now();
-      const hop = await this.once(url, method, method === 'GET' ? this.conditionalHeaders(url) : undefined, sent);
+      const page = method === 'GET' ? this.opts.conditional?.(url) : undefined;
+      // A document's validators, when the page cache has none for it (a GET only when its body was kept).
+      const doc = !page && this.opts.keepDocument?.(url) ? this.opts.documents?.get(url) : undefined;
+      const stored = doc && (method === 'HEAD' || doc.body) ? doc : undefined;
+      const hop = await this.once(url, method, conditionalHeaders(page ?? stored?.v), sent);
       this.paceAfter(host, hop.status, sentAt);
+      if (stored && hop.status === 304) return this.fromStored(hop, stored);
+      if (!page && !hop.error && hop.status === 200) this.keep(url, hop);
       if (attempt >= c.retries) return hop;
       attempt++;
       if (hop.status === 429 || hop.status === 503) {
@@ -330,13 +345,25 @@ export class Fetcher {
     }
   }
 
-  private conditionalHeaders(url: string): Record<string, string> | undefined {
-    const v = this.opts.conditional?.(url);
-    if (!v) return undefined;
-    const h: Record<string, string> = {};
-    if (v.etag) h['if-none-match'] = v.etag;
-    if (v.lastModified) h['if-modified-since'] = v.lastModified;
-    return h;
+  /** A 304 to a kept document: the stored answer, with the headers the 304 brought (Date, new validators). */
+  private fromStored(hop: Hop, stored: StoredDocumentWithV): Hop {
+    const v = { ...stored.v, ...validatorsOf(hop.headers) };
+    this.opts.documents!.touch(hop.url, v);
+    const out: Hop = { ...hop, status: stored.status, headers: { ...stored.headers, ...hop.headers } };
+    if (hop.method === 'GET' && stored.body) out.body = stored.body;
+    return out;
+  }
+
+  /** Keeps a document's answer that came with validators (a HEAD's, or a file read whole), for the next run's conditional request. */
+  private keep(url: string, hop: Hop): void {
+    if (!this.opts.documents || !this.opts.keepDocument?.(url)) return;
+    const v = validatorsOf(hop.headers);
+    if (!v.etag && !v.lastModified) return;
+    const ct = hop.headers['content-type'] ?? '';
+    if (hop.method === 'GET' && (!hop.body || hop.truncated || !keepsBody(ct))) return;
+    const headers: Record<string, string> = {};
+    for (const k of DOCUMENT_HEADERS) if (hop.headers[k] !== undefined) headers[k] = hop.headers[k];
+    this.opts.documents.save(url, v, { status: hop.status, headers, ...(hop.method === 'GET' ? { body: hop.body } : {}) });
   }
 
   /** The agent for a URL: the site's own hosts whose certificate failed go through one that does not verify. */
@@ -449,6 +476,16 @@ export class Fetcher {
       free();
     }
   }
+}
+
+type StoredDocumentWithV = NonNullable<ReturnType<DocumentCache['get']>>;
+
+function conditionalHeaders(v: { etag?: string; lastModified?: string } | undefined): Record<string, string> | undefined {
+  if (!v) return undefined;
+  const h: Record<string, string> = {};
+  if (v.etag) h['if-none-match'] = v.etag;
+  if (v.lastModified) h['if-modified-since'] = v.lastModified;
+  return h;
 }
 
 /**

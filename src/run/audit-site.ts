@@ -31,6 +31,7 @@ import { beginRun, completeRun, failRun, previousHomepage } from '../store/runs.
 import { StoreUnavailableError } from '../store/db-errors.ts';
 import { heartbeatRun, RUN_HEARTBEAT_MS } from '../store/stale-runs.ts';
 import { openPageCache } from '../store/page-cache.ts';
+import { openDocumentCache } from '../store/document-cache.ts';
 import { runEnded, runStarted } from './active-runs.ts';
 import { ticketContext } from '../tickets/context.ts';
 import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
@@ -121,9 +122,13 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     return h === siteHost || h.endsWith(`.${siteHost}`);
   };
   // Incremental re-audits: the pages the site's earlier runs stored, asked for with their validators.
-  const cache = db && runId !== null ? openPageCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
+  const pageCache = db && runId !== null ? openPageCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
+  // The site's other documents (link targets, robots.txt, sitemaps, stylesheets) are asked for with their validators too;
+  // what they store is written before the page cache forgets the rows this run did not see.
+  const documents = db && runId !== null ? openDocumentCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
+  const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.flush(), pageCache.finish(complete)) };
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
-  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
+  const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), documents, keepDocument: ownHost, pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
   try {
     const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
     // A trap or a page budget that cut the crawl short: said once per limit and pattern, with a count.
@@ -198,6 +203,9 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (beat) clearInterval(beat);
     if (runId !== null) runEnded(runId);
     await fetcher.close();
+    try {
+      documents?.flush(); // what was kept after the crawl (search probes)
+    } catch { /* a busy or closed store: the next run asks for those documents in full */ }
     if (ownDb) db?.close();
   }
 }
