@@ -3,8 +3,9 @@
  * Serves a 10,000-page sample portal (ETag + Last-Modified, answers 304) on loopback, audits it
  * with `zhaocuo audit --no-browser` into a fresh SQLite file, revises 2% of its pages, and
  * audits it again with the same database (conditional requests, stored pages reused).
- * Prints the wall-time ratio second/first (target ≤ 0.20), the bytes the portal sent for each
- * run (target ≤ 0.10) and whether the findings are identical apart from the changed pages.
+ * Prints the wall-time ratio second/first (target ≤ 0.20), the CPU-time ratio (steadier than wall
+ * time on a shared machine), the bytes the portal sent for each run (target ≤ 0.10) and whether
+ * the findings are identical apart from the changed pages.
  *   npm run bench:incremental -- --pages 2000 --changed 0.02
  */
 import { spawn } from 'node:child_process';
@@ -22,7 +23,7 @@ const portal = await startSamplePortal({ pages: Number(values.pages), host: '127
 const start = portal.url + '/';
 console.log(`sample portal: ${portal.manifest.htmlPageCount} pages at ${start}`);
 
-interface Run { seconds: number; peakMb: number; bytes: number; code: number | null; report: Report }
+interface Run { seconds: number; cpuSeconds: number | null; peakMb: number; bytes: number; code: number | null; report: Report }
 interface Report { summary: { pages: number; bytes?: number; incremental?: { notModified: number; sameContent: number; changed: number; fresh: number } }; findings: { fingerprint: string; url?: string; severity: string; message: string }[] }
 
 function audit(name: string): Promise<Run> {
@@ -34,8 +35,9 @@ function audit(name: string): Promise<Run> {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
     child.on('close', (code) => {
+      const cpuSeconds = exact.cpuSeconds();
       const peakMb = Math.max(stop(), exact.read() ?? 0);
-      resolve({ seconds: (performance.now() - t0) / 1000, peakMb, bytes: portal.bytesSent() - sent0, code, report: JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) });
+      resolve({ seconds: (performance.now() - t0) / 1000, cpuSeconds, peakMb, bytes: portal.bytesSent() - sent0, code, report: JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) });
     });
   });
 }
@@ -53,12 +55,13 @@ const setA = new Set(a), setB = new Set(b);
 const onlyA = a.filter((k) => !setB.has(k)), onlyB = b.filter((k) => !setA.has(k));
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-const line = (name: string, r: Run) => `${name.padEnd(7)} ${r.seconds.toFixed(1).padStart(6)} s  sent ${mb(r.bytes).padStart(9)}  peak RSS ${r.peakMb} MB  ${r.report.summary.pages} pages, ${r.report.findings.length} findings (exit ${r.code})`;
+const line = (name: string, r: Run) => `${name.padEnd(7)} ${r.seconds.toFixed(1).padStart(6)} s  CPU ${(r.cpuSeconds ?? NaN).toFixed(1).padStart(5)} s  sent ${mb(r.bytes).padStart(9)}  peak RSS ${r.peakMb} MB  ${r.report.summary.pages} pages, ${r.report.findings.length} findings (exit ${r.code})`;
 console.log(line('first', first));
 console.log(line('second', second));
 const inc = second.report.summary.incremental;
 if (inc) console.log(`  second run: ${inc.notModified} answered 304, ${inc.sameContent} same body, ${inc.changed} changed, ${inc.fresh} new (${changed.size} pages revised)`);
 console.log(`ratio second/first time: ${(second.seconds / first.seconds).toFixed(3)} (target ≤ 0.20)`);
+if (first.cpuSeconds && second.cpuSeconds) console.log(`ratio second/first CPU time: ${(second.cpuSeconds / first.cpuSeconds).toFixed(3)}`);
 console.log(`ratio second/first bytes sent by the portal: ${(second.bytes / first.bytes).toFixed(3)} (target ≤ 0.10)`);
 console.log(`findings apart from the ${changed.size} changed pages: ${onlyA.length + onlyB.length === 0 ? 'identical' : `differ (${onlyA.length} only in the first, ${onlyB.length} only in the second)`}`);
 for (const k of [...onlyA.slice(0, 5).map((k) => '- ' + k), ...onlyB.slice(0, 5).map((k) => '+ ' + k)]) console.log('  ' + k);

@@ -53,12 +53,20 @@ export function watchPeak(pid: number, ms = 100): () => number {
  * bench/max-rss.mjs, which writes the kernel's high-water mark (ru_maxrss) at exit.
  * `read()` returns it in MB (null when the child died before writing it).
  */
-export function exactPeak(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; read: () => number | null } {
+export function exactPeak(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; read: () => number | null; cpuSeconds: () => number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-maxrss-'));
   const file = join(dir, 'maxrss');
   const hook = new URL('./max-rss.mjs', import.meta.url).href;
   return {
     env: { ...env, ZHAOCUO_BENCH_MAXRSS_FILE: file, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() },
+    /** The child's CPU time (user + system, seconds); call before read(), which removes the folder. */
+    cpuSeconds: () => {
+      try {
+        return Number(readFileSync(file + '.cpu', 'utf8')) / 1e6;
+      } catch {
+        return null;
+      }
+    },
     read: () => {
       try {
         return Math.round(Number(readFileSync(file, 'utf8')) / 1024);
