@@ -8,6 +8,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { appendFileSync } from 'node:fs';
 
 let gc: (() => void) | undefined | null = null;
 
@@ -32,4 +33,18 @@ export function collectIfGrown(): void {
   if (v8.getHeapStatistics().used_heap_size < liveAfterLast + SLACK_BYTES) return;
   collectGarbage();
   liveAfterLast = v8.getHeapStatistics().used_heap_size;
+}
+
+/**
+ * Memory at phases of a run, for measuring (npm run bench -- --only size): with
+ * ZHAOCUO_MEM_TRACE=<file>, one line per mark (RSS, heap used, heap total, MB) is appended there.
+ */
+export function memMark(phase: string): void {
+  // And a heap snapshot at one mark: ZHAOCUO_HEAP_SNAPSHOT=<file>, ZHAOCUO_HEAP_SNAPSHOT_AT=<phase>.
+  if (process.env.ZHAOCUO_HEAP_SNAPSHOT && process.env.ZHAOCUO_HEAP_SNAPSHOT_AT === phase) v8.writeHeapSnapshot(process.env.ZHAOCUO_HEAP_SNAPSHOT);
+  const file = process.env.ZHAOCUO_MEM_TRACE;
+  if (!file) return;
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  appendFileSync(file, `${new Date().toISOString()} ${phase} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} peak=${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
 }

@@ -199,6 +199,15 @@ export class Fetcher {
     });
   }
 
+  /**
+   * Forgets every memoised answer: called once the run has made its last request (crawl, spider
+   * views, search probe), so the audits and the report do not carry a record per URL.
+   */
+  forgetAll(): void {
+    this.memo.GET.clear();
+    this.memo.HEAD.clear();
+  }
+
   /** Forgets a memoised GET (a 304 whose stored page is gone: the page is asked again, unconditionally). */
   forget(url: string): void {
     this.memo.GET.delete(url);

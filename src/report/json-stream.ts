@@ -7,6 +7,7 @@
  * chunks of about a megabyte.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { collectIfGrown } from '../gather/gc.ts';
 
 const CHUNK = 1 << 20;
 
@@ -18,6 +19,9 @@ export function writeJsonFile(path: string, value: unknown): void {
       const bytes = Buffer.from(buf, 'utf8');
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
       buf = '';
+      // Each element's text is garbage once written: a synchronous walk over a big report would
+      // otherwise let V8 grow the heap by the report's size before it collects.
+      collectIfGrown();
     };
     const out = (s: string) => {
       buf += s;

@@ -14,7 +14,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { todayIn } from '../tickets/zoned.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher, isHtmlType } from '../gather/http.ts';
-import { collectGarbage, collectIfGrown } from '../gather/gc.ts';
+import { collectGarbage, collectIfGrown, memMark } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
 import { probeSearch } from '../gather/search-probe.ts';
@@ -152,6 +152,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (audits.some((a) => a.meta.id === 'search') && o.config.audits.search?.enabled !== false) {
       artifacts.search = await probeSearch(artifacts, fetcher, Number((o.config.audits.search?.options as { queries?: number } | undefined)?.queries ?? 2));
     }
+    // The last request of the run has been made: the fetcher's record of every URL's answer goes.
+    fetcher.forgetAll();
     // Availability (issue 4): the stored homepage probes of the last 7 days, for 站点无法访问.
     if (db && audits.some((a) => a.meta.id === 'availability')) artifacts.availability = loadAvailability(db, [new URL(startUrl).origin, artifacts.site.origin], new Date(), Number(o.config.audits.availability?.options?.days ?? 7));
     const outDir = o.outDir === null ? null : (o.outDir ?? join('reports', host.replace(/[:\[\]]/g, '_'), `run-${runId ?? Date.now()}`));
@@ -174,16 +176,24 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
         }
       }
     }
+    memMark('crawled');
     collectGarbage(); // the crawl's garbage goes before the audits and the report add theirs
+    memMark('gc after crawl');
     const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
+    memMark('audited');
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
+    memMark('report built');
     collectIfGrown();
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
+    memMark('stored');
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
+    memMark('tickets');
     collectGarbage();
+    memMark('gc before report');
     // Written after the run is stored, so the report shows the trends and ticket figures with it.
     const files = outDir ? writeReportAfterRun(outDir, report, db, runId, o.config.tickets.timezone) : undefined;
+    memMark('report written');
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
     return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {

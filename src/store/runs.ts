@@ -8,6 +8,7 @@ import type { AuditRun } from '../audit/run.ts';
 import type { Finding } from '../audit/types.ts';
 import { maskPii } from '../pii/detect.ts';
 import { forEachLinkRef, type LinkRef } from '../gather/link-refs.ts';
+import { collectIfGrown } from '../gather/gc.ts';
 
 export interface RunRow {
   id: number;
@@ -73,36 +74,42 @@ export function completeRun(db: Store, runId: number, artifacts: Artifacts, resu
   const notOk = new Set(artifacts.targets.filter((t) => t.state !== 'ok' || t.missingFragments?.length).map((t) => t.url));
   const edges: LinkRef[] = [];
   forEachLinkRef(artifacts, (r) => notOk.has(r.key) && edges.push(r));
-  // A page or target URL stored twice keeps its last row (as INSERT OR REPLACE did).
-  const pages = lastPerKey(artifacts.pages, (p) => p.url).map((p) => ({
+  // A page or target URL stored twice keeps its last row (as INSERT OR REPLACE did). Rows are
+  // made a batch at a time (not a whole-site array of them): a 50,000-page run's rows and their
+  // JSON texts would otherwise all be in memory at once.
+  const pageRow = (p: Artifacts['pages'][number]) => ({
     run_id: runId, url: p.url, final_url: p.finalUrl, status: p.status, depth: p.depth, title: maskPii(p.title), charset: p.charset,
     timing_ms: p.timingMs, bytes: p.bytes, published_at: p.publishedAt ?? null,
-  }));
-  const links = lastPerKey(artifacts.targets, (t) => t.url).map((t) => ({
+  });
+  const linkRow = (t: Artifacts['targets'][number]) => ({
     // A page's redirect hops are its target's (the same request): stored once, here.
     run_id: runId, url: t.url, state: t.state, status: t.status ?? null, error: t.error ?? t.skipReason ?? null, final_url: t.finalUrl ?? null,
     internal: t.internal ? 1 : 0, is_page: t.isPage ? 1 : 0, kinds: t.kinds.join(','), referrers: refCount.get(t.url) ?? 0,
     redirects_json: t.redirects.length ? JSON.stringify(t.redirects) : null,
-  }));
-  const edgeRows = edges.map((e, seq) => ({ run_id: runId, from_url: e.from, to_url: e.key, kind: e.kind, text: e.text ? maskPii(e.text) : null, seq }));
-  const findingRows = result.findings.map((f, seq) => ({
+  });
+  const findingRow = (f: AuditRun['findings'][number], seq: number) => ({
     run_id: runId, id: f.id, audit: f.audit, rule: f.rule, severity: f.severity, url: f.url, message: f.message, fingerprint: f.fingerprint,
     division: f.division, refs_json: JSON.stringify(f.refs), evidence_json: JSON.stringify(f.evidence), deduction: f.deduction ?? null, seq,
-  }));
-  const dataRows = lastPerKey(result.audits, (a) => a.id).map((a, seq) => ({
+  });
+  const dataRow = (a: AuditRun['audits'][number], seq: number) => ({
     run_id: runId, audit: a.id, status: a.status, reason: a.reason ?? null, data_json: a.data === undefined ? null : JSON.stringify(a.data), seq,
-  }));
+  });
   db.tx(() => {
-    for (const b of batches(pages, 10)) {
-      db.run(db.q.insertInto('pages').values(b).onConflict((oc) => oc.columns(['run_id', 'url']).doUpdateSet(excludedAll(['final_url', 'status', 'depth', 'title', 'charset', 'timing_ms', 'bytes', 'published_at']))));
+    for (const b of batches(lastPerKey(artifacts.pages, (p) => p.url), 10)) {
+      db.run(db.q.insertInto('pages').values(b.map(pageRow)).onConflict((oc) => oc.columns(['run_id', 'url']).doUpdateSet(excludedAll(['final_url', 'status', 'depth', 'title', 'charset', 'timing_ms', 'bytes', 'published_at']))));
+      collectIfGrown();
     }
-    for (const b of batches(edgeRows, 6)) db.run(db.q.insertInto('edges').values(b));
-    for (const b of batches(links, 11)) {
-      db.run(db.q.insertInto('links').values(b).onConflict((oc) => oc.columns(['run_id', 'url']).doUpdateSet(excludedAll(['state', 'status', 'error', 'final_url', 'internal', 'is_page', 'kinds', 'referrers', 'redirects_json']))));
+    let seq = 0;
+    for (const b of batches(edges, 6)) db.run(db.q.insertInto('edges').values(b.map((e) => ({ run_id: runId, from_url: e.from, to_url: e.key, kind: e.kind, text: e.text ? maskPii(e.text) : null, seq: seq++ }))));
+    for (const b of batches(lastPerKey(artifacts.targets, (t) => t.url), 11)) {
+      db.run(db.q.insertInto('links').values(b.map(linkRow)).onConflict((oc) => oc.columns(['run_id', 'url']).doUpdateSet(excludedAll(['state', 'status', 'error', 'final_url', 'internal', 'is_page', 'kinds', 'referrers', 'redirects_json']))));
+      collectIfGrown();
     }
-    for (const b of batches(findingRows, 13)) db.run(db.q.insertInto('findings').values(b));
-    for (const b of batches(dataRows, 6)) {
-      db.run(db.q.insertInto('audit_data').values(b).onConflict((oc) => oc.columns(['run_id', 'audit']).doUpdateSet(excludedAll(['status', 'reason', 'data_json', 'seq']))));
+    seq = 0;
+    for (const b of batches(result.findings, 13)) db.run(db.q.insertInto('findings').values(b.map((f) => findingRow(f, seq++))));
+    seq = 0;
+    for (const b of batches(lastPerKey(result.audits, (a) => a.id), 6)) {
+      db.run(db.q.insertInto('audit_data').values(b.map((a) => dataRow(a, seq++))).onConflict((oc) => oc.columns(['run_id', 'audit']).doUpdateSet(excludedAll(['status', 'reason', 'data_json', 'seq']))));
     }
     // Only a run still running completes: one marked interrupted (its lock was taken over, its
     // job handed back) stays so, and its rows are rolled back — one complete run per audit.
