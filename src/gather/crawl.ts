@@ -18,6 +18,7 @@ import { cssUrls } from './extract-urls.ts';
 import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
 import { maskPii } from '../pii/detect.ts';
 import { collectIfGrown } from './gc.ts';
+import { spillText, TextSpill } from './text-spill.ts';
 import { Interner } from './intern.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 
@@ -91,6 +92,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   // One copy per distinct value: the nav, footer and template links, images, forms and menus
   // repeated on 10,000 pages share their strings and objects (src/gather/intern.ts).
   const interner = new Interner();
+  const texts = new TextSpill();
   const intern = <T extends string | undefined | null>(s: T): T => interner.str(s);
   const variants = new Map<string, number>();
   const perPattern = new Map<string, number>();
@@ -271,7 +273,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       return;
     }
     incremental[how]++;
-    const page: PageArtifact = {
+    let page: PageArtifact = {
       url,
       finalUrl: res.finalUrl,
       status: res.status,
@@ -299,6 +301,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       }
     }
     t.isPage = true;
+    // The visible text goes to the run's text file: audits read it back through page.text.
+    page = spillText(page, texts);
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
     collectIfGrown();

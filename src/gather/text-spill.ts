@@ -1,0 +1,102 @@
+/**
+ * Page texts kept out of the JS heap. The visible text is the largest part of a crawled page
+ * (~1.5 KB a page of two-byte Chinese, ~75 MB for a 50,000-page portal) and a few audits read
+ * it once each. Here it is written (UTF-8) to a temporary file, unlinked at once so nothing is
+ * left behind, and `page.text` becomes an enumerable getter that reads it back: audits stay
+ * pure functions over plain-looking artifacts (JSON.stringify, spread and structuredClone see
+ * the text), and the file is closed when the run's artifacts are collected.
+ *
+ * The getter is one function shared by every page and sits where the text property was, so the
+ * pages keep one hidden class (a data property turned into an accessor later would put each
+ * page in dictionary mode, costing more than the text).
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Shorter texts stay on the page: a spilled one costs two fields and an offset. */
+const MIN_CHARS = 256;
+
+const SPILL = Symbol('textSpill');
+const INDEX = Symbol('textIndex');
+
+const closer = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch { /* already closed */ }
+});
+
+export class TextSpill {
+  private readonly fd: number;
+  private end = 0;
+  /** Start offset of text i at [i], its end at [i + 1]. */
+  private offsets = new Float64Array(1024);
+  private count = 0;
+
+  constructor() {
+    const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-text-'));
+    const path = join(dir, 'texts');
+    this.fd = openSync(path, 'w+');
+    unlinkSync(path);
+    rmdirSync(dir);
+    closer.register(this, this.fd);
+  }
+
+  put(text: string): number {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.end + at);
+    if (this.count + 2 > this.offsets.length) {
+      const grown = new Float64Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.count] = this.end;
+    this.end += bytes.length;
+    this.offsets[this.count + 1] = this.end;
+    return this.count++;
+  }
+
+  get(i: number): string {
+    const start = this.offsets[i];
+    const buf = Buffer.allocUnsafe(this.offsets[i + 1] - start);
+    for (let at = 0; at < buf.length; ) {
+      const n = readSync(this.fd, buf, at, buf.length - at, start + at);
+      if (n === 0) throw new Error('page text file ended early');
+      at += n;
+    }
+    return buf.toString('utf8');
+  }
+}
+
+interface Spilled {
+  [SPILL]: TextSpill;
+  [INDEX]: number;
+}
+
+function getText(this: Spilled): string {
+  return this[SPILL].get(this[INDEX]);
+}
+
+/** Assigning a text makes it a plain property again (that page only). */
+function setText(this: Spilled, value: string): void {
+  Object.defineProperty(this, 'text', { value, writable: true, enumerable: true, configurable: true });
+}
+
+const ACCESSOR: PropertyDescriptor = { get: getText, set: setText, enumerable: true, configurable: true };
+
+/**
+ * The same page with its text in `spill` (a new object with the same properties in the same
+ * order); a short text leaves the page as it is.
+ */
+export function spillText<T extends { text: string }>(page: T, spill: TextSpill): T {
+  if (page.text.length < MIN_CHARS) return page;
+  const index = spill.put(page.text);
+  const out = {} as Record<string | symbol, unknown>;
+  for (const k of Object.keys(page)) {
+    if (k === 'text') Object.defineProperty(out, 'text', ACCESSOR);
+    else out[k] = (page as Record<string, unknown>)[k];
+  }
+  Object.defineProperty(out, SPILL, { value: spill, writable: true });
+  Object.defineProperty(out, INDEX, { value: index, writable: true });
+  return out as T;
+}
