@@ -26,6 +26,7 @@ import {
 } from '../src/audit/types.ts';
 import type { Artifacts, LinkTarget, ListBlock, ListItem, PageArtifact } from '../src/gather/artifacts.ts';
 import { daysBetween } from '../src/gather/dates.ts';
+import { memo } from '../src/audit/memo.ts';
 import { sitePages } from '../src/gather/frames.ts';
 import RULES from './rules/columns.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
@@ -96,11 +97,12 @@ function pathOf(url: string): string {
   }
 }
 
-const cache = new WeakMap<Artifacts, SiteIndex>();
-
+/** One per run's audits (src/audit/memo.ts): let go when the audits are done. */
 export function siteIndex(artifacts: Artifacts): SiteIndex {
-  const hit = cache.get(artifacts);
-  if (hit) return hit;
+  return memo(artifacts, 'columns.siteIndex', () => buildSiteIndex(artifacts));
+}
+
+function buildSiteIndex(artifacts: Artifacts): SiteIndex {
   // Pages as a visitor sees them: navigation and lists in a framed header or menu count for the
   // page that frames them, and a framed-only document is not a column page of its own.
   const site = sitePages(artifacts);
@@ -207,7 +209,6 @@ export function siteIndex(artifacts: Artifacts): SiteIndex {
     contentText,
     isDirIndex,
   };
-  cache.set(artifacts, idx);
   return idx;
 }
 

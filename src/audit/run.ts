@@ -9,6 +9,7 @@ import { maskDeep, maskPii } from '../pii/detect.ts';
 import type { Audit, AuditResult, Finding } from './types.ts';
 import { severityRank } from './types.ts';
 import { collectIfGrown } from '../gather/gc.ts';
+import { releaseMemos } from './memo.ts';
 
 /** What an audit may need that a run did not gather, as the report names it. */
 const ARTIFACT_ZH: Partial<Record<keyof Artifacts, string>> = {
@@ -120,5 +121,6 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
     outcome.findings = n;
   }
   findings.sort((a, b) => severityRank[b.severity] - severityRank[a.severity]);
+  releaseMemos(artifacts);
   return { findings, audits: outcomes, data };
 }

@@ -17,6 +17,7 @@
  * are checked by the crawl like any page's. Pure and memoised per artifacts object.
  */
 import type { Artifacts, OutLink, PageArtifact } from './artifacts.ts';
+import { memo } from '../audit/memo.ts';
 
 /** A frame's file or id names a footer / navigation part (foot.html, bottom.htm, top_nav.jsp, left.html). */
 const FOOTER_NAME = /(^|[-_./])(foot|footer|bottom|copyright|dibu|bq)([-_.\d]|$)/i;
@@ -51,11 +52,12 @@ function baseName(url: string): string {
   }
 }
 
-const cache = new WeakMap<Artifacts, SitePages>();
-
+/** Once per run's audits (src/audit/memo.ts): let go when the audits are done. */
 export function sitePages(a: Artifacts): SitePages {
-  const hit = cache.get(a);
-  if (hit) return hit;
+  return memo(a, 'frames.sitePages', () => composeSitePages(a));
+}
+
+function composeSitePages(a: Artifacts): SitePages {
   const raw = new Map<string, PageArtifact>();
   for (const p of a.pages) {
     raw.set(p.url, p);
@@ -151,7 +153,6 @@ export function sitePages(a: Artifacts): SitePages {
     if (!framedOnly.has(p) && !doorways.has(p.url)) pages.push(c);
   }
   const out: SitePages = { pages, home: home && byUrl.get(home.url), byUrl, framedIn, doorways };
-  cache.set(a, out);
   return out;
 }
 
