@@ -12,6 +12,11 @@ import { appendFileSync } from 'node:fs';
 
 let gc: (() => void) | undefined | null = null;
 
+/** What the heap may grow past the last live set before collectIfGrown() collects. */
+const SLACK_BYTES = 48 * 1024 * 1024;
+/** The heap in use right after the last full collection, whoever asked for it. */
+let liveAfterLast = 0;
+
 export function collectGarbage(): void {
   if (gc === null) {
     try {
@@ -22,17 +27,12 @@ export function collectGarbage(): void {
     }
   }
   gc?.();
+  liveAfterLast = v8.getHeapStatistics().used_heap_size;
 }
-
-/** What the heap may grow past the last live set before collectIfGrown() collects. */
-const SLACK_BYTES = 48 * 1024 * 1024;
-let liveAfterLast = 0;
 
 /** A full collection when the heap has grown SLACK_BYTES past the live set of the last one (cheap to call per page). */
 export function collectIfGrown(): void {
-  if (v8.getHeapStatistics().used_heap_size < liveAfterLast + SLACK_BYTES) return;
-  collectGarbage();
-  liveAfterLast = v8.getHeapStatistics().used_heap_size;
+  if (v8.getHeapStatistics().used_heap_size >= liveAfterLast + SLACK_BYTES) collectGarbage();
 }
 
 /**
