@@ -27,6 +27,7 @@ import {
 import type { Artifacts, LinkTarget, ListBlock, ListItem, PageArtifact } from '../src/gather/artifacts.ts';
 import { daysBetween } from '../src/gather/dates.ts';
 import { memo } from '../src/audit/memo.ts';
+import { GroupCounts, PairsByKey } from '../src/audit/compact.ts';
 import { sitePages } from '../src/gather/frames.ts';
 import RULES from './rules/columns.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
@@ -59,6 +60,16 @@ export interface InboundLink {
   inFooter: boolean;
 }
 
+/** A link that may name a column: the URL it points to, with the page it is on. */
+export type NamedLink = InboundLink & { url: string };
+
+/** Links that may name a column, by their text as a column name, in the order first seen. */
+export interface NamedLinks {
+  texts(): IterableIterator<string>;
+  /** The links with that text (objects made on each call). */
+  get(text: string): NamedLink[];
+}
+
 export interface SiteIndex {
   artifacts: Artifacts;
   home: PageArtifact | undefined;
@@ -66,7 +77,10 @@ export interface SiteIndex {
   pages: PageArtifact[];
   get(url: string): PageArtifact | undefined;
   target(url: string): LinkTarget | undefined;
+  /** Links (a, area) to a URL from the pages, page order (objects made on each call). */
   inbound(url: string): InboundLink[];
+  /** How many links inbound(url) would give, without making them. */
+  inboundCount(url: string): number;
   /** Lists outside navigation/footer that are not site chrome (sidebars, menus repeated on pages). */
   contentLists(page: PageArtifact): ListBlock[];
   /** Page text without chrome lines (lines repeated on 3+ pages), breadcrumbs and "暂无信息". */
@@ -74,7 +88,7 @@ export interface SiteIndex {
   /** True for a URL that looks like a column (a directory index). */
   isDirIndex(url: string): boolean;
   /** Links that may name a column, by their text as a column name (no articles, no homepage links). */
-  namedLinks(): Map<string, (InboundLink & { url: string })[]>;
+  namedLinks(): NamedLinks;
 }
 
 /**
@@ -113,24 +127,36 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
   for (const p of pages) if (!byUrl.has(p.finalUrl)) byUrl.set(p.finalUrl, p);
   const targets = new Map(artifacts.targets.map((t) => [t.url, t]));
 
-  const inbound = new Map<string, InboundLink[]>();
-  for (const p of pages) {
-    for (const l of p.links) {
-      if (l.kind !== 'a' && l.kind !== 'area') continue;
-      let list = inbound.get(l.url);
-      if (!list) inbound.set(l.url, (list = []));
-      list.push({ page: p, text: l.text, inNav: Boolean(l.inNav), inFooter: Boolean(l.inFooter) });
-    }
-  }
+  // Links by the URL they point to, as (page index, link index) pairs: an object per link of
+  // every page would be millions of them on a big site; inbound(url) makes the ones asked for.
+  const inbound = new PairsByKey();
+  pages.forEach((p, pi) => {
+    p.links.forEach((l, li) => {
+      if (l.kind === 'a' || l.kind === 'area') inbound.add(l.url, pi, li);
+    });
+  });
+  inbound.done();
+  const inboundLink = (pi: number, li: number): InboundLink => {
+    const page = pages[pi];
+    const l = page.links[li];
+    return { page, text: l.text, inNav: Boolean(l.inNav), inFooter: Boolean(l.inFooter) };
+  };
 
-  // Chrome: text lines and lists repeated on three or more pages.
-  const lineFreq = new Map<string, number>();
-  const listFreq = new Map<string, number>();
+  // Chrome: text lines and lists repeated on three or more pages (counted by hash: a Map keyed
+  // by every line of the site held the lines, and through them each page's whole text).
+  const lineFreq = new GroupCounts(pages.length * 8);
+  const listFreq = new GroupCounts(pages.length);
   const sig = (b: ListBlock) => `${b.selector}|${b.items.slice(0, 8).map((i) => i.href ?? i.text).join('|')}`;
   for (const p of pages) {
-    for (const line of new Set(p.text.split('\n'))) if (line.length <= 160) lineFreq.set(line, (lineFreq.get(line) ?? 0) + 1);
-    for (const s of new Set(p.lists.map(sig))) listFreq.set(s, (listFreq.get(s) ?? 0) + 1);
+    lineFreq.nextGroup();
+    lineFreq.addLines(p.text, 160);
+    listFreq.nextGroup();
+    for (const b of p.lists) listFreq.add(sig(b));
   }
+  lineFreq.done();
+  listFreq.done();
+  /** Pages a line is on (lines over 160 characters are never chrome). */
+  const linePages = (line: string) => (line.length <= 160 ? lineFreq.count(line) : 0);
 
   const get = (url: string): PageArtifact | undefined => {
     const direct = byUrl.get(url);
@@ -168,32 +194,36 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
   };
 
   const contentLists = (page: PageArtifact): ListBlock[] =>
-    page.lists.filter((b) => !b.inFooter && (!b.inNav || mostlyDated(b)) && (listFreq.get(sig(b)) ?? 0) < 3 && !navLike(b));
+    page.lists.filter((b) => !b.inFooter && (!b.inNav || mostlyDated(b)) && listFreq.count(sig(b)) < 3 && !navLike(b));
 
   const contentText = (page: PageArtifact): string =>
     page.text
       .split('\n')
-      .filter((l) => (lineFreq.get(l) ?? 0) < 3 && !CRUMB_LINE.test(l) && !EMPTY_LINE.test(norm(l)) && !page.footerText.includes(l))
+      .filter((l) => linePages(l) < 3 && !CRUMB_LINE.test(l) && !EMPTY_LINE.test(norm(l)) && !page.footerText.includes(l))
       .join('\n');
 
-  let named: Map<string, (InboundLink & { url: string })[]> | undefined;
-  const namedLinks = () => {
+  // Links by their text as a column name, kept as (page index, link index) pairs like inbound.
+  let named: NamedLinks | undefined;
+  const namedLinks = (): NamedLinks => {
     if (named) return named;
-    named = new Map();
+    const byText = new PairsByKey();
     const homeUrl = home?.url;
-    for (const p of pages) {
+    pages.forEach((p, pi) => {
       // Items of dated lists are articles, not columns.
       const articles = new Set(p.lists.filter(mostlyDated).flatMap((b) => b.items.map((i) => i.href)));
-      for (const l of p.links) {
-        if (l.kind !== 'a' && l.kind !== 'area') continue;
-        if (l.url === homeUrl || pathOf(l.url) === '/' || articles.has(l.url)) continue;
+      p.links.forEach((l, li) => {
+        if (l.kind !== 'a' && l.kind !== 'area') return;
+        if (l.url === homeUrl || pathOf(l.url) === '/' || articles.has(l.url)) return;
         const text = columnText(l.text);
-        if (!text || text.length > 30) continue;
-        let list = named.get(text);
-        if (!list) named.set(text, (list = []));
-        list.push({ url: l.url, page: p, text: l.text, inNav: Boolean(l.inNav), inFooter: Boolean(l.inFooter) });
-      }
-    }
+        if (!text || text.length > 30) return;
+        byText.add(text, pi, li);
+      });
+    });
+    byText.done();
+    named = {
+      texts: () => byText.keys(),
+      get: (text) => byText.map(text, (pi, li) => ({ url: pages[pi].links[li].url, ...inboundLink(pi, li) })),
+    };
     return named;
   };
 
@@ -204,7 +234,8 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
     pages,
     get,
     target: (url) => targets.get(url),
-    inbound: (url) => inbound.get(url) ?? [],
+    inbound: (url) => inbound.map(url, inboundLink),
+    inboundCount: (url) => inbound.count(url),
     contentLists,
     contentText,
     isDirIndex,
@@ -231,7 +262,8 @@ export function findLinkByNames(idx: SiteIndex, names: readonly string[], opts: 
   if (!wanted.length) return undefined;
   const origin = idx.artifacts.site.origin;
   const best = new Map<string, LinkMatch & { votes: number }>();
-  for (const [text, links] of idx.namedLinks()) {
+  const named = idx.namedLinks();
+  for (const text of named.texts()) {
     if (opts.exclude && opts.exclude.test(text)) continue;
     let s0 = 0;
     let exact = false;
@@ -244,7 +276,7 @@ export function findLinkByNames(idx: SiteIndex, names: readonly string[], opts: 
       } else if ((text.startsWith(w) || text.endsWith(w)) && text.length <= w.length + 4) s0 = Math.max(s0, 50 + bonus);
     }
     if (!s0) continue;
-    for (const l of links) {
+    for (const l of named.get(text)) {
       if (opts.sameSiteOnly && !l.url.startsWith(origin)) continue;
       let s = s0;
       if (l.inNav) s += 10;
@@ -713,7 +745,7 @@ export default defineAudit({
       }
       for (const p of idx.pages) {
         if (p === idx.home || byUrl.has(p.url) || candidates.has(p.url) || !idx.isDirIndex(p.url) || /index_\d+\./.test(p.url)) continue;
-        if (!idx.inbound(p.url).length && !(p.finalUrl !== p.url && idx.inbound(p.finalUrl).length)) continue;
+        if (!idx.inboundCount(p.url) && !(p.finalUrl !== p.url && idx.inboundCount(p.finalUrl))) continue;
         const name = nameOf(idx, p.url, p);
         if (name) candidates.set(p.url, { name, source: 'discovered' });
       }
