@@ -46,10 +46,15 @@ interface Referrer {
   depth: number | null;
 }
 
-/** Every page (or same-site stylesheet) that links to each entry, once each (src/gather/link-refs.ts). */
-function referrersOf(a: { pages: PageArtifact[]; stylesheets?: StylesheetArtifact[] }): Map<string, Referrer[]> {
+/**
+ * Every page (or same-site stylesheet) that links to each of `keys`, once each
+ * (src/gather/link-refs.ts). Only the entries a finding may name: every link of a big site
+ * as an object would be a million of them.
+ */
+function referrersOf(a: { pages: PageArtifact[]; stylesheets?: StylesheetArtifact[] }, keys: Set<string>): Map<string, Referrer[]> {
   const map = new Map<string, Referrer[]>();
   forEachLinkRef(a, (r) => {
+    if (!keys.has(r.key)) return;
     const ref = { page: r.from, text: r.text, kind: r.kind, depth: r.depth };
     const list = map.get(r.key);
     if (list) list.push(ref);
@@ -73,7 +78,16 @@ export default defineAudit({
   run({ artifacts, options: o }) {
     const { pages, targets } = artifacts;
     const homepage = pages.find((p) => p.depth === 1);
-    const refs = referrersOf(artifacts);
+    // The entries a finding may be about: failing, blocked or long-redirecting targets, missing anchors.
+    const wanted = new Set<string>();
+    for (const t of targets as LinkTarget[]) {
+      if (t.fragment !== undefined) continue;
+      if (t.state === 'broken' || (t.state === 'blocked' && o.reportBlocked) || (t.state === 'ok' && t.redirects.length > o.maxRedirectHops)) wanted.add(t.url);
+      // (A target nobody links to is passed over, its missing anchors too.)
+      if (t.missingFragments?.length) wanted.add(t.url);
+      for (const frag of t.missingFragments ?? []) wanted.add(`${t.url}#${frag}`);
+    }
+    const refs = referrersOf(artifacts, wanted);
     const findings: FindingDraft[] = [];
     const homeBroken = new Set<string>();
     const otherBroken = new Set<string>();
