@@ -13,42 +13,22 @@
  * restarts; a wrong --redis gives a clear line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { startExternal, startTinySite, type TinySite } from './helpers/tiny-sites.ts';
-import { openDb, type DB } from '../src/store/db.ts';
-import { upsertSites } from '../src/sites/registry.ts';
 import { INTERRUPTED } from '../src/sites/lock.ts';
-import type { SiteEntry } from '../src/sites/schema.ts';
-import { DEFAULT_POLICY } from '../src/sites/due.ts';
-import { enqueueDue, siteQueue } from '../src/distributed/queue.ts';
-import { KEY_PREFIX } from '../src/distributed/worker.ts';
+import { completeBySite, completedJobs, enqueue, fleet, fleetConfig, lockHolderPid, runsOf, until } from './helpers/fleet.ts';
 import { startRedis, type LocalRedis } from './helpers/redis-server.ts';
 import { freePort } from './helpers/free-port.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
 const INTERVAL = 60; // crawl.hostIntervalMs in these tests
 const dir = mkdtempSync(join(tmpdir(), 'zc-distributed-'));
 let redis: LocalRedis;
 let external: { url: string; close(): Promise<void> }; // linked from every site below
 const sites: Record<'share' | 'kill' | 'term' | 'outage', TinySite[]> = { share: [], kill: [], term: [], outage: [] };
-const children = new Set<ChildProcess>();
-let dbNumber = 0;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const { zhaocuo, worker, setup: setupIn, killAll } = fleet(dir);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -59,86 +39,19 @@ beforeAll(async () => {
   sites.kill = await make(2, 12, true);
   sites.term = await make(1, 12, true);
   sites.outage = await make(2, 12, true);
-  writeFileSync(
-    join(dir, 'zhaocuo.config.json'),
-    JSON.stringify({ today: '2026-11-20', crawl: { robots: false, hostIntervalMs: INTERVAL, timeoutMs: 180_000 }, browser: { enabled: false }, ipv6: { enabled: false }, audits: { integrity: { options: { spiderCheck: false } }, search: { enabled: false } } }),
-  );
+  writeFileSync(join(dir, 'zhaocuo.config.json'), JSON.stringify(fleetConfig(INTERVAL)));
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  killAll();
   const all = Object.values(sites).flat();
   for (const s of all) s.open();
   await Promise.all([external?.close(), ...all.map((p) => p.close()), redis?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh store and Redis database for one test, with `sites` registered and due now. */
-function setup(name: string, list: TinySite[]) {
-  const file = join(dir, `${name}.db`);
-  const db = openDb(file);
-  const url = `${redis.url}/${++dbNumber}`;
-  // A daily slot an hour ago (Beijing time), registered before it: due now, once.
-  const slot = new Date(Date.now() - 3600_000);
-  const bj = new Date(slot.getTime() + 8 * 3600_000);
-  const cron = `${bj.getUTCMinutes()} ${bj.getUTCHours()} * * *`;
-  const entries: SiteEntry[] = list.map((p, i) => ({ url: p.url + '/', name: `${name}-${i + 1}局`, schedule: cron, tags: {}, config: {}, enabled: true }));
-  upsertSites(db, entries, new Date(Date.now() - 2 * 3600_000));
-  return { db, file, url, trace: join(dir, `${name}.trace`) };
-}
-
-interface Child {
-  proc: ChildProcess;
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
-function zhaocuo(args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-  children.add(proc);
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => (children.delete(proc), r(code))));
-  return { proc, out: () => out, exited };
-}
-
-async function worker(t: { file: string; url: string; trace: string }, extra: string[] = []): Promise<Child> {
-  const w = zhaocuo(['worker', '--redis', t.url, '--db', t.file, '--concurrency', '1', ...extra], { ZHAOCUO_PACE_TRACE: t.trace });
-  await until('the worker to connect', () => /已连接/.test(w.out()) || w.proc.exitCode !== null, 120_000);
-  expect(w.out()).toMatch(/zhaocuo worker: 已连接 redis:\/\/127\.0\.0\.1:\d+\/\d+，队列 zhaocuo-site-audits/);
-  return w;
-}
-
-const runsOf = (db: DB) => db.prepare('SELECT r.id, s.origin, r.status, r.error FROM runs r JOIN sites s ON s.id = r.site_id ORDER BY r.id').all() as { id: number; origin: string; status: string; error: string | null }[];
-const completeBySite = (db: DB) => {
-  const m = new Map<string, number>();
-  for (const r of runsOf(db)) if (r.status === 'complete') m.set(r.origin, (m.get(r.origin) ?? 0) + 1);
-  return m;
-};
-
-async function completedJobs(url: string) {
-  const conn = new Redis(url, { maxRetriesPerRequest: null });
-  const q = siteQueue(conn, KEY_PREFIX);
-  try {
-    const counts = await q.getJobCounts('completed', 'failed', 'wait', 'active', 'delayed');
-    const done = await q.getJobs(['completed']);
-    return { counts, done };
-  } finally {
-    await q.close();
-    conn.disconnect();
-  }
-}
-
-async function enqueue(db: DB, url: string) {
-  const conn = new Redis(url, { maxRetriesPerRequest: null });
-  const q = siteQueue(conn, KEY_PREFIX);
-  try {
-    return await enqueueDue(db, q, new Date(), DEFAULT_POLICY);
-  } finally {
-    await q.close();
-    conn.disconnect();
-  }
-}
+/** A fresh SQLite file and Redis database for one test, with `sites` registered and due now. */
+const setup = (name: string, list: TinySite[]) => setupIn(name, list, join(dir, `${name}.db`), redis.url);
 
 // These three have their own store, Redis database and sites each, and mostly wait (held pages,
 // host spacing): they run at once. The Redis outage stops the shared server, so it runs after.
@@ -147,12 +60,12 @@ describe.concurrent('zhaocuo worker (BullMQ on Redis)', () => {
     const t = setup('share', sites.share);
     const w1 = await worker(t);
     const w2 = await worker(t);
-    const sched = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    const sched = zhaocuo(['schedule', '--redis', t.url, '--db', t.target, '--once']);
     expect(await sched.exited).toBe(0);
     expect(sched.out()).toMatch(/加入队列 3 个/);
     // Enqueued again (the next tick, a second scheduler): the same job ids, nothing added
     // (sites being audited by then are not due at all).
-    const again = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    const again = zhaocuo(['schedule', '--redis', t.url, '--db', t.target, '--once']);
     expect(await again.exited).toBe(0);
     expect(again.out()).toMatch(/加入队列 0 个/);
 
@@ -195,8 +108,8 @@ describe.concurrent('zhaocuo worker (BullMQ on Redis)', () => {
     expect(jobs.map((j) => j.added)).toEqual([true, true]);
     // Mid-audit: both runs recorded, and the first site's lock names the worker that has it.
     const holder = await until('the workers to start the audits', () => {
-      const lock = t.db.prepare('SELECT pid FROM site_locks WHERE site_id = ?').get(jobs[0].siteId) as { pid: number } | undefined;
-      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && lock ? lock.pid : undefined;
+      const pid = lockHolderPid(t.db, jobs[0].siteId);
+      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && pid;
     });
     const [victim, survivor] = holder === w1.proc.pid ? [w1, w2] : [w2, w1];
     victim.proc.kill('SIGKILL');
@@ -253,7 +166,7 @@ describe('zhaocuo worker, Redis away or wrong', () => {
     await redis.stop();
     await until('the worker to say Redis is gone', () => /与 Redis redis:\/\/127\.0\.0\.1:\d+\/\d+ 的连接已断开：请重新启动 redis-server/.test(w.out()), 30_000);
     // The scheduler meanwhile: refused, in one line, exit 3.
-    const s = zhaocuo(['schedule', '--redis', t.url, '--db', t.file, '--once']);
+    const s = zhaocuo(['schedule', '--redis', t.url, '--db', t.target, '--once']);
     expect(await s.exited).toBe(3);
     expect(s.out().trim().split('\n').at(-1)).toMatch(/^zhaocuo: 无法连接 Redis redis:\/\/127\.0\.0\.1:\d+\/\d+：请先启动 redis-server 或检查 --redis（connection refused）$/);
     await redis.start();

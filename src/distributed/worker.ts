@@ -15,13 +15,21 @@
  * lock; after `stalledMs` BullMQ moves the job back and another worker takes it. That worker's
  * acquireLock sees the dead holder (its pid gone on this host, or its heartbeat stale) and
  * marks the run it left failed (检查进程中断).
+ *
+ * The store going away (PostgreSQL stopped or unreachable: a StoreUnavailableError from any
+ * store call of a job) is not the audit's fault and spends none of its attempts: the worker says
+ * so once, stops taking jobs, and moves the job back to the queue; every few seconds it asks the
+ * store again, and once it answers, the runs and locks the cut-off jobs left are settled (the
+ * run marked failed, or its slot complete when its run was stored before the store went) and the
+ * worker takes jobs again.
  */
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../config/errors.ts';
 import type { DB } from '../store/db.ts';
 import { failRun } from '../store/runs.ts';
+import { StoreUnavailableError } from '../store/db-errors.ts';
 import { acquireLock, heartbeat, newHolder, releaseLock, type LockHolder } from '../sites/lock.ts';
 import { siteConfig } from '../sites/merge.ts';
 import { listRegistered } from '../sites/registry.ts';
@@ -48,11 +56,22 @@ export interface FleetWorkerOptions {
   staleMs?: number;
   /** A job whose site is being audited elsewhere is tried again after this (default 60 s). */
   busyRetryMs?: number;
+  /** While the store is away, it is asked again this often (default 2 s). */
+  storeRetryMs?: number;
   runAudit?: RunAudit;
   log?: (line: string) => void;
 }
 
 export type JobResult = { runId: number | null; skipped?: string };
+
+/** A run the store's going away cut short (written once the store is back). */
+export const STORE_LOST = '检查期间存储（PostgreSQL）连接中断，任务已交还队列（the store went away during the audit; the job went back to the queue）';
+
+/** A job cut off by the store going away while it held its site's lock: settled once the store is back. */
+interface Cut {
+  siteId: number;
+  since: string;
+}
 
 interface Active {
   job: Job<SiteJob>;
@@ -71,6 +90,9 @@ export class FleetWorker {
   private readonly log: (line: string) => void;
   private readonly runAudit: RunAudit;
   private pacer: RedisPacer | null = null;
+  /** While the store is away: the timer asking it again, and the jobs it cut off (by job id). */
+  private storeAway: NodeJS.Timeout | null = null;
+  private readonly cut = new Map<string, Cut>();
 
   constructor(private readonly o: FleetWorkerOptions) {
     this.log = o.log ?? ((l) => process.stderr.write(l + '\n'));
@@ -114,6 +136,19 @@ export class FleetWorker {
   }
 
   private async process(job: Job<SiteJob>, token: string): Promise<JobResult> {
+    const held: { lock?: Cut } = {};
+    try {
+      return await this.audit(job, token, held);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      this.storeLost(err, job, held.lock);
+      // Back to the queue, no attempt spent; if Redis is away too, the job stalls and comes back.
+      await job.moveToWait(token).catch(() => undefined);
+      throw new WaitingError();
+    }
+  }
+
+  private async audit(job: Job<SiteJob>, token: string, held: { lock?: Cut }): Promise<JobResult> {
     const db = this.o.db;
     const { siteId } = job.data;
     const slotAt = new Date(job.data.slotAt);
@@ -137,9 +172,14 @@ export class FleetWorker {
     }
     const attempt = job.attemptsMade + 1;
     const since = new Date().toISOString();
+    held.lock = { siteId, since };
     this.active.set(job.id!, { job, token, siteId, since });
     markStarted(db, siteId, slotAt, attempt, new Date());
-    const beat = setInterval(() => heartbeat(db, siteId, this.holder, new Date()), this.o.heartbeatMs ?? 30_000);
+    const beat = setInterval(() => {
+      try {
+        heartbeat(db, siteId, this.holder, new Date());
+      } catch { /* a busy or absent store: the next beat tries again, well within the stale limit */ }
+    }, this.o.heartbeatMs ?? 30_000);
     beat.unref();
     const slot = formatLocal(slotAt.toISOString(), SCHEDULE_TZ).slice(11);
     this.log(`zhaocuo worker: 开始检查 ${site.name} ${site.url}（${slot} 时段${attempt > 1 ? `，第 ${attempt} 次尝试` : ''}）`);
@@ -151,7 +191,7 @@ export class FleetWorker {
       this.log(`zhaocuo worker: 完成 ${site.name}：${out.summary ?? ''}${out.runId ? `（运行 #${out.runId}）` : ''}`);
       return { runId: out.runId };
     } catch (err) {
-      if (gone()) throw err;
+      if (gone() || err instanceof StoreUnavailableError) throw err;
       const error = (err as Error).message?.split('\n')[0] ?? String(err);
       const attempts = job.opts.attempts ?? 1;
       const final = err instanceof UsageError || attempt >= attempts;
@@ -164,9 +204,50 @@ export class FleetWorker {
       throw err;
     } finally {
       clearInterval(beat);
-      if (!gone()) releaseLock(db, siteId, this.holder);
       this.active.delete(job.id!);
+      if (!gone()) releaseLock(db, siteId, this.holder);
     }
+  }
+
+  /** The store went away under `job`: said once; no new jobs until it answers again. */
+  private storeLost(err: StoreUnavailableError, job: Job<SiteJob>, lock: Cut | undefined): void {
+    if (lock) this.cut.set(job.id!, lock);
+    if (!this.storeAway) {
+      // The cause as the driver gave it (connect ECONNREFUSED …), without the audit's "then rerun".
+      const cause = err.message.match(/lost mid-run: ([^;]*)/)?.[1];
+      this.log(`zhaocuo worker: 与 PostgreSQL ${this.o.db.where} 的连接已断开：请重新启动 PostgreSQL 或修复到它的网络；本 worker 暂停领取任务，未能保存的检查已交还队列，恢复后自动继续，已确认的任务不会丢失（the PostgreSQL store went away${cause ? `: ${cause}` : ''}; no new jobs until it answers, then this worker goes on by itself）`);
+      void this.worker?.pause(true);
+      this.storeAway = setInterval(() => this.storeBack(), this.o.storeRetryMs ?? 2000);
+    }
+    this.log(`zhaocuo worker: 已交还队列 ${job.data.name}（存储不可用 store unavailable）`);
+  }
+
+  /** Asks the store again; once it answers, settles what the cut-off jobs left and takes jobs again. */
+  private storeBack(): void {
+    const db = this.o.db;
+    try {
+      db.get(db.q.selectFrom('site_locks').select('site_id').limit(1));
+      for (const [id, c] of this.cut) {
+        const runId = lastRunSince(db, c.siteId, c.since);
+        const run = runId === null ? undefined : db.get(db.q.selectFrom('runs').select('status').where('id', '=', runId));
+        // Stored complete before the store went (it went while the state or the report was written): that slot is served.
+        if (run?.status === 'complete') markFinished(db, c.siteId, { ok: true, runId, now: new Date() });
+        else {
+          if (runId !== null) failRun(db, runId, STORE_LOST);
+          markFinished(db, c.siteId, { ok: false, runId, error: STORE_LOST, nextAttemptAt: null, now: new Date() });
+        }
+        releaseLock(db, c.siteId, this.holder);
+        this.cut.delete(id);
+      }
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) return; // still away: the next turn asks again
+      this.log(`zhaocuo worker: 存储恢复后整理出错：${(err as Error).message.split('\n')[0]}（will try again）`);
+      return;
+    }
+    clearInterval(this.storeAway!);
+    this.storeAway = null;
+    this.log(`zhaocuo worker: 已重新连接 PostgreSQL ${db.where}，继续领取任务（the store is back）`);
+    void this.worker?.resume();
   }
 
   /**
@@ -177,6 +258,10 @@ export class FleetWorker {
   async close(graceMs: number, handBackNow?: Promise<void>): Promise<{ finished: number; handedBack: number }> {
     const w = this.worker;
     if (!w) return { finished: 0, handedBack: 0 };
+    // The store away: the jobs it cut off are in the queue already; their runs and locks are
+    // settled by whoever opens the store next (the holder's pid gone, its heartbeat stale).
+    if (this.storeAway) clearInterval(this.storeAway);
+    this.storeAway = null;
     const before = this.active.size;
     const closing = w.close();
     let timer: NodeJS.Timeout | undefined;

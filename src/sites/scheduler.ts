@@ -55,7 +55,9 @@ export function storeAudit(db: DB, o: { pacer?: HostPacer } = {}): RunAudit {
   return async (site, config) => {
     const r = await auditSite({ startUrl: site.url, config, db, pacer: o.pacer });
     const v = r.report.audits.find((a) => a.id === 'verdict')?.data as { verdict?: string; score?: number } | undefined;
-    return { runId: r.runId, summary: v?.verdict ? `${v.verdict} ${v.score} 分` : `${r.report.summary.findingsTotal} 个问题` };
+    // The run is stored either way; tickets that could not be filed are said, not silently missing.
+    const tickets = r.tickets && 'error' in r.tickets ? `；工单未能生成：${r.tickets.error.split('\n')[0]}（tickets not filed）` : '';
+    return { runId: r.runId, summary: (v?.verdict ? `${v.verdict} ${v.score} 分` : `${r.report.summary.findingsTotal} 个问题`) + tickets };
   };
 }
 
