@@ -10,7 +10,9 @@
  * reasonable time on 2 cores; without the IPv6 pass, the search probe and the spider view
  * (fixed seconds per site); the figures are for the crawl, link checks, audits, store and report.
  * Prints sites/hour, pages/s, peak RSS per worker and the scaling against 1 worker.
- *   npm run bench:fleet -- --sites 200 --concurrency 2 --workers 1,2,4
+ * `--db postgres` (or `sqlite,postgres`: each run on each) puts the store in a PostgreSQL this
+ * bench starts (tests/helpers/postgres-server.ts: loopback, fsync off) instead of a SQLite file.
+ *   npm run bench:fleet -- --sites 200 --concurrency 2 --workers 1,2,4 [--db sqlite,postgres]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,9 @@ import { INTERRUPTED } from '../src/sites/lock.ts';
 import { enqueueDue, siteQueue } from '../src/distributed/queue.ts';
 import { KEY_PREFIX } from '../src/distributed/worker.ts';
 import { startRedis } from '../tests/helpers/redis-server.ts';
+import { startPostgres, type LocalPostgres } from '../tests/helpers/postgres-server.ts';
+import { raw } from '../src/store/store.ts';
+import { sql } from 'kysely';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +40,13 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2,4' },
     'skip-embedded': { type: 'boolean', default: false },
     'skip-kill': { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
   },
 });
+type StoreKind = 'sqlite' | 'postgres';
+const STORES = values.db!.split(',').map((k) => k.trim()) as StoreKind[];
+for (const k of STORES) if (k !== 'sqlite' && k !== 'postgres') throw new Error(`--db takes sqlite, postgres or both (sqlite,postgres), not ${k}`);
+const STORE_NAME: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 const SITES = Number(values.sites);
 const C = Number(values.concurrency);
 const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
@@ -57,13 +67,14 @@ const external = await startExternal();
 const portals: TinySite[] = [];
 for (let i = 0; i < SITES; i++) portals.push(await startTinySite(i + 1, SIZES[i % SIZES.length], external.url));
 const redis = await startRedis();
+const pg: LocalPostgres | null = STORES.includes('postgres') ? await startPostgres() : null;
 const children = new Set<ChildProcess>();
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 
 let dbNo = 0;
-/** A fresh store with every portal registered and due now (a daily slot an hour ago, Beijing time). */
-function freshStore(name: string): { db: DB; file: string; url: string } {
-  const file = join(dir, `${name}.db`);
+/** A fresh store (a SQLite file or a PostgreSQL database) with every portal registered and due now (a daily slot an hour ago, Beijing time). */
+async function freshStore(name: string, kind: StoreKind): Promise<{ db: DB; file: string; url: string }> {
+  const file = kind === 'postgres' ? await pg!.createDatabase(`${name.replace(/-/g, '_')}_${dbNo + 1}`) : join(dir, `${name}.db`);
   const db = openDb(file);
   const bj = new Date(Date.now() - 3600_000 + 8 * 3600_000);
   const cron = `${bj.getUTCMinutes()} ${bj.getUTCHours()} * * *`;
@@ -101,10 +112,10 @@ interface Figures {
 
 /** Sites with a complete run, and the store's own wall time (first start to last finish). */
 function measure(db: DB): { sites: number; pages: number; seconds: number; multi: number } {
-  const r = db.prepare("SELECT count(DISTINCT site_id) AS sites, min(started_at) AS t0, max(finished_at) AS t1 FROM runs WHERE status = 'complete'").get() as { sites: number; t0: string; t1: string };
-  const pages = (db.prepare("SELECT count(*) AS n FROM pages WHERE run_id IN (SELECT id FROM runs WHERE status = 'complete')").get() as { n: number }).n;
-  const multi = (db.prepare("SELECT count(*) AS n FROM (SELECT site_id FROM runs WHERE status = 'complete' GROUP BY site_id HAVING count(*) > 1)").get() as { n: number }).n;
-  return { sites: r.sites, pages, seconds: r.t0 ? (Date.parse(r.t1) - Date.parse(r.t0)) / 1000 : 0, multi };
+  const r = db.get(raw<{ sites: number; t0: string; t1: string }>(db, sql`SELECT count(DISTINCT site_id) AS sites, min(started_at) AS t0, max(finished_at) AS t1 FROM runs WHERE status = 'complete'`))!;
+  const pages = db.get(raw<{ n: number }>(db, sql`SELECT count(*) AS n FROM pages WHERE run_id IN (SELECT id FROM runs WHERE status = 'complete')`))!.n;
+  const multi = db.get(raw<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT site_id FROM runs WHERE status = 'complete' GROUP BY site_id HAVING count(*) > 1) m`))!.n;
+  return { sites: Number(r.sites), pages: Number(pages), seconds: r.t0 ? (Date.parse(r.t1) - Date.parse(r.t0)) / 1000 : 0, multi: Number(multi) };
 }
 
 async function waitAllComplete(db: DB, onProgress?: (done: number) => void): Promise<void> {
@@ -135,8 +146,8 @@ async function startWorkers(url: string, file: string, n: number, extra: string[
   return ws;
 }
 
-async function fleet(n: number): Promise<Figures> {
-  const s = freshStore(`workers-${n}`);
+async function fleet(n: number, kind: StoreKind): Promise<Figures> {
+  const s = await freshStore(`workers-${n}`, kind);
   const ws = await startWorkers(s.url, s.file, n);
   const added = await enqueueAll(s.db, s.url);
   if (added !== SITES) throw new Error(`enqueued ${added} of ${SITES}`);
@@ -146,11 +157,11 @@ async function fleet(n: number): Promise<Figures> {
   await Promise.all(ws.map((w) => w.exited));
   const m = measure(s.db);
   s.db.close();
-  return { label: `${n} worker${n > 1 ? 's' : ''} × ${C}`, seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb };
+  return { label: `${n} worker${n > 1 ? 's' : ''} × ${C}${STORES.length > 1 || kind !== 'sqlite' ? `, ${STORE_NAME[kind]}` : ''}`, seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb };
 }
 
-async function embedded(): Promise<Figures> {
-  const s = freshStore('embedded');
+async function embedded(kind: StoreKind): Promise<Figures> {
+  const s = await freshStore('embedded', kind);
   const z = spawnZ(['schedule', '--once', '--db', s.file, '--max-parallel', String(C)]);
   let peak = 0;
   const t = setInterval(() => (peak = Math.max(peak, peakRssMb(z.proc.pid!))), 500);
@@ -158,11 +169,11 @@ async function embedded(): Promise<Figures> {
   clearInterval(t);
   const m = measure(s.db);
   s.db.close();
-  return { label: `embedded schedule --max-parallel ${C}`, seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb: [peak] };
+  return { label: `embedded schedule --max-parallel ${C}${STORES.length > 1 || kind !== 'sqlite' ? `, ${STORE_NAME[kind]}` : ''}`, seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb: [peak] };
 }
 
-async function killOne(): Promise<Figures & { ok: boolean }> {
-  const s = freshStore('kill');
+async function killOne(kind: StoreKind): Promise<Figures & { ok: boolean }> {
+  const s = await freshStore('kill', kind);
   const ws = await startWorkers(s.url, s.file, 2, ['--stalled-after', '5']);
   await enqueueAll(s.db, s.url);
   let killed = false;
@@ -177,23 +188,30 @@ async function killOne(): Promise<Figures & { ok: boolean }> {
   ws[1].proc.kill('SIGTERM');
   await Promise.all(ws.map((w) => w.exited));
   const m = measure(s.db);
-  const interrupted = (s.db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'failed' AND error = ?").get(INTERRUPTED) as { n: number }).n;
-  const otherFailed = (s.db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'failed' AND (error IS NULL OR error <> ?)").get(INTERRUPTED) as { n: number }).n;
+  const interrupted = Number(s.db.get(raw<{ n: number }>(s.db, sql`SELECT count(*) AS n FROM runs WHERE status = 'failed' AND error = ${INTERRUPTED}`))!.n);
+  const otherFailed = Number(s.db.get(raw<{ n: number }>(s.db, sql`SELECT count(*) AS n FROM runs WHERE status = 'failed' AND (error IS NULL OR error <> ${INTERRUPTED})`))!.n);
   s.db.close();
   const ok = m.sites === SITES && m.multi === 0;
-  return { label: '2 workers, one SIGKILLed halfway', seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb, ok, extra: `${interrupted} half runs marked interrupted, ${otherFailed} other failed runs, ${m.multi} sites with more than one complete run → ${ok ? 'every site exactly one complete run' : 'NOT every site exactly one complete run'}` };
+  return { label: `2 workers, one SIGKILLed halfway${STORES.length > 1 || kind !== 'sqlite' ? `, ${STORE_NAME[kind]}` : ''}`, seconds: m.seconds, sites: m.sites, pages: m.pages, peakMb, ok, extra: `${interrupted} half runs marked interrupted, ${otherFailed} other failed runs, ${m.multi} sites with more than one complete run → ${ok ? 'every site exactly one complete run' : 'NOT every site exactly one complete run'}` };
 }
 
 const results: Figures[] = [];
-console.log(`${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; ${SITES} sites, --no-browser, concurrency ${C} per worker`);
+console.log(`${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; ${SITES} sites, --no-browser, concurrency ${C} per worker, store ${STORES.map((k) => STORE_NAME[k]).join(' and ')}`);
 for (const n of values.workers!.split(',').map(Number)) {
-  const f = await fleet(n);
-  results.push(f);
-  console.log(`  ${f.label}: ${f.seconds.toFixed(1)} s`);
+  for (const kind of STORES) {
+    const f = await fleet(n, kind);
+    results.push(f);
+    console.log(`  ${f.label}: ${f.seconds.toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`);
+  }
 }
-if (!values['skip-embedded']) results.push(await embedded());
+for (const kind of STORES) if (!values['skip-embedded']) results.push(await embedded(kind));
 let kill: (Figures & { ok: boolean }) | undefined;
-if (!values['skip-kill']) results.push((kill = await killOne()));
+for (const kind of STORES) {
+  if (values['skip-kill']) break;
+  const k = await killOne(kind);
+  results.push(k);
+  if (!kill || !k.ok) kill = k;
+}
 
 const base = results[0];
 console.log('\n| run | wall (s) | sites | sites/hour | pages | pages/s | peak RSS per worker (MB) | vs 1 worker |');
@@ -202,7 +220,7 @@ for (const f of results) {
   const sph = (f.sites / f.seconds) * 3600;
   console.log(`| ${f.label} | ${f.seconds.toFixed(1)} | ${f.sites} | ${Math.round(sph).toLocaleString('en')} | ${f.pages.toLocaleString('en')} | ${(f.pages / f.seconds).toFixed(0)} | ${f.peakMb.join(', ')} | ${(base.seconds / f.seconds).toFixed(2)}× |`);
 }
-if (kill) console.log(`\nSIGKILL run: ${kill.extra}`);
+for (const f of results) if (f.extra) console.log(`\n${f.label}: ${f.extra}`);
 const best = results.filter((f) => !f.extra).reduce((a, b) => (a.sites / a.seconds > b.sites / b.seconds ? a : b));
 const sph = (best.sites / best.seconds) * 3600;
 const avgPages = best.pages / best.sites;
@@ -212,5 +230,6 @@ console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);
 
 await Promise.all([...portals.map((p) => p.close()), external.close()]);
 await redis.close();
+await pg?.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(kill && !kill.ok ? 1 : 0);

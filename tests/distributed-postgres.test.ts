@@ -9,7 +9,7 @@
  *
  * Covered: two workers started at once on an empty database both come up (the migrations run
  * once); they share the jobs, every site gets exactly one complete run, and the tickets the two
- * writers file are numbered once each; a SIGKILLed worker's job is taken by the other and its
+ * writers file at the same moment (two audits let go together) are numbered once each; a SIGKILLed worker's job is taken by the other and its
  * half run is marked interrupted; PostgreSQL stopped under a running worker: one clear line
  * that names what to start, the worker stays up and takes no job meanwhile, the jobs stay in
  * the queue (none failed), and once PostgreSQL is back every site gets its complete run.
@@ -39,7 +39,7 @@ beforeAll(async () => {
   [redis, pg, external] = await Promise.all([startRedis(), startPostgres(), startExternal()]);
   let n = 0;
   const make = (count: number, pages: number, hold: boolean) => Promise.all(Array.from({ length: count }, () => startTinySite(++n, pages, external.url, { hold })));
-  sites.share = await make(3, 12, false);
+  sites.share = await make(3, 12, true);
   sites.kill = await make(2, 12, true);
   sites.outage = await make(2, 12, true);
   writeFileSync(join(dir, 'zhaocuo.config.json'), JSON.stringify(fleetConfig(0)));
@@ -69,6 +69,9 @@ describe.concurrent('zhaocuo worker on a PostgreSQL store', () => {
     const sched = zhaocuo(['schedule', '--redis', t.url, '--db', target, '--once']);
     expect(await sched.exited, sched.out()).toBe(0);
     expect(sched.out()).toMatch(/加入队列 3 个/);
+    // Both workers mid-audit, then let go together: two writers store runs and file tickets at once.
+    await until('two audits held mid-run', () => runsOf(db).filter((r) => r.status === 'running').length === 2 && sites.share.filter((x) => x.articleRequests() > 0).length === 2);
+    for (const x of sites.share) x.open();
     await until('three complete runs', () => completeBySite(db).size === 3);
     const { counts, done } = await until('three completed jobs', async () => {
       const r = await completedJobs(t.url);
