@@ -20,20 +20,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { startExternal, startTinySite, type TinySite } from './helpers/tiny-sites.ts';
-import { completeBySite, completedJobs, enqueue, fleet, fleetConfig, lockHolderPid, registerDue, runsOf, until } from './helpers/fleet.ts';
+import { completeBySite, completedJobs, enqueue, expectAllDone, fleet, fleetConfig, registerDue, runsOf, until } from './helpers/fleet.ts';
 import { startRedis, type LocalRedis } from './helpers/redis-server.ts';
 import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts';
 import { openDb } from '../src/store/db.ts';
 import { raw } from '../src/store/store.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
-import { INTERRUPTED } from '../src/sites/lock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-distributed-pg-'));
 let redis: LocalRedis;
 let pg: LocalPostgres;
 let external: { url: string; close(): Promise<void> };
 const sites: Record<'share' | 'kill' | 'outage', TinySite[]> = { share: [], kill: [], outage: [] };
-const { zhaocuo, worker, setup, redisDb, killAll } = fleet(dir);
+const { zhaocuo, worker, setup, killTakeover, redisDb, killAll } = fleet(dir);
 
 beforeAll(async () => {
   [redis, pg, external] = await Promise.all([startRedis(), startPostgres(), startExternal()]);
@@ -100,33 +99,7 @@ describe.concurrent('zhaocuo worker on a PostgreSQL store', () => {
   }, 240_000);
 
   it('a SIGKILLed worker’s job is taken by the other and its half run marked interrupted', async () => {
-    const t = setup('kill', sites.kill, await pg.createDatabase('kill'), redis.url);
-    const args = ['--stalled-after', '1.5'];
-    const w1 = await worker(t, args);
-    const w2 = await worker(t, args);
-    const jobs = await enqueue(t.db, t.url);
-    expect(jobs.map((j) => j.added)).toEqual([true, true]);
-    const holder = await until('the workers to start the audits', () => {
-      const pid = lockHolderPid(t.db, jobs[0].siteId);
-      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && pid;
-    });
-    const [victim, survivor] = holder === w1.proc.pid ? [w1, w2] : [w2, w1];
-    victim.proc.kill('SIGKILL');
-    await victim.exited;
-    for (const s of sites.kill) s.open();
-
-    await until('both sites complete', () => completeBySite(t.db).size === 2, 150_000);
-    const { done } = await until('two completed jobs', async () => {
-      const r = await completedJobs(t.url);
-      return r.counts.completed === 2 ? r : undefined;
-    });
-    expect(done.every((j) => j.processedBy?.includes(`:${survivor.proc.pid}:`))).toBe(true);
-    const victimSite = runsOf(t.db).filter((r) => r.origin === jobs[0].origin);
-    expect(victimSite.map((r) => [r.status, r.error])).toEqual([['failed', INTERRUPTED], ['complete', null]]);
-    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
-    survivor.proc.kill('SIGTERM');
-    expect(await survivor.exited).toBe(0);
-    t.db.close();
+    await killTakeover(setup('kill', sites.kill, await pg.createDatabase('kill'), redis.url), sites.kill);
   }, 300_000);
 });
 
@@ -156,12 +129,7 @@ describe('zhaocuo worker, PostgreSQL away', () => {
 
     await pg.start();
     await until('the worker to say PostgreSQL is back', () => /已重新连接 PostgreSQL/.test(w.out()), 60_000);
-    const { counts } = await until('both jobs completed', async () => {
-      const r = await completedJobs(t.url);
-      return r.counts.completed === 2 ? r : undefined;
-    }, 120_000);
-    expect(counts).toMatchObject({ failed: 0, wait: 0, active: 0, delayed: 0 });
-    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
+    await expectAllDone(t, 2);
     // The runs the outage cut short are marked so, not left running.
     const cut = runsOf(t.db).filter((r) => r.status !== 'complete');
     expect(cut.map((r) => r.status)).toEqual(['failed', 'failed']);

@@ -18,8 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExternal, startTinySite, type TinySite } from './helpers/tiny-sites.ts';
-import { INTERRUPTED } from '../src/sites/lock.ts';
-import { completeBySite, completedJobs, enqueue, fleet, fleetConfig, lockHolderPid, runsOf, until } from './helpers/fleet.ts';
+import { completeBySite, completedJobs, enqueue, expectAllDone, fleet, fleetConfig, runsOf, until } from './helpers/fleet.ts';
 import { startRedis, type LocalRedis } from './helpers/redis-server.ts';
 import { freePort } from './helpers/free-port.ts';
 
@@ -28,7 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'zc-distributed-'));
 let redis: LocalRedis;
 let external: { url: string; close(): Promise<void> }; // linked from every site below
 const sites: Record<'share' | 'kill' | 'term' | 'outage', TinySite[]> = { share: [], kill: [], term: [], outage: [] };
-const { zhaocuo, worker, setup: setupIn, killAll } = fleet(dir);
+const { zhaocuo, worker, setup: setupIn, killTakeover, killAll } = fleet(dir);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -100,34 +99,7 @@ describe.concurrent('zhaocuo worker (BullMQ on Redis)', () => {
   }, 240_000);
 
   it('a SIGKILLed worker’s job is taken by the other and its half run marked interrupted', async () => {
-    const t = setup('kill', sites.kill);
-    const args = ['--stalled-after', '1.5'];
-    const w1 = await worker(t, args);
-    const w2 = await worker(t, args);
-    const jobs = await enqueue(t.db, t.url);
-    expect(jobs.map((j) => j.added)).toEqual([true, true]);
-    // Mid-audit: both runs recorded, and the first site's lock names the worker that has it.
-    const holder = await until('the workers to start the audits', () => {
-      const pid = lockHolderPid(t.db, jobs[0].siteId);
-      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && pid;
-    });
-    const [victim, survivor] = holder === w1.proc.pid ? [w1, w2] : [w2, w1];
-    victim.proc.kill('SIGKILL');
-    await victim.exited;
-    for (const s of sites.kill) s.open();
-
-    await until('both sites complete', () => completeBySite(t.db).size === 2, 150_000);
-    const { done } = await until('two completed jobs', async () => {
-      const r = await completedJobs(t.url);
-      return r.counts.completed === 2 ? r : undefined;
-    });
-    expect(done.every((j) => j.processedBy?.includes(`:${survivor.proc.pid}:`))).toBe(true);
-    const victimSite = runsOf(t.db).filter((r) => r.origin === jobs[0].origin);
-    expect(victimSite.map((r) => [r.status, r.error])).toEqual([['failed', INTERRUPTED], ['complete', null]]);
-    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
-    survivor.proc.kill('SIGTERM');
-    expect(await survivor.exited).toBe(0);
-    t.db.close();
+    await killTakeover(setup('kill', sites.kill), sites.kill);
   }, 300_000);
 
   it('SIGTERM: a running audit that does not finish within --grace goes back to the queue', async () => {
@@ -172,12 +144,7 @@ describe('zhaocuo worker, Redis away or wrong', () => {
     await redis.start();
     for (const x of sites.outage) x.open();
     await until('the worker to reconnect', () => /已重新连接 Redis/.test(w.out()), 60_000);
-    const { counts } = await until('both jobs completed', async () => {
-      const r = await completedJobs(t.url);
-      return r.counts.completed === 2 ? r : undefined;
-    }, 120_000);
-    expect(counts).toMatchObject({ failed: 0, wait: 0, active: 0, delayed: 0 });
-    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
+    await expectAllDone(t, 2);
     expect(runsOf(t.db).filter((r) => r.status !== 'complete')).toEqual([]);
     w.proc.kill('SIGTERM');
     expect(await w.exited).toBe(0);

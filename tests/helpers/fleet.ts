@@ -15,6 +15,7 @@ import type { SiteEntry } from '../../src/sites/schema.ts';
 import { DEFAULT_POLICY } from '../../src/sites/due.ts';
 import { enqueueDue, siteQueue } from '../../src/distributed/queue.ts';
 import { KEY_PREFIX } from '../../src/distributed/worker.ts';
+import { INTERRUPTED } from '../../src/sites/lock.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'zhaocuo.js');
 
@@ -84,10 +85,46 @@ export function fleet(dir: string) {
     return { db, target, url: `${redisUrl}/${++dbNumber}`, trace: join(dir, `${name}.trace`) };
   }
 
+  /**
+   * Two workers audit two held sites; the one holding the first site's lock is SIGKILLed
+   * mid-audit: the other takes its job (BullMQ stalled detection), the half run is marked
+   * interrupted, and each site ends with exactly one complete run.
+   */
+  async function killTakeover(t: FleetStore, held: TinySite[]): Promise<void> {
+    const args = ['--stalled-after', '1.5'];
+    const w1 = await worker(t, args);
+    const w2 = await worker(t, args);
+    const jobs = await enqueue(t.db, t.url);
+    expect(jobs.map((j) => j.added)).toEqual([true, true]);
+    // Mid-audit: both runs recorded, and the first site's lock names the worker that has it.
+    const holder = await until('the workers to start the audits', () => {
+      const pid = lockHolderPid(t.db, jobs[0].siteId);
+      return runsOf(t.db).filter((r) => r.status === 'running').length === 2 && pid;
+    });
+    const [victim, survivor] = holder === w1.proc.pid ? [w1, w2] : [w2, w1];
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+    for (const s of held) s.open();
+
+    await until('both sites complete', () => completeBySite(t.db).size === 2, 150_000);
+    const { done } = await until('two completed jobs', async () => {
+      const r = await completedJobs(t.url);
+      return r.counts.completed === 2 ? r : undefined;
+    });
+    expect(done.every((j) => j.processedBy?.includes(`:${survivor.proc.pid}:`))).toBe(true);
+    const victimSite = runsOf(t.db).filter((r) => r.origin === jobs[0].origin);
+    expect(victimSite.map((r) => [r.status, r.error])).toEqual([['failed', INTERRUPTED], ['complete', null]]);
+    expect([...completeBySite(t.db).values()]).toEqual([1, 1]);
+    survivor.proc.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+    t.db.close();
+  }
+
   return {
     zhaocuo,
     worker,
     setup,
+    killTakeover,
     /** A Redis database number no other test of this file uses. */
     redisDb: (redisUrl: string) => `${redisUrl}/${++dbNumber}`,
     killAll: () => {
@@ -138,6 +175,16 @@ export async function completedJobs(url: string) {
     await q.close();
     conn.disconnect();
   }
+}
+
+/** Waits until `n` jobs completed, then: none failed or left in the queue, and each site has exactly one complete run. */
+export async function expectAllDone(t: FleetStore, n: number): Promise<void> {
+  const { counts } = await until(`${n} jobs completed`, async () => {
+    const r = await completedJobs(t.url);
+    return r.counts.completed === n ? r : undefined;
+  }, 120_000);
+  expect(counts).toMatchObject({ failed: 0, wait: 0, active: 0, delayed: 0 });
+  expect([...completeBySite(t.db).values()]).toEqual(Array(n).fill(1));
 }
 
 export async function enqueue(db: DB, url: string) {
