@@ -7,6 +7,7 @@
  * time on a shared machine), the bytes the portal sent for each run (target ≤ 0.10) and whether
  * the findings are identical apart from the changed pages.
  *   npm run bench:incremental -- --pages 2000 --changed 0.02
+ *   npm run bench:incremental -- --profile /tmp/prof   (a CPU profile of the second run: node --cpu-prof)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
 import { exactPeak, watchPeak } from './proc-tree.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, changed: { type: 'string', default: '0.02' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, changed: { type: 'string', default: '0.02' }, concurrency: { type: 'string', default: '32' }, profile: { type: 'string' } } });
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-incr-'));
 const portal = await startSamplePortal({ pages: Number(values.pages), host: '127.0.0.1' });
@@ -26,9 +27,9 @@ console.log(`sample portal: ${portal.manifest.htmlPageCount} pages at ${start}`)
 interface Run { seconds: number; cpuSeconds: number | null; peakMb: number; bytes: number; code: number | null; report: Report }
 interface Report { summary: { pages: number; bytes?: number; incremental?: { notModified: number; sameContent: number; changed: number; fresh: number } }; findings: { fingerprint: string; url?: string; severity: string; message: string }[] }
 
-function audit(name: string): Promise<Run> {
+function audit(name: string, profile?: string): Promise<Run> {
   const sent0 = portal.bytesSent();
-  const args = [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
+  const args = [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
   return new Promise((resolve) => {
     const t0 = performance.now();
     const exact = exactPeak();
@@ -44,7 +45,7 @@ function audit(name: string): Promise<Run> {
 
 const first = await audit('first');
 const changed = new Set(portal.revisions.mutate({ fraction: Number(values.changed) }).map((p) => portal.url + p));
-const second = await audit('second');
+const second = await audit('second', values.profile);
 await portal.close();
 
 // A finding as a reader sees it, leaving out the pages that changed between the runs.

@@ -59,6 +59,8 @@ describe('incremental re-audits', () => {
     expect(inc.changed + inc.fresh).toBe(0);
     // every page asked for with its validators: a few hundred bytes of headers, no bodies
     expect(again.artifacts.crawl.bytes).toBeLessThan(first.artifacts.crawl.bytes / 10);
+    // a 304 keeps the page's row for the run after (it is marked seen, not forgotten by the clean-up)
+    expect((await run()).artifacts.crawl.incremental).toMatchObject({ notModified: pages, changed: 0, fresh: 0 });
 
     const fresh = await run(full);
     expect(fresh.artifacts.crawl.incremental).toMatchObject({ notModified: 0, sameContent: 0 });
@@ -167,6 +169,8 @@ describe('incremental re-audits', () => {
       log.length = 0;
       const gone = await site();
       expect(log).toContain('HEAD /logo.png 404');
+      // the documents answered 304 last time are still stored (marked seen by that run)
+      for (const r of ['HEAD /doc.pdf 304', 'HEAD /bg.png 304', 'GET /a.css 304', 'GET /robots.txt 304']) expect(log).toContain(r);
       expect(gone.artifacts.targets.find((t) => t.url === url + 'logo.png')?.state).toBe('broken');
       // --full asks without validators
       log.length = 0;

@@ -8,6 +8,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { batches, lastPerKey, type Store } from './store.ts';
 import { ensureSite } from './runs.ts';
+import { markSeen } from './page-cache.ts';
 import type { DocumentCache, StoredDocument } from '../gather/document-cache.ts';
 import type { Validators } from '../gather/page-cache.ts';
 
@@ -49,12 +50,16 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
   }
   let saves: { url: string; etag: string | null; last_modified: string | null; artifact: Buffer }[] = [];
   let touches: { url: string; etag: string | null; last_modified: string | null }[] = [];
+  // Documents answered with the validators they had (the usual 304): only seen_run changes, many rows a statement.
+  let seen: string[] = [];
   const flush = () => {
-    if (!saves.length && !touches.length) return;
+    if (!saves.length && !touches.length && !seen.length) return;
     const saved = lastPerKey(saves, (r) => r.url).map((r) => ({ ...r, site_id: siteId, body_hash: '', format: FORMAT, seen_run: runId }));
     const touched = touches;
+    const unchanged = seen;
     saves = [];
     touches = [];
+    seen = [];
     db.tx(() => {
       // A page's row is never replaced by a document's (the same URL verified with a HEAD as well).
       for (const b of batches(saved, 8, 100)) {
@@ -70,6 +75,7 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
       for (const t of touched) {
         db.run(db.q.updateTable('page_cache').set({ etag: t.etag, last_modified: t.last_modified, seen_run: runId }).where('site_id', '=', siteId).where('url', '=', t.url).where('format', '=', FORMAT));
       }
+      markSeen(db, siteId, runId, unchanged, FORMAT);
     });
   };
   return {
@@ -85,11 +91,13 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
     },
     save(url, v, doc) {
       saves.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null, artifact: encode(doc) });
-      if (saves.length + touches.length >= FLUSH_EVERY) flush();
+      if (saves.length + touches.length + seen.length >= FLUSH_EVERY) flush();
     },
     touch(url, v) {
-      touches.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null });
-      if (saves.length + touches.length >= FLUSH_EVERY) flush();
+      const r = rows.get(url);
+      if (r && r.etag === (v.etag ?? null) && r.last_modified === (v.lastModified ?? null)) seen.push(url);
+      else touches.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null });
+      if (saves.length + touches.length + seen.length >= FLUSH_EVERY) flush();
     },
     flush,
   };

@@ -28,12 +28,16 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
   // Saves and touches are written in batches, a transaction each (one round trip per batch on PostgreSQL).
   const saves = new Map<string, { url: string; etag: string | null; last_modified: string | null; body_hash: string; artifact: Buffer }>();
   const touches = new Map<string, { url: string; etag: string | null; last_modified: string | null }>();
+  // Pages answered with the validators they had (the usual 304): only seen_run changes, many rows a statement.
+  let seen: string[] = [];
   const flush = () => {
-    if (!saves.size && !touches.size) return;
+    if (!saves.size && !touches.size && !seen.length) return;
     const rows = [...saves.values()].map((r) => ({ ...r, site_id: siteId, format, seen_run: runId }));
     const touched = [...touches.values()];
+    const unchanged = seen;
     saves.clear();
     touches.clear();
+    seen = [];
     db.tx(() => {
       for (const b of batches(rows, 8, 100)) {
         db.run(
@@ -48,9 +52,10 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
       for (const t of touched) {
         db.run(db.q.updateTable('page_cache').set({ etag: t.etag, last_modified: t.last_modified, seen_run: runId }).where('site_id', '=', siteId).where('url', '=', t.url));
       }
+      markSeen(db, siteId, runId, unchanged);
     });
   };
-  const pending = () => saves.size + touches.size;
+  const pending = () => saves.size + touches.size + seen.length;
 
   return {
     reuse: opts.reuse,
@@ -76,9 +81,11 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
       if (pending() >= FLUSH_EVERY) flush();
     },
     touch(url, v) {
+      const was = known.get(url);
       known.delete(url);
       const saved = saves.get(url);
       if (saved) Object.assign(saved, { etag: v.etag ?? null, last_modified: v.lastModified ?? null });
+      else if (was && sameValidators(was.v, v)) seen.push(url);
       else touches.set(url, { url, etag: v.etag ?? null, last_modified: v.lastModified ?? null });
       if (pending() >= FLUSH_EVERY) flush();
     },
@@ -90,4 +97,15 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
       if (complete) db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('seen_run', '<', runId));
     },
   };
+}
+
+const sameValidators = (a: Validators, b: Validators) => (a.etag ?? null) === (b.etag ?? null) && (a.lastModified ?? null) === (b.lastModified ?? null);
+
+/** Marks rows of the site seen by this run (validators unchanged): one UPDATE … WHERE url IN (…) per 500 URLs. */
+export function markSeen(db: Store, siteId: number, runId: number, urls: string[], format?: string): void {
+  for (let i = 0; i < urls.length; i += 500) {
+    let q = db.q.updateTable('page_cache').set({ seen_run: runId }).where('site_id', '=', siteId).where('url', 'in', urls.slice(i, i + 500));
+    if (format) q = q.where('format', '=', format);
+    db.run(q);
+  }
 }
