@@ -107,6 +107,27 @@ describe('incremental re-audits', () => {
     expect(ticket.lastSeen).toBeGreaterThanOrEqual(inc.runId!);
   }, 90_000);
 
+  it('a re-audit takes unchanged pages from the last run\'s snapshot; an unreadable snapshot leaves the rows to serve, with the same findings', async () => {
+    const base = await run();
+    const pages = base.artifacts.pages.length;
+    const snapshotRows = () => (db.prepare("SELECT count(*) AS n FROM page_cache WHERE url LIKE '#snapshot/%'").get() as { n: number }).n;
+    expect(snapshotRows()).toBeGreaterThan(0);
+    // every page row unreadable: only the snapshot can stand for the pages answered 304
+    db.prepare("UPDATE page_cache SET artifact = x'00' WHERE url NOT LIKE '#snapshot/%' AND format <> 'document-1'").run();
+    const fromSnapshot = await run();
+    expect(fromSnapshot.artifacts.crawl.incremental).toMatchObject({ notModified: pages, changed: 0, fresh: 0 });
+    expect(findingsOf(fromSnapshot)).toEqual(findingsOf(base));
+    expect(pagesOf(fromSnapshot)).toEqual(pagesOf(base));
+    expect(snapshotRows()).toBeGreaterThan(0); // written again, not grown
+    // now the snapshot unreadable (the rows are whole again after a full run): the rows serve
+    await run(full);
+    db.prepare("UPDATE page_cache SET artifact = x'00' WHERE url LIKE '#snapshot/%'").run();
+    const fromRows = await run();
+    expect(fromRows.artifacts.crawl.incremental).toMatchObject({ notModified: pages, changed: 0, fresh: 0 });
+    expect(findingsOf(fromRows)).toEqual(findingsOf(base));
+    expect(pagesOf(fromRows)).toEqual(pagesOf(base));
+  }, 90_000);
+
   it('without validators the body hash tells unchanged pages from changed ones', async () => {
     portal.revisions.validators = 'none';
     try {

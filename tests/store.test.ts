@@ -222,21 +222,31 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     expect(c2.hash(`${origin}/none`)).toBe('h-none');
     expect(c2.load(`${origin}/p7`)).toEqual(stored('页 7'));
     expect(c2.load(`${origin}/missing`)).toBeUndefined();
-    // Run 2 sees p0..p9 only: p1 unchanged (304, a new ETag), p2 changed.
-    for (let i = 0; i < 10; i++) if (i !== 2) c2.touch(`${origin}/p${i}`, i === 1 ? { etag: '"e1-b"' } : {});
+    // Run 2 sees p0..p9 only: p1 unchanged (304, a new ETag), p2 changed, the others 304 with the validators they had (marked seen in bulk).
+    for (let i = 0; i < 10; i++) if (i !== 2) c2.touch(`${origin}/p${i}`, i === 1 ? { etag: '"e1-b"' } : i % 2 ? { etag: `"e${i}"` } : { lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
     c2.save(`${origin}/p2`, { etag: '"new"' }, 'h2-b', stored('改过'));
+    // The run's snapshot of its pages: chunks kept as they are, in order; none before.
+    expect(c2.snapshot!()).toEqual([]);
+    const chunk = (n: number) => Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7 + n) % 256));
+    c2.keepSnapshot!([chunk(1), chunk(2), chunk(3)]);
+    c2.keepSnapshot!([chunk(4), chunk(5)]); // replaces the one before whole
     c2.finish(true);
 
     const c3 = openPageCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-20'), { reuse: true });
     expect(c3.conditional(`${origin}/p1`)).toEqual({ etag: '"e1-b"' });
+    expect(c3.conditional(`${origin}/p5`)).toEqual({ etag: '"e5"' });
+    expect(c3.conditional(`${origin}/p4`)).toEqual({ lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
+    expect(c3.snapshot!().map((b) => Buffer.from(b))).toEqual([chunk(4), chunk(5)]);
     expect(c3.hash(`${origin}/p2`)).toBe('h2-b');
     expect(c3.load(`${origin}/p2`)).toEqual(stored('改过'));
     expect(c3.hash(`${origin}/p10`)).toBeUndefined();
     expect(c3.load(`${origin}/p10`)).toBeUndefined();
-    expect(Number(db.get(db.q.selectFrom('page_cache').select((eb) => eb.fn.countAll().as('n')).innerJoin('sites', 'sites.id', 'page_cache.site_id').where('sites.origin', '=', origin))?.n)).toBe(10);
+    // the ten pages run 2 saw, and its snapshot's two rows
+    expect(Number(db.get(db.q.selectFrom('page_cache').select((eb) => eb.fn.countAll().as('n')).innerJoin('sites', 'sites.id', 'page_cache.site_id').where('sites.origin', '=', origin))?.n)).toBe(12);
     // --full: nothing is offered for reuse.
     const full = openPageCache(db, origin, r2, { reuse: false });
     expect(full.conditional(`${origin}/p1`)).toBeUndefined();
+    expect(full.snapshot!()).toEqual([]);
   });
 
   it('refuses a store written by a newer zhaocuo', async () => {

@@ -18,9 +18,10 @@ import { cssUrls } from './extract-urls.ts';
 import { FRAGMENT_KINDS, fragmentKey } from './link-refs.ts';
 import { maskPii } from '../pii/detect.ts';
 import { collectIfGrown } from './gc.ts';
-import { spillText, TextSpill } from './text-spill.ts';
+import { spilledAt, spilledBytes, spillText, TextSpill } from './text-spill.ts';
 import { Interner } from './intern.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
+import { decodeSnapshotChunk, encodeSnapshotChunk, SNAPSHOT_CHUNK } from './page-snapshot.ts';
 
 export class StartUrlError extends Error {
   override name = 'StartUrlError';
@@ -112,6 +113,9 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   };
   const cache = opts.cache;
   const incremental: IncrementalStats = { notModified: 0, sameContent: 0, changed: 0, fresh: 0 };
+  const snapshot = openSnapshot(cache, texts);
+  /** Of each page kept this run: its body hash and the headers and redirects its stored form has (for the next snapshot). */
+  const keptAs = new Map<string, { hash: string; headers: Record<string, string>; redirects: string[] }>();
   let pageBudget = c.maxPages;
   let limited = 0;
   let pending = 0;
@@ -196,10 +200,13 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     let res = url === startUrl ? first : await fetcher.follow(url, 'GET', inScope);
     if (res.stoppedAt) return leftScope(t, res);
     let stored: StoredPage | undefined;
+    let shared = false;
     if (res.status === 304 && cache) {
-      // Not modified since the last run: its stored page stands in for it. Should that be gone,
-      // the page is asked again without validators.
-      stored = cache.load(res.finalUrl);
+      // Not modified since the last run: its stored page stands in for it (from the last run's
+      // snapshot, else its row). Should that be gone, the page is asked again without validators.
+      stored = snapshot.take(res.finalUrl);
+      shared = stored !== undefined;
+      stored ??= cache.load(res.finalUrl);
       if (!stored) {
         cache.drop(res.finalUrl);
         fetcher.forget(res.finalUrl);
@@ -208,13 +215,14 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       }
     }
     try {
-      handlePage(url, depth, t, res, stored);
+      handlePage(url, depth, t, res, stored, shared);
     } finally {
       fetcher.release(res.finalUrl);
     }
   };
 
-  const handlePage = (url: string, depth: number, t: TargetRec, res: FollowResult, stored?: StoredPage) => {
+  /** `shared`: `stored` is the snapshot's (its parts already shared between pages, its text in the text file). */
+  const handlePage = (url: string, depth: number, t: TargetRec, res: FollowResult, stored?: StoredPage, shared = false) => {
     const validators = validatorsOf(res.headers);
     // A 304 is the stored answer again; the headers it sends (Date, Cache-Control …) are the newer ones.
     if (stored) res = { ...res, status: stored.status, headers: { ...stored.headers, ...res.headers, 'content-type': stored.contentType } };
@@ -236,7 +244,11 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (!stored && res.body) {
       hash = bodyHash(res.body);
       const was = cache?.reuse ? cache.hash(res.finalUrl) : undefined;
-      if (was === hash) stored = cache!.load(res.finalUrl);
+      if (was === hash) {
+        stored = snapshot.take(res.finalUrl);
+        shared = stored !== undefined;
+        stored ??= cache!.load(res.finalUrl);
+      }
       how = stored ? 'sameContent' : was !== undefined ? 'changed' : 'fresh';
     }
     let content: Omit<StoredPage, 'finalUrl' | 'status' | 'redirects' | 'contentType' | 'charset' | 'charsetSource' | 'headers' | 'bytes' | 'error'>;
@@ -294,6 +306,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     else if (res.truncated) page.error = res.truncation ?? `body larger than ${c.maxBodyBytes} bytes: truncated`;
     else if (cut) page.error = cut;
     if (cache) {
+      keptAs.set(res.finalUrl, { hash: hash ?? cache.hash(res.finalUrl) ?? '', headers: stored?.headers ?? page.headers, redirects: stored?.redirects ?? page.redirects });
       if (stored) cache.touch(res.finalUrl, { ...cache.conditional(res.finalUrl), ...validators });
       else {
         const { url: _u, depth: _d, fromSitemap: _fs, timingMs: _t, ...keep } = page;
@@ -302,10 +315,27 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
     t.isPage = true;
     // The visible text goes to the run's text file: audits read it back through page.text.
-    page = spillText(page, texts);
+    const textAt = shared ? snapshot.textOf(res.finalUrl) : undefined;
+    page = textAt !== undefined ? spilledAt(page, texts, textAt) : spillText(page, texts);
     pages.set(url, page);
     byFinal.set(res.finalUrl, page);
     collectIfGrown();
+    if (!shared) internParts(content);
+    for (const link of content.links) {
+      const same = scope.isSameSite(link.url);
+      const rec = target(link.url, same);
+      rec.kindSet.add(link.kind);
+      if (link.kind === 'form') noteForm(link.url, rec);
+      else if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
+      else verify(link.url, rec, same);
+    }
+    for (const u of content.unchecked ?? []) noteUnchecked(u, shared);
+    if (shared) freezeShared(page);
+    else share(page);
+  };
+
+  /** Interns the strings of a parsed page's images, lists and links (the objects are shared by share()). */
+  const internParts = (content: Pick<StoredPage, 'images' | 'lists' | 'links'>) => {
     for (const img of content.images) {
       img.src = intern(img.src);
       img.alt = intern(img.alt);
@@ -321,15 +351,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     for (const link of content.links) {
       link.url = intern(link.url);
       link.text = intern(link.text);
-      const same = scope.isSameSite(link.url);
-      const rec = target(link.url, same);
-      rec.kindSet.add(link.kind);
-      if (link.kind === 'form') noteForm(link.url, rec);
-      else if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
-      else verify(link.url, rec, same);
     }
-    for (const u of content.unchecked ?? []) noteUnchecked(u);
-    share(page);
   };
 
   /** The page's parts that other pages repeat (template links, logos, menus …) become shared, frozen copies. */
@@ -355,11 +377,13 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (!page.redirects.length) page.redirects = interner.strs(page.redirects);
   };
 
-  /** A skipped or malformed href: its own entry, keyed by the href as written, never requested. */
-  const noteUnchecked = (u: UncheckedLink) => {
-    u.href = intern(u.href);
-    u.text = intern(u.text);
-    u.reason = intern(u.reason);
+  /** A skipped or malformed href: its own entry, keyed by the href as written, never requested (`shared`: a snapshot's, frozen). */
+  const noteUnchecked = (u: UncheckedLink, shared = false) => {
+    if (!shared) {
+      u.href = intern(u.href);
+      u.text = intern(u.text);
+      u.reason = intern(u.reason);
+    }
     const rec = target(u.href, false);
     rec.kindSet.add(u.kind);
     rec.state = u.state;
@@ -498,6 +522,14 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (added && pending > 0) await idle;
   }
 
+  if (cache?.keepSnapshot) {
+    try {
+      cache.keepSnapshot(snapshotChunks(byFinal, keptAs));
+    } catch (err) {
+      // A snapshot is a shortcut for the next run (its rows serve without it): never this run's failure.
+      process.emitWarning(`zhaocuo: the pages' snapshot was not stored: ${(err as Error).message}`);
+    }
+  }
   cache?.finish(pageBudget > 0);
   const fragmentWanted = checkFragments(pages, targets);
   await checkOtherFragments(fragmentWanted, targets, fetcher);
@@ -679,4 +711,77 @@ function assignDepths(startUrl: string, pages: Map<string, PageArtifact>): PageA
     }
   }
   return unique;
+}
+
+/** The parts share() makes shared, frozen as share() leaves them: a snapshot's page (its parts shared already). */
+function freezeShared(page: PageArtifact): void {
+  for (const list of [page.links, page.images, page.lists, page.forms, page.unchecked ?? [], page.hiddenLinks ?? []]) for (const o of list) deepFreeze(o);
+  for (const o of [page.headings, page.labels, page.anchors, page.meta, page.headers]) deepFreeze(o);
+  if (!page.redirects.length) Object.freeze(page.redirects);
+}
+
+function deepFreeze(o: unknown): void {
+  if (!o || typeof o !== 'object' || Object.isFrozen(o)) return;
+  Object.freeze(o);
+  for (const v of Object.values(o)) deepFreeze(v);
+}
+
+interface SnapshotReader {
+  /** The last run's page for this final URL, when its body hash is its row's (then its text is in the run's text file); once. */
+  take(url: string): StoredPage | undefined;
+  /** The text-file index of the page take() gave, when its text is long (spilled). */
+  textOf(url: string): number | undefined;
+}
+
+/** The last run's snapshot (./page-snapshot.ts): its pages by final URL, their texts written to this run's text file. */
+function openSnapshot(cache: PageCache | undefined, texts: TextSpill): SnapshotReader {
+  const entries = new Map<string, { hash: string; page: StoredPage; text?: [number, number] }>();
+  const textAt = new Map<string, number>();
+  if (cache?.reuse && cache.snapshot) {
+    for (const blob of cache.snapshot()) {
+      const chunk = decodeSnapshotChunk(blob);
+      if (!chunk) continue;
+      const base = chunk.texts.length ? texts.putRaw(chunk.texts) : 0;
+      for (const e of chunk.entries) entries.set(e.url, { hash: e.hash, page: e.page, ...(e.text ? { text: [base + e.text[0], base + e.text[1]] as [number, number] } : {}) });
+    }
+  }
+  return {
+    take(url) {
+      const e = entries.get(url);
+      if (!e || !e.hash || e.hash !== cache!.hash(url)) return undefined;
+      entries.delete(url);
+      if (e.text) textAt.set(url, texts.adopt(e.text[0], e.text[1]));
+      return e.page;
+    },
+    textOf(url) {
+      const i = textAt.get(url);
+      textAt.delete(url);
+      return i;
+    },
+  };
+}
+
+const RUN_FIELDS = new Set(['url', 'depth', 'fromSitemap', 'timingMs']);
+
+/** This run's pages as the next run's snapshot, SNAPSHOT_CHUNK pages a chunk, made one chunk at a time. */
+function* snapshotChunks(byFinal: Map<string, PageArtifact>, keptAs: Map<string, { hash: string; headers: Record<string, string>; redirects: string[] }>): Generator<Buffer> {
+  let batch: Parameters<typeof encodeSnapshotChunk>[0] = [];
+  for (const [url, p] of byFinal) {
+    const kept = keptAs.get(url);
+    if (!kept?.hash) continue;
+    // The stored form (StoredPage): the page without what belongs to one run, its text read as written (not decoded).
+    // Keys in the page's order (pages made from it keep one hidden class); a spilled text is '' here, its bytes beside.
+    const textBytes = spilledBytes(p);
+    const page = {} as Record<string, unknown>;
+    for (const k of Object.keys(p)) {
+      if (RUN_FIELDS.has(k)) continue;
+      page[k] = k === 'headers' ? kept.headers : k === 'redirects' ? kept.redirects : k === 'text' && textBytes ? '' : (p as unknown as Record<string, unknown>)[k];
+    }
+    batch.push({ url, hash: kept.hash, page: page as unknown as StoredPage, ...(textBytes ? { textBytes } : {}) });
+    if (batch.length >= SNAPSHOT_CHUNK) {
+      yield encodeSnapshotChunk(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) yield encodeSnapshotChunk(batch);
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { PageArtifact } from './artifacts.ts';
 
 /** The sources that decide what a stored page holds: any change to them makes the stored pages stale. */
-const SHAPING_SOURCES = ['artifacts.ts', 'parse.ts', 'extract-urls.ts', 'dates.ts', 'url.ts', 'decode.ts', 'crawl.ts', 'page-cache.ts'];
+const SHAPING_SOURCES = ['artifacts.ts', 'parse.ts', 'extract-urls.ts', 'dates.ts', 'url.ts', 'decode.ts', 'crawl.ts', 'page-cache.ts', 'page-snapshot.ts'];
 let format: string | undefined;
 
 /**
@@ -55,6 +55,10 @@ export interface PageCache {
   touch(url: string, v: Validators): void;
   /** Forgets one URL for this run (a 304 for a page that could not be loaded: fetch it again in full). */
   drop(url: string): void;
+  /** The last run's snapshot of its pages (chunks, see ./page-snapshot.ts), read when reuse is on; none: []. */
+  snapshot?(): Buffer[];
+  /** Keeps this run's snapshot (chunk by chunk) in place of the last one. */
+  keepSnapshot?(chunks: Iterable<Buffer>): void;
   /** Writes what is pending; with `complete`, also forgets the pages this run did not see. */
   finish(complete: boolean): void;
 }

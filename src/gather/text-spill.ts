@@ -29,8 +29,8 @@ const closer = new FinalizationRegistry<number>((fd) => {
 export class TextSpill {
   private readonly fd: number;
   private end = 0;
-  /** Start offset of text i at [i], its end at [i + 1]. */
-  private offsets = new Float64Array(1024);
+  /** Start offset of text i at [2i], its end at [2i + 1] (texts adopted from a snapshot need not follow each other). */
+  private offsets = new Float64Array(2048);
   private count = 0;
 
   constructor() {
@@ -43,28 +43,44 @@ export class TextSpill {
   }
 
   put(text: string): number {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.end + at);
-    if (this.count + 2 > this.offsets.length) {
+    const start = this.putRaw(Buffer.from(text, 'utf8'));
+    return this.adopt(start, this.end);
+  }
+
+  /** Texts already encoded (UTF-8, back to back: a snapshot's) written at once; returns the file offset they start at. */
+  putRaw(bytes: Buffer): number {
+    const start = this.end;
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, start + at);
+    this.end += bytes.length;
+    return start;
+  }
+
+  /** The text at file bytes [start, end) (written by putRaw) as a text of its own: its index, as put() returns. */
+  adopt(start: number, end: number): number {
+    if (2 * this.count + 2 > this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
       grown.set(this.offsets);
       this.offsets = grown;
     }
-    this.offsets[this.count] = this.end;
-    this.end += bytes.length;
-    this.offsets[this.count + 1] = this.end;
+    this.offsets[2 * this.count] = start;
+    this.offsets[2 * this.count + 1] = end;
     return this.count++;
   }
 
   get(i: number): string {
-    const start = this.offsets[i];
-    const buf = Buffer.allocUnsafe(this.offsets[i + 1] - start);
+    return this.bytes(i).toString('utf8');
+  }
+
+  /** Text i as it is in the file (UTF-8), not decoded. */
+  bytes(i: number): Buffer {
+    const start = this.offsets[2 * i];
+    const buf = Buffer.allocUnsafe(this.offsets[2 * i + 1] - start);
     for (let at = 0; at < buf.length; ) {
       const n = readSync(this.fd, buf, at, buf.length - at, start + at);
       if (n === 0) throw new Error('page text file ended early');
       at += n;
     }
-    return buf.toString('utf8');
+    return buf;
   }
 }
 
@@ -90,7 +106,17 @@ const ACCESSOR: PropertyDescriptor = { get: getText, set: setText, enumerable: t
  */
 export function spillText<T extends { text: string }>(page: T, spill: TextSpill): T {
   if (page.text.length < MIN_CHARS) return page;
-  const index = spill.put(page.text);
+  return spilledAt(page, spill, spill.put(page.text));
+}
+
+/** The UTF-8 bytes of a spilled page's text, read back undecoded; undefined for a page whose text is on it. */
+export function spilledBytes(page: object): Buffer | undefined {
+  const s = page as Partial<Spilled>;
+  return s[SPILL] && s[INDEX] !== undefined && Object.getOwnPropertyDescriptor(page, 'text')?.get === getText ? s[SPILL].bytes(s[INDEX]) : undefined;
+}
+
+/** The same page with its text being text `index` of `spill` (whatever `page.text` holds now). */
+export function spilledAt<T extends { text: string }>(page: T, spill: TextSpill, index: number): T {
   // Each property is defined, not assigned: V8 turns an object given more than a dozen
   // properties by computed-key assignment (out[k] = v) into a dictionary (~1.6 KB a page, half
   // of a crawled page's heap); defined ones keep it a fast object with the shared hidden class.

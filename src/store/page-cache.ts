@@ -3,7 +3,8 @@
  * final page URL, the validators the server sent, a hash of the body, and the parsed page as
  * gzip'd JSON (~2 KB a page). Rows written by another version of the parser are ignored (their artifact may lack
  * what this version extracts) and replaced as pages are fetched again; rows of pages a
- * complete run no longer saw are deleted, so the cache follows the site.
+ * complete run no longer saw are deleted, so the cache follows the site. Beside them, rows of
+ * their own hold the last run's snapshot of its pages (src/gather/page-snapshot.ts).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { batches, type Store } from './store.ts';
@@ -11,6 +12,9 @@ import { ensureSite } from './runs.ts';
 import { artifactFormat, type PageCache, type StoredPage, type Validators } from '../gather/page-cache.ts';
 
 const FLUSH_EVERY = 200;
+/** The snapshot's rows (src/gather/page-snapshot.ts): `url` is not a URL, so no page or document row has it. */
+const SNAPSHOT_URL = '#snapshot/';
+const SNAPSHOT_FORMAT = 'snapshot-1:';
 
 export function openPageCache(db: Store, origin: string, runId: number, opts: { reuse: boolean }): PageCache {
   const siteId = ensureSite(db, origin);
@@ -91,6 +95,20 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
     },
     drop(url) {
       known.delete(url);
+    },
+    snapshot() {
+      if (!opts.reuse) return [];
+      return db.all(db.q.selectFrom('page_cache').select('artifact').where('site_id', '=', siteId).where('format', '=', SNAPSHOT_FORMAT + format).orderBy('id')).map((r) => r.artifact);
+    },
+    keepSnapshot(chunks) {
+      // Rows of their own (not URLs): replaced whole, in one transaction, so a snapshot is never half one run's.
+      db.tx(() => {
+        db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('url', 'like', `${SNAPSHOT_URL}%`));
+        let i = 0;
+        for (const artifact of chunks) {
+          db.run(db.q.insertInto('page_cache').values({ site_id: siteId, url: `${SNAPSHOT_URL}${i++}`, etag: null, last_modified: null, body_hash: '', format: SNAPSHOT_FORMAT + format, seen_run: runId, artifact }));
+        }
+      });
     },
     finish(complete) {
       flush();
