@@ -522,14 +522,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     if (added && pending > 0) await idle;
   }
 
-  if (cache?.keepSnapshot) {
-    try {
-      cache.keepSnapshot(snapshotChunks(byFinal, keptAs));
-    } catch (err) {
-      // A snapshot is a shortcut for the next run (its rows serve without it): never this run's failure.
-      process.emitWarning(`zhaocuo: the pages' snapshot was not stored: ${(err as Error).message}`);
-    }
-  }
+  // Written like the page cache's rows: a store that is gone fails the run as any write does.
+  cache?.keepSnapshot?.(snapshotChunks(byFinal, keptAs));
   cache?.finish(pageBudget > 0);
   const fragmentWanted = checkFragments(pages, targets);
   await checkOtherFragments(fragmentWanted, targets, fetcher);
