@@ -331,7 +331,12 @@ export class Fetcher {
       // A document's validators, when the page cache has none for it (a GET only when its body was kept).
       const doc = !page && this.opts.keepDocument?.(url) ? this.opts.documents?.get(url) : undefined;
       const stored = doc && (method === 'HEAD' || doc.body) ? doc : undefined;
-      const hop = await this.once(url, method, conditionalHeaders(page ?? stored?.v), sent);
+      // undici closes the connection after every HEAD (for servers that send a body to one anyway),
+      // so a kept document's conditional HEAD goes as a conditional GET whose body is not read: the
+      // 304 is the same bare answer, and the connection serves the next request instead of a new
+      // TCP handshake per target (~4,100 on a 10,000-page re-audit). Changed since: its answer's
+      // status and headers stand for the HEAD's, and the body is drained up to 16 KB or cut off.
+      const hop = await this.once(url, method, conditionalHeaders(page ?? stored?.v), sent, method === 'HEAD' && stored !== undefined);
       this.paceAfter(host, hop.status, sentAt);
       if (stored && hop.status === 304) return this.fromStored(hop, stored);
       if (!page && !hop.error && hop.status === 200) this.keep(url, hop);
@@ -389,10 +394,11 @@ export class Fetcher {
     return (this.opts.pacer ?? processPacer).turn(host, interval);
   }
 
-  private async once(url: string, method: Method, extraHeaders?: Record<string, string>, sent?: () => void): Promise<Hop> {
+  /** `headAsGet`: a HEAD sent as a GET whose body is not read (see hopWithRetries). */
+  private async once(url: string, method: Method, extraHeaders?: Record<string, string>, sent?: () => void, headAsGet = false): Promise<Hop> {
     let hop: Hop;
     try {
-      hop = await this.onceVia(url, method, extraHeaders, this.agentFor(url), sent);
+      hop = await this.onceVia(url, method, extraHeaders, this.agentFor(url), sent, headAsGet);
     } finally {
       sent?.(); // a request never sent (blocked address, an early throw) passes the turn on too
     }
@@ -412,13 +418,13 @@ export class Fetcher {
     });
     const again = await this.paceTurn(host); // the same request once more, without verification: a send of its own
     try {
-      return await this.onceVia(url, method, extraHeaders, this.insecure, again);
+      return await this.onceVia(url, method, extraHeaders, this.insecure, again, headAsGet);
     } finally {
       again?.();
     }
   }
 
-  private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent, sent?: () => void): Promise<Hop> {
+  private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent, sent?: () => void, headAsGet = false): Promise<Hop> {
     const c = this.opts.crawl;
     // An address literal is connected to without a lookup, so the resolver's guard cannot see it.
     const blocked = blockedUrlReason(url);
@@ -437,7 +443,7 @@ export class Fetcher {
     const deadline = new Deadline(c.timeoutMs);
     try {
       const pending = request(url, {
-        method,
+        method: headAsGet ? 'GET' : method,
         dispatcher,
         headers: {
           'user-agent': c.userAgent,
@@ -469,7 +475,7 @@ export class Fetcher {
         }
       } else {
         // dump() drains small bodies so the keep-alive connection is reused, else closes it.
-        await res.body.dump({ limit: 128 * 1024 }).catch(() => undefined);
+        await res.body.dump({ limit: headAsGet ? 16 * 1024 : 128 * 1024 }).catch(() => undefined);
       }
       this.bytes += hop.bytes;
       hop.timingMs = Math.round(performance.now() - dispatched);
