@@ -322,11 +322,14 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     collectIfGrown();
     if (!shared) internParts(content);
     for (const link of content.links) {
-      const same = scope.isSameSite(link.url);
-      const rec = target(link.url, same);
+      // A template's links repeat on every page: a URL seen before has its record, which says whether it is the site's,
+      // and one already taken for a page is not asked whether it looks like a resource again.
+      const known = targets.get(link.url);
+      const same = known ? known.internal : scope.isSameSite(link.url);
+      const rec = known ?? target(link.url, same);
       rec.kindSet.add(link.kind);
       if (link.kind === 'form') noteForm(link.url, rec);
-      else if (same && PAGE_KINDS.has(link.kind) && !looksLikeResource(link.url)) enqueuePage(link.url, (depth || 1) + 1);
+      else if (same && PAGE_KINDS.has(link.kind) && (discovered.has(link.url) || !looksLikeResource(link.url))) enqueuePage(link.url, (depth || 1) + 1);
       else verify(link.url, rec, same);
     }
     for (const u of content.unchecked ?? []) noteUnchecked(u, shared);
