@@ -20,6 +20,7 @@ import { openDb, type DB } from '../src/store/db.ts';
 import { applyFlags } from '../src/cli/audit.ts';
 import type { Finding } from '../src/audit/types.ts';
 import type { SyncResult } from '../src/tickets/from-audit.ts';
+import { SNAPSHOT_CHUNK } from '../src/gather/page-snapshot.ts';
 
 const TODAY = '2026-11-20';
 const audits = ALL_AUDITS.filter((a) => !['ipv6', 'accessibility', 'age-friendly', 'lighthouse'].includes(a.meta.id));
@@ -214,4 +215,41 @@ describe('incremental re-audits', () => {
       await new Promise((r) => server.close(r));
     }
   }, 60_000);
+  it('a snapshot chunk whose pages came back unchanged is kept as it is; the changed pages go to a new chunk, which the next run takes them from', async () => {
+    const big = await startSamplePortal({ pages: 700, today: TODAY, host: '127.0.0.1' });
+    const bigDb = openDb(join(mkdtempSync(join(tmpdir(), 'zc-incr-chunks-')), 'z.db'));
+    try {
+      const go = (c = config) => auditSite({ startUrl: big.url + '/', config: c, db: bigDb, outDir: null, audits });
+      const chunks = () => (bigDb.prepare("SELECT url FROM page_cache WHERE url LIKE '#snapshot/%' ORDER BY id").all() as { url: string }[]).map((r) => r.url);
+      const first = await go();
+      const pages = first.artifacts.pages.length;
+      expect(pages).toBeGreaterThan(SNAPSHOT_CHUNK / 4); // a chunk big enough to be worth keeping
+      const written = chunks();
+      expect(written).toHaveLength(1);
+      const changed = big.revisions.mutate({ fraction: 0.03, defect: true });
+      expect(changed.length).toBeGreaterThan(5);
+      const inc = await go();
+      expect(inc.artifacts.crawl.incremental).toMatchObject({ notModified: pages - changed.length, changed: changed.length, fresh: 0 });
+      // the first run's chunk stays (its changed pages now stale in it), the changed pages in a chunk after it
+      const after = chunks();
+      expect(after).toHaveLength(2);
+      expect(after[0]).toBe(written[0]);
+      // every page row unreadable: a page answered 304 can come only from the snapshot, a changed one only from the new chunk
+      bigDb.prepare("UPDATE page_cache SET artifact = x'00' WHERE url NOT LIKE '#snapshot/%' AND format <> 'document-1'").run();
+      const third = await go();
+      expect(third.artifacts.crawl.incremental).toMatchObject({ notModified: pages, changed: 0, fresh: 0 });
+      // the big chunk kept again; the small one is written again (with the next run's changes, once there are any)
+      const third3 = chunks();
+      expect(third3).toHaveLength(2);
+      expect(third3[0]).toBe(written[0]);
+      const fresh = await go(full);
+      expect(pagesOf(third)).toEqual(pagesOf(fresh));
+      expect(findingsOf(third)).toEqual(findingsOf(fresh));
+      expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+      expect(inc.result.findings.filter((f) => f.audit === 'privacy' && changed.some((c) => f.url.endsWith(c))).length).toBe(changed.length);
+    } finally {
+      await big.close();
+      bigDb.close();
+    }
+  }, 120_000);
 });

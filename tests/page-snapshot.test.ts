@@ -1,6 +1,6 @@
 /** The run's snapshot of its pages (src/gather/page-snapshot.ts) and the text file it is read into. */
 import { describe, expect, it } from 'vitest';
-import { decodeSnapshotChunk, encodeSnapshotChunk } from '../src/gather/page-snapshot.ts';
+import { decodeSnapshotChunk, encodeSnapshotChunk, snapshotUrls } from '../src/gather/page-snapshot.ts';
 import { spilledAt, spilledBytes, spillText, TextSpill } from '../src/gather/text-spill.ts';
 import type { StoredPage } from '../src/gather/page-cache.ts';
 
@@ -18,6 +18,8 @@ describe('page snapshot', () => {
       const bytes = spilledBytes(p);
       return { url: p.finalUrl, hash: `h${i}`, page: { ...p, text: bytes ? '' : p.text } as unknown as StoredPage, ...(bytes ? { textBytes: bytes } : {}) };
     }));
+    // where each page is, read without opening the chunk
+    expect(snapshotUrls(blob)).toEqual(pages.map((p) => p.finalUrl));
     const chunk = decodeSnapshotChunk(blob)!;
     expect(chunk.entries.map((e) => [e.url, e.hash])).toEqual(pages.map((p, i) => [p.finalUrl, `h${i}`]));
     // one object for the link every page has, as in the run that stored it
@@ -36,6 +38,8 @@ describe('page snapshot', () => {
 
   it('a chunk that cannot be read is none (the rows serve)', () => {
     expect(decodeSnapshotChunk(Buffer.from('not a snapshot'))).toBeUndefined();
+    expect(snapshotUrls(Buffer.from('not a snapshot'))).toBeUndefined();
+    expect(snapshotUrls(Buffer.alloc(2))).toBeUndefined();
     const good = encodeSnapshotChunk([{ url: 'http://a.test/', hash: 'h', page: { title: 't' } as unknown as StoredPage }]);
     expect(decodeSnapshotChunk(good.subarray(0, good.length - 8))).toBeUndefined();
   });

@@ -236,7 +236,13 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     expect(c3.conditional(`${origin}/p1`)).toEqual({ etag: '"e1-b"' });
     expect(c3.conditional(`${origin}/p5`)).toEqual({ etag: '"e5"' });
     expect(c3.conditional(`${origin}/p4`)).toEqual({ lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
-    expect(c3.snapshot!().map((b) => Buffer.from(b))).toEqual([chunk(4), chunk(5)]);
+    const snap3 = c3.snapshot!();
+    expect(snap3.map((r) => Buffer.from(r.blob))).toEqual([chunk(4), chunk(5)]);
+    // a chunk kept as it is stays in place, the new ones come after it, the others go
+    c3.keepSnapshot!([chunk(6)], [snap3[1].id]);
+    const snap4 = openPageCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-20'), { reuse: true }).snapshot!();
+    expect(snap4.map((r) => Buffer.from(r.blob))).toEqual([chunk(5), chunk(6)]);
+    expect(snap4[0].id).toBe(snap3[1].id);
     expect(c3.hash(`${origin}/p2`)).toBe('h2-b');
     expect(c3.load(`${origin}/p2`)).toEqual(stored('改过'));
     expect(c3.hash(`${origin}/p10`)).toBeUndefined();

@@ -21,7 +21,7 @@ import { collectIfGrown } from './gc.ts';
 import { spilledAt, spilledBytes, spillText, TextSpill } from './text-spill.ts';
 import { Interner } from './intern.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
-import { decodeSnapshotChunk, encodeSnapshotChunk, SNAPSHOT_CHUNK } from './page-snapshot.ts';
+import { decodeSnapshotChunk, encodeSnapshotChunk, SNAPSHOT_CHUNK, snapshotUrls } from './page-snapshot.ts';
 
 export class StartUrlError extends Error {
   override name = 'StartUrlError';
@@ -526,7 +526,10 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   }
 
   // Written like the page cache's rows: a store that is gone fails the run as any write does.
-  cache?.keepSnapshot?.(snapshotChunks(byFinal, keptAs));
+  if (cache?.keepSnapshot) {
+    const reuse = snapshot.reusable();
+    cache.keepSnapshot(snapshotChunks(byFinal, keptAs, reuse.pages), reuse.ids);
+  }
   cache?.finish(pageBudget > 0);
   const fragmentWanted = checkFragments(pages, targets);
   await checkOtherFragments(fragmentWanted, targets, fetcher);
@@ -728,25 +731,67 @@ interface SnapshotReader {
   take(url: string): StoredPage | undefined;
   /** The text-file index of the page take() gave, when its text is long (spilled). */
   textOf(url: string): number | undefined;
+  /**
+   * The last run's chunks to keep as they are for the next run (their ids) and the pages they
+   * stand for: chunks opened this run whose pages nearly all came back unchanged.
+   */
+  reusable(): { ids: string[]; pages: Set<string> };
 }
 
-/** The last run's snapshot (./page-snapshot.ts): its pages by final URL, their texts written to this run's text file. */
+interface OpenedChunk {
+  id: string;
+  /** The chunk until it is opened (then let go). */
+  blob?: Buffer;
+  /** Its pages' URLs, in order. */
+  urls: string[];
+  /** Once opened: its entries not taken yet, by URL (undefined when it could not be read). */
+  entries?: Map<string, { hash: string; page: StoredPage; text?: [number, number] }>;
+  opened: boolean;
+  /** The URLs taken from it, unchanged. */
+  taken: string[];
+}
+
+/**
+ * The last run's snapshot (./page-snapshot.ts): where each page is, by final URL, read from the
+ * chunks' URL lists at the start; a chunk is opened (its texts written to this run's text file)
+ * when the crawl first asks for one of its pages, so only the chunks the crawl is in are in memory.
+ */
 function openSnapshot(cache: PageCache | undefined, texts: TextSpill): SnapshotReader {
-  const entries = new Map<string, { hash: string; page: StoredPage; text?: [number, number] }>();
+  const chunks: OpenedChunk[] = [];
+  /** By final URL: its chunk (the last one that has it: the newest form). */
+  const where = new Map<string, OpenedChunk>();
   const textAt = new Map<string, number>();
   if (cache?.reuse && cache.snapshot) {
-    for (const blob of cache.snapshot()) {
-      const chunk = decodeSnapshotChunk(blob);
-      if (!chunk) continue;
-      const base = chunk.texts.length ? texts.putRaw(chunk.texts) : 0;
-      for (const e of chunk.entries) entries.set(e.url, { hash: e.hash, page: e.page, ...(e.text ? { text: [base + e.text[0], base + e.text[1]] as [number, number] } : {}) });
+    for (const { id, blob } of cache.snapshot()) {
+      const urls = snapshotUrls(blob);
+      if (!urls) continue;
+      const chunk: OpenedChunk = { id, blob, urls, opened: false, taken: [] };
+      chunks.push(chunk);
+      for (const u of urls) where.set(u, chunk);
     }
   }
+  const open = (chunk: OpenedChunk) => {
+    chunk.opened = true;
+    const read = decodeSnapshotChunk(chunk.blob!);
+    chunk.blob = undefined;
+    if (!read || read.entries.length !== chunk.urls.length) return;
+    const base = read.texts.length ? texts.putRaw(read.texts) : 0;
+    chunk.entries = new Map();
+    for (const e of read.entries) {
+      // A page a later chunk has again (changed since this one was written) is that chunk's.
+      if (where.get(e.url) !== chunk) continue;
+      chunk.entries.set(e.url, { hash: e.hash, page: e.page, ...(e.text ? { text: [base + e.text[0], base + e.text[1]] as [number, number] } : {}) });
+    }
+  };
   return {
     take(url) {
-      const e = entries.get(url);
+      const chunk = where.get(url);
+      if (!chunk) return undefined;
+      if (!chunk.opened) open(chunk);
+      const e = chunk.entries?.get(url);
       if (!e || !e.hash || e.hash !== cache!.hash(url)) return undefined;
-      entries.delete(url);
+      chunk.entries!.delete(url);
+      chunk.taken.push(url);
       if (e.text) textAt.set(url, texts.adopt(e.text[0], e.text[1]));
       return e.page;
     },
@@ -755,17 +800,32 @@ function openSnapshot(cache: PageCache | undefined, texts: TextSpill): SnapshotR
       textAt.delete(url);
       return i;
     },
+    reusable() {
+      const ids: string[] = [];
+      const pages = new Set<string>();
+      for (const chunk of chunks) {
+        // Kept while most of it is still the site's: a chunk's changed pages are in a later one, and the
+        // pages it still has (of a small one, too) are written again with the new chunk once that is worth it.
+        if (!chunk.entries || chunk.taken.length < KEEP_CHUNK_TAKEN * chunk.urls.length || chunk.taken.length < SNAPSHOT_CHUNK / 4) continue;
+        ids.push(chunk.id);
+        for (const u of chunk.taken) pages.add(u);
+      }
+      return { ids, pages };
+    },
   };
 }
 
+/** A last run's chunk is kept as it is while at least this share of its pages came back unchanged. */
+const KEEP_CHUNK_TAKEN = 0.75;
+
 const RUN_FIELDS = new Set(['url', 'depth', 'fromSitemap', 'timingMs']);
 
-/** This run's pages as the next run's snapshot, SNAPSHOT_CHUNK pages a chunk, made one chunk at a time. */
-function* snapshotChunks(byFinal: Map<string, PageArtifact>, keptAs: Map<string, { hash: string; headers: Record<string, string>; redirects: string[] }>): Generator<Buffer> {
+/** This run's pages as the next run's snapshot (but those in the last run's chunks kept), SNAPSHOT_CHUNK pages a chunk, made one chunk at a time. */
+function* snapshotChunks(byFinal: Map<string, PageArtifact>, keptAs: Map<string, { hash: string; headers: Record<string, string>; redirects: string[] }>, inKeptChunks: Set<string>): Generator<Buffer> {
   let batch: Parameters<typeof encodeSnapshotChunk>[0] = [];
   for (const [url, p] of byFinal) {
     const kept = keptAs.get(url);
-    if (!kept?.hash) continue;
+    if (!kept?.hash || inKeptChunks.has(url)) continue;
     // The stored form (StoredPage): the page without what belongs to one run, its text read as written (not decoded).
     // Keys in the page's order (pages made from it keep one hidden class); a spilled text is '' here, its bytes beside.
     const textBytes = spilledBytes(p);

@@ -55,12 +55,20 @@ export interface PageCache {
   touch(url: string, v: Validators): void;
   /** Forgets one URL for this run (a 304 for a page that could not be loaded: fetch it again in full). */
   drop(url: string): void;
-  /** The last run's snapshot of its pages (chunks, see ./page-snapshot.ts), read when reuse is on; none: []. */
-  snapshot?(): Buffer[];
-  /** Keeps this run's snapshot (chunk by chunk) in place of the last one. */
-  keepSnapshot?(chunks: Iterable<Buffer>): void;
+  /** The last run's snapshot of its pages (chunks, see ./page-snapshot.ts, each with its id), in order, read when reuse is on; none: []. */
+  snapshot?(): SnapshotChunkRow[];
+  /**
+   * Makes this run's snapshot: the last one's chunks named in `keep` as they are (in their order),
+   * then `chunks`, new ones, after them; the last one's other chunks are dropped.
+   */
+  keepSnapshot?(chunks: Iterable<Buffer>, keep?: string[]): void;
   /** Writes what is pending; with `complete`, also forgets the pages this run did not see. */
   finish(complete: boolean): void;
+}
+
+export interface SnapshotChunkRow {
+  id: string;
+  blob: Buffer;
 }
 
 /** The validators in a response's headers. */

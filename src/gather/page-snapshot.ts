@@ -8,6 +8,12 @@
  * back to back (written straight into the next run's text file, never decoded on the way).
  * A stored row stays the authority: a page is taken from the snapshot only when the snapshot's
  * body hash is its row's, else it is loaded from its row as before.
+ *
+ * Each chunk starts with its pages' URLs, outside the gzip'd part, so a re-audit knows where every
+ * page is without opening any chunk and opens a chunk only when the crawl reaches one of its pages
+ * (not the whole snapshot at the start: memory). A chunk whose pages came back unchanged is kept
+ * as it is for the run after (nothing serialized or compressed again); the pages that changed go
+ * into a new chunk, and where a URL is in several chunks, the last one has its newest form.
  */
 import v8 from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -26,7 +32,10 @@ export interface SnapshotEntry {
   text?: [number, number];
 }
 
-/** One chunk: gzip(4-byte length of the V8 part, the V8 part (the entries), the texts). */
+/**
+ * One chunk: 4-byte length of the URL list, the entries' URLs (UTF-8, one a line, in the entries'
+ * order), then gzip(4-byte length of the V8 part, the V8 part (the entries), the texts).
+ */
 export function encodeSnapshotChunk(entries: (Omit<SnapshotEntry, 'text'> & { textBytes?: Buffer })[]): Buffer {
   const texts: Buffer[] = [];
   let at = 0;
@@ -38,16 +47,30 @@ export function encodeSnapshotChunk(entries: (Omit<SnapshotEntry, 'text'> & { te
     return { ...e, text: range };
   });
   const head = v8.serialize(list);
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(head.length);
-  // A copy of its own size (gzipSync's result can be a view of a bigger chunk).
-  return Buffer.from(gzipSync(Buffer.concat([len, head, ...texts]), { level: 1 }));
+  const urls = Buffer.from(list.map((e) => e.url).join('\n'), 'utf8');
+  const body = gzipSync(Buffer.concat([u32(head.length), head, ...texts]), { level: 1 });
+  // One buffer of its own size (gzipSync's result can be a view of a bigger one).
+  return Buffer.concat([u32(urls.length), urls, body]);
+}
+
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+
+/** The URLs of a chunk's pages, in its entries' order, read without opening it; undefined when it cannot be read. */
+export function snapshotUrls(blob: Buffer): string[] | undefined {
+  if (blob.length < 4) return undefined;
+  const len = blob.readUInt32LE(0);
+  if (4 + len > blob.length) return undefined;
+  return len ? blob.toString('utf8', 4, 4 + len).split('\n') : [];
 }
 
 /** The entries and texts of a chunk; undefined when it cannot be read (then the rows serve). */
 export function decodeSnapshotChunk(blob: Buffer): { entries: SnapshotEntry[]; texts: Buffer } | undefined {
   try {
-    const raw = gunzipSync(blob);
+    const raw = gunzipSync(blob.subarray(4 + blob.readUInt32LE(0)));
     const len = raw.readUInt32LE(0);
     const entries = v8.deserialize(raw.subarray(4, 4 + len)) as SnapshotEntry[];
     if (!Array.isArray(entries)) return undefined;

@@ -14,7 +14,7 @@ import { artifactFormat, type PageCache, type StoredPage, type Validators } from
 const FLUSH_EVERY = 200;
 /** The snapshot's rows (src/gather/page-snapshot.ts): `url` is not a URL, so no page or document row has it. */
 const SNAPSHOT_URL = '#snapshot/';
-const SNAPSHOT_FORMAT = 'snapshot-1:';
+const SNAPSHOT_FORMAT = 'snapshot-2:';
 
 export function openPageCache(db: Store, origin: string, runId: number, opts: { reuse: boolean }): PageCache {
   const siteId = ensureSite(db, origin);
@@ -98,15 +98,19 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
     },
     snapshot() {
       if (!opts.reuse) return [];
-      return db.all(db.q.selectFrom('page_cache').select('artifact').where('site_id', '=', siteId).where('format', '=', SNAPSHOT_FORMAT + format).orderBy('id')).map((r) => r.artifact);
+      return db.all(db.q.selectFrom('page_cache').select(['url', 'artifact']).where('site_id', '=', siteId).where('format', '=', SNAPSHOT_FORMAT + format).orderBy('id')).map((r) => ({ id: r.url, blob: r.artifact }));
     },
-    keepSnapshot(chunks) {
-      // Rows of their own (not URLs): replaced whole, in one transaction, so a snapshot is never half one run's.
+    keepSnapshot(chunks, keep = []) {
+      // Rows of their own (not URLs), made over in one transaction, so a snapshot is never half one run's:
+      // the chunks kept stay in place (new rows come after them), the others go.
       db.tx(() => {
-        db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('url', 'like', `${SNAPSHOT_URL}%`));
+        let drop = db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('url', 'like', `${SNAPSHOT_URL}%`);
+        if (keep.length) drop = drop.where('url', 'not in', keep);
+        db.run(drop);
+        if (keep.length) db.run(db.q.updateTable('page_cache').set({ seen_run: runId }).where('site_id', '=', siteId).where('url', 'in', keep));
         let i = 0;
         for (const artifact of chunks) {
-          db.run(db.q.insertInto('page_cache').values({ site_id: siteId, url: `${SNAPSHOT_URL}${i++}`, etag: null, last_modified: null, body_hash: '', format: SNAPSHOT_FORMAT + format, seen_run: runId, artifact }));
+          db.run(db.q.insertInto('page_cache').values({ site_id: siteId, url: `${SNAPSHOT_URL}${runId}.${i++}`, etag: null, last_modified: null, body_hash: '', format: SNAPSHOT_FORMAT + format, seen_run: runId, artifact }));
         }
       });
     },
