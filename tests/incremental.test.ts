@@ -215,6 +215,56 @@ describe('incremental re-audits', () => {
       await new Promise((r) => server.close(r));
     }
   }, 60_000);
+  it('a page taken from the snapshot counts its links as the last run did: a target of it that died is found, a changed page\'s links are its new ones', async () => {
+    // Three pages with the same template links (one object for all in the snapshot); every answer has an ETag.
+    const nav = '<a href="/">首页</a><a href="/a.html">甲</a><a href="/b.html">乙</a><a href="/c.html">丙</a><img src="/logo.png" alt="标志"><a href="mailto:x@example.gov.cn">信箱</a>';
+    const page = (title: string, extra: string) => `<!DOCTYPE html><html lang="zh-CN"><head><title>${title}</title></head><body>${nav}${extra}</body></html>`;
+    const files: Record<string, { type: string; body: string }> = {
+      '/': { type: 'text/html; charset=utf-8', body: page('首页', '<a href="/old.pdf">旧附件</a>') },
+      '/a.html': { type: 'text/html; charset=utf-8', body: page('甲', '<a href="/doc.pdf">附件</a>') },
+      '/b.html': { type: 'text/html; charset=utf-8', body: page('乙', '<a href="/doc.pdf">附件</a>') },
+      '/c.html': { type: 'text/html; charset=utf-8', body: page('丙', '<a href="/old.pdf">旧附件</a>') },
+      '/logo.png': { type: 'image/png', body: 'png' },
+      '/doc.pdf': { type: 'application/pdf', body: '%PDF-1.4' },
+      '/old.pdf': { type: 'application/pdf', body: '%PDF-1.4 old' },
+      '/new.pdf': { type: 'application/pdf', body: '%PDF-1.4 new' },
+    };
+    const server = http.createServer((req, res) => {
+      const f = files[req.url ?? ''];
+      if (!f) return res.writeHead(404).end();
+      const etag = `"${Buffer.from(f.body).toString('base64url').slice(-24)}-${Buffer.byteLength(f.body)}"`;
+      if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
+      res.writeHead(200, { 'content-type': f.type, etag, 'content-length': Buffer.byteLength(f.body) });
+      res.end(req.method === 'HEAD' ? undefined : f.body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const site = (c = config) => auditSite({ startUrl: url, config: c, db, outDir: null, audits });
+      const target = (r: AuditSiteResult, path: string) => r.artifacts.targets.find((t) => t.url === url + path.slice(1));
+      await site();
+      // the logo every page has and the attachment two unchanged pages have are gone; /c.html now links to /new.pdf, not /old.pdf
+      delete files['/logo.png'];
+      delete files['/doc.pdf'];
+      files['/c.html'].body = page('丙', '<a href="/new.pdf">新附件</a><a href="/missing.pdf">缺失</a>');
+      const inc = await site();
+      expect(inc.artifacts.crawl.incremental).toMatchObject({ notModified: 3, changed: 1, fresh: 0 });
+      expect(target(inc, '/logo.png')).toMatchObject({ state: 'broken', status: 404, kinds: ['img'] });
+      expect(target(inc, '/doc.pdf')).toMatchObject({ state: 'broken', status: 404 });
+      expect(target(inc, '/new.pdf')).toMatchObject({ state: 'ok', status: 200 });
+      expect(target(inc, '/missing.pdf')).toMatchObject({ state: 'broken', status: 404 });
+      expect(target(inc, '/old.pdf')).toMatchObject({ state: 'ok' }); // still on the homepage
+      expect(target(inc, '/mailto:x@example.gov.cn') ?? inc.artifacts.targets.find((t) => t.url === 'mailto:x@example.gov.cn')).toMatchObject({ state: 'skipped' });
+      const fresh = await site(full);
+      const targets = (r: AuditSiteResult) => r.artifacts.targets.map((t) => JSON.stringify([t.url, t.state, t.status, [...t.kinds].sort()])).sort();
+      expect(targets(inc)).toEqual(targets(fresh));
+      expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+      expect(linksOf(inc)).toEqual(linksOf(fresh));
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
+
   it('a snapshot chunk whose pages came back unchanged is kept as it is; the changed pages go to a new chunk, which the next run takes them from', async () => {
     const big = await startSamplePortal({ pages: 700, today: TODAY, host: '127.0.0.1' });
     const bigDb = openDb(join(mkdtempSync(join(tmpdir(), 'zc-incr-chunks-')), 'z.db'));

@@ -14,6 +14,8 @@ import { raw, type Store } from '../src/store/store.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
 import { beginRun, completeRun, ensureSite, failRun, getRun, listRuns, previousHomepage, runFindings } from '../src/store/runs.ts';
 import { openPageCache } from '../src/store/page-cache.ts';
+import { openDocumentCache } from '../src/store/document-cache.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Artifacts, LinkTarget, PageArtifact } from '../src/gather/artifacts.ts';
 import type { AuditRun } from '../src/audit/run.ts';
 import type { Finding } from '../src/audit/types.ts';
@@ -253,6 +255,23 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     const full = openPageCache(db, origin, r2, { reuse: false });
     expect(full.conditional(`${origin}/p1`)).toBeUndefined();
     expect(full.snapshot!()).toEqual([]);
+  });
+
+  it('the document cache keeps a bodiless answer as its JSON line (no gzip to undo per target), a body gzip\'d, and still reads gzip\'d rows an earlier zhaocuo wrote', () => {
+    const origin = 'http://docs.example.gov.cn';
+    const r1 = beginRun(db, origin, `${origin}/`, '2026-11-18');
+    const d1 = openDocumentCache(db, origin, r1, { reuse: true });
+    d1.save(`${origin}/a.pdf`, { etag: '"a"' }, { status: 200, headers: { 'content-type': 'application/pdf' } });
+    d1.save(`${origin}/robots.txt`, { etag: '"r"' }, { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from('User-agent: *\n') });
+    d1.flush();
+    const blob = (url: string) => Buffer.from(db.get(db.q.selectFrom('page_cache').select('artifact').where('url', '=', url))!.artifact);
+    expect(blob(`${origin}/a.pdf`).toString('utf8')).toBe('{"status":200,"headers":{"content-type":"application/pdf"},"body":false}\n');
+    expect(gunzipSync(blob(`${origin}/robots.txt`)).toString('utf8')).toContain('User-agent: *');
+    // a row as the gzip'd-only format wrote it
+    db.run(db.q.updateTable('page_cache').set({ artifact: gzipSync('{"status":404,"headers":{},"body":false}\n') }).where('url', '=', `${origin}/a.pdf`));
+    const d2 = openDocumentCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-19'), { reuse: true });
+    expect(d2.get(`${origin}/a.pdf`)).toEqual({ status: 404, headers: {}, v: { etag: '"a"' } });
+    expect(d2.get(`${origin}/robots.txt`)).toMatchObject({ status: 200, body: Buffer.from('User-agent: *\n'), v: { etag: '"r"' } });
   });
 
   it('refuses a store written by a newer zhaocuo', async () => {

@@ -70,11 +70,26 @@ export function blockedMessage(address: string): string {
 
 /** Why a URL's literal host must not be contacted, or undefined. Names are checked after lookup. */
 export function blockedUrlReason(url: string): string | undefined {
-  let host: string;
+  let hostname: string;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    hostname = new URL(url).hostname;
   } catch {
     return undefined;
   }
-  return net.isIP(host) && isBlockedAddress(host) ? blockedMessage(host) : undefined;
+  return blockedHostReason(hostname);
+}
+
+/** The answers of blockedHostReason by hostname: a run asks for the same few hosts on every request. */
+const byHostname = new Map<string, string | null>();
+
+/** blockedUrlReason for a URL's hostname (as URL.hostname gives it, IPv6 in brackets). */
+export function blockedHostReason(hostname: string): string | undefined {
+  let why = byHostname.get(hostname);
+  if (why === undefined) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    why = net.isIP(host) && isBlockedAddress(host) ? blockedMessage(host) : null;
+    if (byHostname.size >= 10_000) byHostname.clear();
+    byHostname.set(hostname, why);
+  }
+  return why ?? undefined;
 }

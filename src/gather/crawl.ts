@@ -116,6 +116,8 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   const snapshot = openSnapshot(cache, texts);
   /** Of each page kept this run: its body hash and the headers and redirects its stored form has (for the next snapshot). */
   const keptAs = new Map<string, { hash: string; headers: Record<string, string>; redirects: string[] }>();
+  /** The snapshot's link objects (links, unchecked hrefs) already counted for a page this run. */
+  const linksDone = new WeakSet<object>();
   let pageBudget = c.maxPages;
   let limited = 0;
   let pending = 0;
@@ -293,7 +295,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       contentType: intern(ct),
       charset,
       charsetSource,
-      headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => KEEP_HEADERS.has(k)).map(([k, v]) => [k, intern(v)])),
+      headers: keptHeaders(res.headers, intern),
       timingMs: res.timingMs,
       bytes: stored ? stored.bytes : res.bytes,
       depth,
@@ -322,6 +324,14 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     collectIfGrown();
     if (!shared) internParts(content);
     for (const link of content.links) {
+      // A snapshot's link object is one for all the pages that have it (the template's links): what it does
+      // below (its target's record and kind, the page enqueued or the target verified) is done by its
+      // first page, and would only be done again. A changed page's links are its own, new, objects.
+      if (shared) {
+        if (linksDone.has(link)) continue;
+        linksDone.add(link);
+        deepFreeze(link);
+      }
       // A template's links repeat on every page: a URL seen before has its record, which says whether it is the site's,
       // and one already taken for a page is not asked whether it looks like a resource again.
       const known = targets.get(link.url);
@@ -332,7 +342,13 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
       else if (same && PAGE_KINDS.has(link.kind) && (discovered.has(link.url) || !looksLikeResource(link.url))) enqueuePage(link.url, (depth || 1) + 1);
       else verify(link.url, rec, same);
     }
-    for (const u of content.unchecked ?? []) noteUnchecked(u, shared);
+    for (const u of content.unchecked ?? []) {
+      if (shared) {
+        if (linksDone.has(u)) continue;
+        linksDone.add(u);
+      }
+      noteUnchecked(u, shared);
+    }
     if (shared) freezeShared(page);
     else share(page);
   };
@@ -548,6 +564,13 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
   };
 }
 
+/** Of a page's response headers, those KEEP_HEADERS names (in their order), interned. */
+function keptHeaders(h: Record<string, string>, intern: (s: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) if (KEEP_HEADERS.has(k)) out[k] = intern(h[k]);
+  return out;
+}
+
 /** A reached limit in words (the run's warning and report.json crawlLimits): what stopped, what to change. */
 function limitMessage(limit: CrawlLimit['limit'], value: number, pattern: string | undefined, reason: string): string {
   switch (limit) {
@@ -715,7 +738,8 @@ function assignDepths(startUrl: string, pages: Map<string, PageArtifact>): PageA
 
 /** The parts share() makes shared, frozen as share() leaves them: a snapshot's page (its parts shared already). */
 function freezeShared(page: PageArtifact): void {
-  for (const list of [page.links, page.images, page.lists, page.forms, page.unchecked ?? [], page.hiddenLinks ?? []]) for (const o of list) deepFreeze(o);
+  // Its links are frozen as they are counted (handlePage).
+  for (const list of [page.images, page.lists, page.forms, page.unchecked ?? [], page.hiddenLinks ?? []]) for (const o of list) deepFreeze(o);
   for (const o of [page.headings, page.labels, page.anchors, page.meta, page.headers]) deepFreeze(o);
   if (!page.redirects.length) Object.freeze(page.redirects);
 }

@@ -10,12 +10,12 @@
  *  - 429/503 with Retry-After are retried after the wait; resets are retried with backoff.
  * Redirects are followed here hop by hop (each hop memoised), so chains and loops are seen.
  */
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import zlib from 'node:zlib';
 import { pipeline, type Readable } from 'node:stream';
 import type { CrawlConfig } from '../config/schema.ts';
 import { NameResolver, type Family } from './dns.ts';
-import { BLOCKED_CODE, blockedUrlReason } from './address-guard.ts';
+import { BLOCKED_CODE, blockedHostReason } from './address-guard.ts';
 import { processPacer, type HostPacer } from './pacer.ts';
 import { Deadline } from './deadline.ts';
 import { Interner } from './intern.ts';
@@ -147,8 +147,17 @@ export class Fetcher {
   /** crawl.concurrency requests on the wire in all, taken after the origin's slot (so a busy host never holds up the others). */
   private readonly total: ConnectionSlots;
 
+  /** The headers every request sends (one object for all: undici only reads it). */
+  private readonly requestHeaders: Record<string, string>;
+
   constructor(private readonly opts: FetcherOptions) {
     const c = opts.crawl;
+    this.requestHeaders = {
+      'user-agent': c.userAgent,
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+      'accept-encoding': 'gzip, deflate, br',
+      'accept-language': 'zh-CN,zh;q=0.9',
+    };
     this.agent = new Agent({
       connections: c.perHost,
       pipelining: 1,
@@ -219,16 +228,17 @@ export class Fetcher {
    */
   async follow(url: string, method: Method = 'GET', opts: FollowOptions = {}): Promise<FollowResult> {
     const redirects: string[] = [];
-    const seen = new Set<string>([url]);
+    let seen: Set<string> | undefined; // made at the first redirect (most answers are not one)
     let current = url;
     let timing = 0;
     for (;;) {
       const hop = await this.hop(current, method);
       timing += hop.timingMs;
-      const base = { url, redirects, timingMs: timing, bytes: hop.bytes };
       if (hop.error || !REDIRECT.has(hop.status) || !hop.location) {
-        return { ...base, finalUrl: current, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode };
+        return { url, redirects, timingMs: timing, bytes: hop.bytes, finalUrl: current, status: hop.status, headers: hop.headers, body: hop.body, truncated: hop.truncated, truncation: hop.truncation, error: hop.error, errorCode: hop.errorCode };
       }
+      seen ??= new Set([url]);
+      const base = { url, redirects, timingMs: timing, bytes: hop.bytes };
       let next: string;
       try {
         const u = new URL(hop.location, current);
@@ -426,12 +436,15 @@ export class Fetcher {
 
   private async onceVia(url: string, method: Method, extraHeaders: Record<string, string> | undefined, dispatcher: Agent, sent?: () => void, headAsGet = false): Promise<Hop> {
     const c = this.opts.crawl;
+    // Parsed once here, for the guard, the origin's slot and undici (which would parse the string again).
+    const u = new URL(url);
     // An address literal is connected to without a lookup, so the resolver's guard cannot see it.
-    const blocked = blockedUrlReason(url);
+    const blocked = blockedHostReason(u.hostname);
     if (blocked) return { url, method, status: 0, headers: {}, error: blocked, errorCode: BLOCKED_CODE, timingMs: 0, bytes: 0 };
+    const origin = u.origin;
     // Wait for one of the origin's perHost connections first: the deadline below starts once
     // the request has one (undici's own pool would queue it, with its deadline running).
-    const freeHost = await this.slots.take(new URL(url).origin);
+    const freeHost = await this.slots.take(origin);
     const freeTotal = await this.total.take('');
     const free = () => {
       freeTotal();
@@ -442,16 +455,12 @@ export class Fetcher {
     // The whole answer within crawl.timeoutMs of the server's time (see deadline.ts).
     const deadline = new Deadline(c.timeoutMs);
     try {
-      const pending = request(url, {
+      // The dispatcher's own request() (what undici.request calls), given the parts it would take from the URL.
+      const pending = dispatcher.request({
+        origin,
+        path: u.pathname + u.search,
         method: headAsGet ? 'GET' : method,
-        dispatcher,
-        headers: {
-          'user-agent': c.userAgent,
-          accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
-          'accept-encoding': 'gzip, deflate, br',
-          'accept-language': 'zh-CN,zh;q=0.9',
-          ...extraHeaders,
-        },
+        headers: extraHeaders ? { ...this.requestHeaders, ...extraHeaders } : this.requestHeaders,
         signal: deadline.signal,
       });
       sent?.(); // the request is on its way: the host's spacing counts from here
