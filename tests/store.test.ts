@@ -227,6 +227,8 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     // Run 2 sees p0..p9 only: p1 unchanged (304, a new ETag), p2 changed, the others 304 with the validators they had (marked seen in bulk).
     for (let i = 0; i < 10; i++) if (i !== 2) c2.touch(`${origin}/p${i}`, i === 1 ? { etag: '"e1-b"' } : i % 2 ? { etag: `"e${i}"` } : { lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
     c2.save(`${origin}/p2`, { etag: '"new"' }, 'h2-b', stored('改过'));
+    // a row another parser version wrote: never offered, forgotten by a complete run
+    db.run(db.q.insertInto('page_cache').values({ site_id: ensureSite(db, origin), url: `${origin}/old-format`, etag: '"o"', last_modified: null, body_hash: 'h', format: 'older', seen_run: r2, artifact: Buffer.from('x') }));
     // The run's snapshot of its pages: chunks kept as they are, in order; none before.
     expect(c2.snapshot!()).toEqual([]);
     const chunk = (n: number) => Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7 + n) % 256));
@@ -238,6 +240,11 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     expect(c3.conditional(`${origin}/p1`)).toEqual({ etag: '"e1-b"' });
     expect(c3.conditional(`${origin}/p5`)).toEqual({ etag: '"e5"' });
     expect(c3.conditional(`${origin}/p4`)).toEqual({ lastModified: 'Tue, 17 Nov 2026 10:00:00 GMT' });
+    // a page answered 304 with the validators it had: its row kept, not written again
+    const row = (u: string) => db.get(db.q.selectFrom('page_cache').select(['seen_run']).where('url', '=', u));
+    expect(row(`${origin}/p4`)?.seen_run).toBe(r1);
+    expect(row(`${origin}/p1`)?.seen_run).toBe(r2); // its new ETag written
+    expect(row(`${origin}/old-format`)).toBeUndefined();
     const snap3 = c3.snapshot!();
     expect(snap3.map((r) => Buffer.from(r.blob))).toEqual([chunk(4), chunk(5)]);
     // a chunk kept as it is stays in place, the new ones come after it, the others go
@@ -272,6 +279,17 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (kind) => {
     const d2 = openDocumentCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-19'), { reuse: true });
     expect(d2.get(`${origin}/a.pdf`)).toEqual({ status: 404, headers: {}, v: { etag: '"a"' } });
     expect(d2.get(`${origin}/robots.txt`)).toMatchObject({ status: 200, body: Buffer.from('User-agent: *\n'), v: { etag: '"r"' } });
+    // run 2 gets a 304 for a.pdf (its row is not written again) and never asks for robots.txt: an incomplete run forgets nothing,
+    // a complete one forgets robots.txt
+    d2.touch(`${origin}/a.pdf`, { etag: '"a"' });
+    const seenRun = () => db.get(db.q.selectFrom('page_cache').select('seen_run').where('url', '=', `${origin}/a.pdf`))?.seen_run;
+    d2.finish(false);
+    expect(openDocumentCache(db, origin, r1, { reuse: true }).get(`${origin}/robots.txt`)).toBeDefined();
+    d2.finish(true);
+    expect(seenRun()).toBe(r1);
+    const d3 = openDocumentCache(db, origin, beginRun(db, origin, `${origin}/`, '2026-11-20'), { reuse: true });
+    expect(d3.get(`${origin}/a.pdf`)).toMatchObject({ status: 404 });
+    expect(d3.get(`${origin}/robots.txt`)).toBeUndefined();
   });
 
   it('refuses a store written by a newer zhaocuo', async () => {

@@ -25,8 +25,10 @@ export interface DocumentCache {
   save(url: string, v: Validators, doc: StoredDocument): void;
   /** A 304: the stored answer stands for this run too. */
   touch(url: string, v: Validators): void;
-  /** Writes what is pending (before the page cache forgets what this run did not see). */
+  /** Writes what is pending. */
   flush(): void;
+  /** Writes what is pending; with `complete`, also forgets the documents this run did not ask for (before the page cache's finish). */
+  finish(complete: boolean): void;
 }
 
 /** Of a document's headers, those kept with it. */

@@ -126,7 +126,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   // The site's other documents (link targets, robots.txt, sitemaps, stylesheets) are asked for with their validators too;
   // what they store is written before the page cache forgets the rows this run did not see.
   const documents = db && runId !== null ? openDocumentCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
-  const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.flush(), pageCache.finish(complete)) };
+  const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.finish(complete), pageCache.finish(complete)) };
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), documents, keepDocument: ownHost, pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
   try {

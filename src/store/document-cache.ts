@@ -8,12 +8,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { batches, lastPerKey, type Store } from './store.ts';
 import { ensureSite } from './runs.ts';
-import { markSeen } from './page-cache.ts';
+import { DOCUMENT_FORMAT as FORMAT } from './page-cache.ts';
 import type { DocumentCache, StoredDocument } from '../gather/document-cache.ts';
 import type { Validators } from '../gather/page-cache.ts';
 
-/** page_cache.format of a document row (a page row's format is the parser's hash). */
-const FORMAT = 'document-1';
 /** Saves and touches are written in batches of this many, a transaction each. */
 const FLUSH_EVERY = 500;
 
@@ -56,16 +54,15 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
   }
   let saves: { url: string; etag: string | null; last_modified: string | null; artifact: Buffer }[] = [];
   let touches: { url: string; etag: string | null; last_modified: string | null }[] = [];
-  // Documents answered with the validators they had (the usual 304): only seen_run changes, many rows a statement.
-  let seen: string[] = [];
+  // A document answered with the validators it had (the usual 304) writes nothing; the rows read
+  // at the start that this run never asked for are forgotten by finish().
+  const seen = new Set<string>();
   const flush = () => {
-    if (!saves.length && !touches.length && !seen.length) return;
+    if (!saves.length && !touches.length) return;
     const saved = lastPerKey(saves, (r) => r.url).map((r) => ({ ...r, site_id: siteId, body_hash: '', format: FORMAT, seen_run: runId }));
     const touched = touches;
-    const unchanged = seen;
     saves = [];
     touches = [];
-    seen = [];
     db.tx(() => {
       // A page's row is never replaced by a document's (the same URL verified with a HEAD as well).
       for (const b of batches(saved, 8, 100)) {
@@ -81,7 +78,6 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
       for (const t of touched) {
         db.run(db.q.updateTable('page_cache').set({ etag: t.etag, last_modified: t.last_modified, seen_run: runId }).where('site_id', '=', siteId).where('url', '=', t.url).where('format', '=', FORMAT));
       }
-      markSeen(db, siteId, runId, unchanged, FORMAT);
     });
   };
   return {
@@ -96,15 +92,25 @@ export function openDocumentCache(db: Store, origin: string, runId: number, opts
       return { ...doc, v };
     },
     save(url, v, doc) {
+      seen.add(url);
       saves.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null, artifact: encode(doc) });
-      if (saves.length + touches.length + seen.length >= FLUSH_EVERY) flush();
+      if (saves.length + touches.length >= FLUSH_EVERY) flush();
     },
     touch(url, v) {
+      seen.add(url);
       const r = rows.get(url);
-      if (r && r.etag === (v.etag ?? null) && r.last_modified === (v.lastModified ?? null)) seen.push(url);
-      else touches.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null });
-      if (saves.length + touches.length + seen.length >= FLUSH_EVERY) flush();
+      if (!r || r.etag !== (v.etag ?? null) || r.last_modified !== (v.lastModified ?? null)) touches.push({ url, etag: v.etag ?? null, last_modified: v.lastModified ?? null });
+      if (saves.length + touches.length >= FLUSH_EVERY) flush();
     },
     flush,
+    finish(complete) {
+      flush();
+      // Without reuse every document this run saw was written again, and the page cache's clean-up forgets the rest.
+      if (!complete || !opts.reuse) return;
+      const gone = [...rows.keys()].filter((u) => !seen.has(u));
+      db.tx(() => {
+        for (let i = 0; i < gone.length; i += 500) db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('format', '=', FORMAT).where('url', 'in', gone.slice(i, i + 500)));
+      });
+    },
   };
 }
