@@ -331,11 +331,13 @@ export class Fetcher {
 
   private async hopWithRetries(url: string, method: Method): Promise<Hop> {
     const c = this.opts.crawl;
-    const host = new URL(url).host;
+    // The host only matters to a site that asked us to slow down, or with crawl.hostIntervalMs: not parsed otherwise.
+    let hostName: string | undefined;
+    const host = () => (hostName ??= new URL(url).host);
     let attempt = 0;
     for (;;) {
-      await this.waitTurn(host);
-      const sent = await this.paceTurn(host);
+      if (this.pace.size) await this.waitTurn(host());
+      const sent = c.hostIntervalMs ? await this.paceTurn(host()) : undefined;
       const sentAt = Date.now();
       const page = method === 'GET' ? this.opts.conditional?.(url) : undefined;
       // A document's validators, when the page cache has none for it (a GET only when its body was kept).
@@ -347,7 +349,7 @@ export class Fetcher {
       // TCP handshake per target (~4,100 on a 10,000-page re-audit). Changed since: its answer's
       // status and headers stand for the HEAD's, and the body is drained up to 16 KB or cut off.
       const hop = await this.once(url, method, conditionalHeaders(page ?? stored?.v), sent, method === 'HEAD' && stored !== undefined);
-      this.paceAfter(host, hop.status, sentAt);
+      if (this.pace.size || hop.status === 429 || hop.status === 503) this.paceAfter(host(), hop.status, sentAt);
       if (stored && hop.status === 304) return this.fromStored(hop, stored);
       if (!page && !hop.error && hop.status === 200) this.keep(url, hop);
       if (attempt >= c.retries) return hop;
