@@ -20,6 +20,7 @@ import { maskPii } from '../pii/detect.ts';
 import { collectIfGrown } from './gc.ts';
 import { spilledAt, spilledBytes, spillText, TextSpill } from './text-spill.ts';
 import { Interner } from './intern.ts';
+import { Frontier } from './frontier.ts';
 import { bodyHash, validatorsOf, type IncrementalStats, type PageCache, type StoredPage } from './page-cache.ts';
 import { decodeSnapshotChunk, encodeSnapshotChunk, SNAPSHOT_CHUNK, snapshotUrls } from './page-snapshot.ts';
 
@@ -134,15 +135,26 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     return t;
   };
 
-  const track = (p: Promise<void>) => {
+  // Found work waits in the frontier as a thunk until its origin has room (src/gather/frontier.ts).
+  const frontier = new Frontier(c.perHost * 2);
+  const track = (url: string, work: () => Promise<void>) => {
     pending++;
-    p.catch((err) => {
-      // A bug in one page must not stop the run; it is reported on that page's target.
-      process.emitWarning(`zhaocuo: ${(err as Error).stack ?? err}`);
-    }).finally(() => {
-      pending--;
-      report();
-      if (pending === 0) drained();
+    frontier.add(url, (done) => {
+      let p: Promise<void>;
+      try {
+        p = work();
+      } catch (err) {
+        p = Promise.reject(err);
+      }
+      p.catch((err) => {
+        // A bug in one page must not stop the run; it is reported on that page's target.
+        process.emitWarning(`zhaocuo: ${(err as Error).stack ?? err}`);
+      }).finally(() => {
+        done();
+        pending--;
+        report();
+        if (pending === 0) drained();
+      });
     });
   };
 
@@ -195,7 +207,7 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     }
     if (pageBudget <= 0) return void (t.skipReason = hitLimit('maxPages', c.maxPages, undefined, url, `已达页面数上限 ${c.maxPages}（maxPages）`));
     pageBudget--;
-    track(crawlPage(url, depth, t));
+    track(url, () => crawlPage(url, depth, t));
   };
 
   const crawlPage = async (url: string, depth: number, t: TargetRec) => {
@@ -494,26 +506,25 @@ export async function crawl(opts: CrawlOptions): Promise<Artifacts> {
     verifying.add(url);
     if (!same && !c.checkExternal) return void (t.skipReason = '不检查外部链接（crawl.checkExternal）');
     if (same && robots && !robots.isAllowed(url)) return void (t.skipReason = 'robots.txt 不允许抓取');
-    track(
-      (async () => {
-        // A same-site stylesheet is read (GET) for the url() and @import links it loads in turn.
-        const sheet = same && t.kindSet.has('stylesheet');
-        const res = sheet ? await fetcher.follow(url, 'GET', verifyScope) : await checkOnce(url);
-        applyResult(t, res);
-        if (res.stoppedAt) {
-          t.state = 'skipped';
-          t.skipReason = notCheckedOffsite(res.stoppedAt);
+    // A same-site stylesheet is read (GET) for the url() and @import links it loads in turn
+    // (decided when the target is found, as it was when the check started at once).
+    const sheet = same && t.kindSet.has('stylesheet');
+    track(url, async () => {
+      const res = sheet ? await fetcher.follow(url, 'GET', verifyScope) : await checkOnce(url);
+      applyResult(t, res);
+      if (res.stoppedAt) {
+        t.state = 'skipped';
+        t.skipReason = notCheckedOffsite(res.stoppedAt);
+      }
+      checked++;
+      if (sheet && t.state === 'ok') {
+        try {
+          readStylesheet(res);
+        } finally {
+          fetcher.release(res.finalUrl);
         }
-        checked++;
-        if (sheet && t.state === 'ok') {
-          try {
-            readStylesheet(res);
-          } finally {
-            fetcher.release(res.finalUrl);
-          }
-        }
-      })(),
-    );
+      }
+    });
   };
 
   report();
