@@ -14,6 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,16 +156,25 @@ describe('zhaocuo worker, Redis away or wrong', () => {
     const http1 = http.createServer((_q, s) => s.end('not redis')).listen(0, '127.0.0.1');
     await new Promise((r) => http1.once('listening', r));
     const httpPort = (http1.address() as { port: number }).port;
+    // A port that accepts and never says a word (a hung server, a proxy with nothing behind it).
+    const held: Socket[] = [];
+    const silent = createServer((sock) => void held.push(sock)).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const silentPort = (silent.address() as AddressInfo).port;
     const nobody = await freePort();
     const db = join(dir, 'wrong.db');
-    const [bad, refused, notRedis] = [
+    const [bad, refused, notRedis, mute] = [
       zhaocuo(['worker', '--redis', 'http://127.0.0.1:6379', '--db', db]),
       zhaocuo(['worker', '--redis', `redis://127.0.0.1:${nobody}`, '--db', db]),
       zhaocuo(['worker', '--redis', `redis://127.0.0.1:${httpPort}`, '--db', db]),
+      zhaocuo(['worker', '--redis', `redis://127.0.0.1:${silentPort}`, '--db', db]),
     ];
-    const codes = await Promise.all([bad.exited, refused.exited, notRedis.exited]);
+    const codes = await Promise.all([bad.exited, refused.exited, notRedis.exited, mute.exited]);
     http1.close();
-    expect(codes, [bad, refused, notRedis].map((c) => c.out()).join('\n')).toEqual([2, 3, 3]);
+    for (const x of held) x.destroy();
+    silent.close();
+    expect(codes, [bad, refused, notRedis, mute].map((c) => c.out()).join('\n')).toEqual([2, 3, 3, 3]);
+    expect(mute.out().trim()).toBe(`zhaocuo: Redis redis://127.0.0.1:${silentPort} 接受了连接，但 5 秒内没有应答：请检查 redis-server 是否卡住、这个端口是否确实是 Redis（而不是别的服务、防火墙或代理），或检查 --redis 的主机和端口（no answer）`);
     expect(bad.out()).toMatch(/^zhaocuo: --redis 地址无效 "http:\/\/127\.0\.0\.1:6379"：协议应为 redis:\/\/ 或 rediss:\/\/.*如 redis:\/\/127\.0\.0\.1:6379/);
     expect(refused.out().trim()).toBe(`zhaocuo: 无法连接 Redis redis://127.0.0.1:${nobody}：请先启动 redis-server 或检查 --redis（connection refused）`);
     expect(notRedis.out().trim()).toBe(`zhaocuo: redis://127.0.0.1:${httpPort} 上运行的不是 Redis：请检查 --redis 的主机和端口（not a Redis server）`);

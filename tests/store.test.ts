@@ -22,6 +22,9 @@ import type { Finding } from '../src/audit/types.ts';
 import type { StoredPage } from '../src/gather/page-cache.ts';
 import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts';
 import { freePort } from './helpers/free-port.ts';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { PostgresStore } from '../src/store/postgres.ts';
 import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseConfig } from '../src/config/load.ts';
@@ -391,6 +394,49 @@ describe('PostgreSQL as a shared store', () => {
     expect(ensureSite(s, 'http://pw.example.gov.cn')).toBeGreaterThan(0);
     s.close();
   });
+
+  it('a host that accepts and never answers: a clear line within the connect timeout (3 s), and ping() waits for it without blocking the event loop', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((sock) => void held.push(sock)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as AddressInfo).port;
+    const url = `postgres://zhaocuo:secret@127.0.0.1:${port}/zhaocuo`;
+    try {
+      let t = Date.now();
+      expect(() => openDb(url)).toThrow(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${port} 接受了连接，但 3 秒内没有应答：请检查该主机上的 PostgreSQL 是否卡住或过载.*or fix the host and port in --db or store\\.url`));
+      expect(Date.now() - t).toBeLessThan(5_000);
+      // The store's non-blocking ask: the event loop keeps turning while it waits.
+      const store = new PostgresStore(url);
+      let ticks = 0;
+      const tick = setInterval(() => ticks++, 100);
+      t = Date.now();
+      const err = await store.ping().catch((e: Error) => e);
+      clearInterval(tick);
+      store.close();
+      expect(String(err)).toMatch(/接受了连接，但 3 秒内没有应答/);
+      expect(String(err)).not.toContain('secret');
+      expect(ticks).toBeGreaterThan((Date.now() - t) / 100 - 5);
+      expect(held.length).toBeGreaterThan(0);
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+    // A refused port fails at once.
+    const closed = await freePort();
+    const t = Date.now();
+    expect(() => openDb(`postgres://zhaocuo@127.0.0.1:${closed}/zhaocuo`)).toThrow(/连接被拒绝/);
+    expect(Date.now() - t).toBeLessThan(1_000);
+    // On a live server: ping() answers, and a synchronous statement made while it waits neither takes its reply nor loses its own.
+    const live = openDb(pg.url) as unknown as PostgresStore;
+    try {
+      const asked = live.ping();
+      expect(live.get(raw<{ n: number }>(live, sql`SELECT 2 AS n`))).toEqual({ n: 2 });
+      await asked;
+      await live.ping();
+    } finally {
+      live.close();
+    }
+  }, 30_000);
 
   it('a connection lost inside a transaction: that write is rolled back whole, what was committed is kept, and the store carries on', async () => {
     const url = await pg.createDatabase('lost_tx');

@@ -27,6 +27,7 @@ export function describeRedisError(url: string, err: unknown): string {
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) return `无法连接 Redis ${at}：请先启动 redis-server 或检查 --redis（connection refused）`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(msg)) return `无法连接 Redis ${at}：找不到主机 ${new URL(url).hostname}，请检查 --redis 的主机名（host not found）`;
   if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(msg)) return `Redis ${at} 拒绝了认证：请在 --redis 中写对用户名和密码，如 redis://:密码@主机:端口（authentication failed）`;
+  if (code === 'ZC_SILENT') return `Redis ${at} 接受了连接，但 ${msg.match(/within ([\d.]+) s/)?.[1] ?? '?'} 秒内没有应答：请检查 redis-server 是否卡住、这个端口是否确实是 Redis（而不是别的服务、防火墙或代理），或检查 --redis 的主机和端口（no answer）`;
   if (/Protocol error|Unknown RESP type|unknown reply|not a Redis|EPIPE/i.test(msg) || code === 'EPIPE') return `${at} 上运行的不是 Redis：请检查 --redis 的主机和端口（not a Redis server）`;
   if (code === 'ETIMEDOUT' || /timed? ?out/i.test(msg)) return `连接 Redis ${at} 超时：请确认 redis-server 在运行、端口可达，或检查 --redis（timed out）`;
   return `无法连接 Redis ${at}：${msg.split('\n')[0]}；请检查 redis-server 与 --redis`;
@@ -35,16 +36,20 @@ export function describeRedisError(url: string, err: unknown): string {
 /**
  * Connects once and asks PING, failing fast (no reconnect loop): the caller learns at start-up,
  * in one line, that Redis is not there. A port where something else answers (an HTTP server)
- * never sends a Redis reply: the timeout then says it is not Redis.
+ * answers with an error the client cannot parse (not Redis); one that accepts and says nothing
+ * is named as such when the timeout (5 s) passes.
  */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   parseRedisUrl(url);
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
   let timer: NodeJS.Timeout | undefined;
   // The first 'error' event is the cause (connect() itself rejects with a bare "Connection is closed").
+  // TCP got through ('connect') but no reply came: a hung server, or one that is not Redis and waits for more.
+  let accepted = false;
+  client.once('connect', () => (accepted = true));
   const failed = new Promise<never>((_, reject) => {
     client.on('error', reject);
-    timer = setTimeout(() => reject(new Error('not a Redis server: no reply to PING')), timeoutMs);
+    timer = setTimeout(() => reject(accepted ? Object.assign(new Error(`no reply within ${timeoutMs / 1000} s`), { code: 'ZC_SILENT' }) : Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })), timeoutMs);
   });
   try {
     const pong = await Promise.race([client.connect().then(() => client.ping()), failed]);

@@ -93,6 +93,8 @@ export class FleetWorker {
   /** While the store is away: the timer asking it again, and the jobs it cut off (by job id). */
   private storeAway: NodeJS.Timeout | null = null;
   private readonly cut = new Map<string, Cut>();
+  /** A ping of the store is under way (it may take the connect timeout): the next turn waits for it. */
+  private asking = false;
 
   constructor(private readonly o: FleetWorkerOptions) {
     this.log = o.log ?? ((l) => process.stderr.write(l + '\n'));
@@ -217,16 +219,22 @@ export class FleetWorker {
       const cause = err.message.match(/lost mid-run: ([^;]*)/)?.[1];
       this.log(`zhaocuo worker: 与 PostgreSQL ${this.o.db.where} 的连接已断开：请重新启动 PostgreSQL 或修复到它的网络；本 worker 暂停领取任务，未能保存的检查已交还队列，恢复后自动继续，已确认的任务不会丢失（the PostgreSQL store went away${cause ? `: ${cause}` : ''}; no new jobs until it answers, then this worker goes on by itself）`);
       void this.worker?.pause(true);
-      this.storeAway = setInterval(() => this.storeBack(), this.o.storeRetryMs ?? 2000);
+      this.storeAway = setInterval(() => void this.storeBack(), this.o.storeRetryMs ?? 2000);
     }
     this.log(`zhaocuo worker: 已交还队列 ${job.data.name}（存储不可用 store unavailable）`);
   }
 
   /** Asks the store again; once it answers, settles what the cut-off jobs left and takes jobs again. */
-  private storeBack(): void {
+  private async storeBack(): Promise<void> {
     const db = this.o.db;
+    if (this.asking) return;
+    this.asking = true;
     try {
-      db.get(db.q.selectFrom('site_locks').select('site_id').limit(1));
+      // Asked without blocking: against a host that says nothing, a synchronous statement would
+      // hold this process for the connect timeout every turn, and with it the BullMQ lock
+      // renewals and the crawls of the audits still running here.
+      if ('ping' in db) await db.ping();
+      else db.get(db.q.selectFrom('site_locks').select('site_id').limit(1));
       for (const [id, c] of this.cut) {
         const runId = lastRunSince(db, c.siteId, c.since);
         const run = runId === null ? undefined : db.get(db.q.selectFrom('runs').select('status').where('id', '=', runId));
@@ -243,8 +251,12 @@ export class FleetWorker {
       if (err instanceof StoreUnavailableError) return; // still away: the next turn asks again
       this.log(`zhaocuo worker: 存储恢复后整理出错：${(err as Error).message.split('\n')[0]}（will try again）`);
       return;
+    } finally {
+      this.asking = false;
     }
-    clearInterval(this.storeAway!);
+    // Closed meanwhile (SIGTERM while the store was away).
+    if (!this.storeAway) return;
+    clearInterval(this.storeAway);
     this.storeAway = null;
     this.log(`zhaocuo worker: 已重新连接 PostgreSQL ${db.where}，继续领取任务（the store is back）`);
     void this.worker?.resume();

@@ -120,7 +120,7 @@ export function checkPostgresUrl(url: string): void {
 }
 
 /** A PostgreSQL failure (as the store's worker thread reports it) as the error to throw: a clear StoreUnavailableError, or an Error carrying its SQLSTATE (pgCode). */
-export function postgresError(e: { message: string; code: string | null; lost: boolean }, url: string, what: string): Error {
+export function postgresError(e: { message: string; code: string | null; lost: boolean; detail?: string | null }, url: string, what: string): Error {
   const where = redactUrl(url);
   let u: URL | undefined;
   try {
@@ -151,6 +151,10 @@ export function postgresError(e: { message: string; code: string | null; lost: b
       return fail(`PostgreSQL ${host} 上没有数据库 ${db}：请先创建（例如 createdb ${db}），或${FIX.slice(1)}数据库名（database "${db}" does not exist: create it, or fix the name ${FIX_EN}）`);
     case '42501':
       return fail(`PostgreSQL 用户 ${user} 权限不足：请授予它数据库 ${db} 上的权限，或改用数据库的所有者（${e.message}: grant the user rights on ${db}, or use its owner ${FIX_EN}）`);
+    case 'ZC_SILENT':
+      return fail(`PostgreSQL ${host} 接受了连接，但 ${e.detail} 秒内没有应答：请检查该主机上的 PostgreSQL 是否卡住或过载、这个端口是否确实是 PostgreSQL（而不是别的服务、防火墙或代理），或${FIX.slice(1)}主机和端口（${host} accepted the connection but did not answer within ${e.detail} s: check that PostgreSQL there is not hung and that the port is PostgreSQL's, or fix the host and port ${FIX_EN}）`);
+    case 'ZC_NO_ANSWER':
+      return fail(`无法连接 PostgreSQL ${host}：${e.detail} 秒内主机没有应答。请检查该主机是否开机、网络和防火墙是否放行端口 ${u?.port || 5432}，或${FIX.slice(1)}主机和端口（${host} did not answer within ${e.detail} s: check that the host is up and the network and firewall let the port through, or fix the host and port ${FIX_EN}）`);
     case '53300':
       return fail(`PostgreSQL ${host} 连接数已满：请调高 max_connections，或减少同时运行的 worker（${e.message}）`);
   }

@@ -6,7 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 
-const { port, signal, url, queryTimeoutMs } = workerData;
+const { port, signal, url, queryTimeoutMs, connectTimeoutMs } = workerData;
 const flag = new Int32Array(signal);
 
 // BIGINT (counts, ids) and NUMERIC (sums, averages) as numbers, as SQLite gives them; ids and
@@ -29,10 +29,21 @@ function isConnectionError(err) {
 }
 
 async function connect() {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, query_timeout: queryTimeoutMs, keepAlive: true, application_name: 'zhaocuo' });
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs, keepAlive: true, application_name: 'zhaocuo' });
   // A server going away emits 'error' on an idle client; without a listener that would kill the worker.
   c.on('error', () => drop(c));
-  await c.connect();
+  // Whether TCP got through: a host that never answers the SYN and one that accepts and then
+  // says nothing (a hung server, another service, a proxy) are told apart in the message.
+  let accepted = false;
+  c.connection.once('connect', () => (accepted = true));
+  try {
+    await c.connect();
+  } catch (err) {
+    if (/timeout expired/.test(String(err?.message))) {
+      throw Object.assign(new Error(`${accepted ? 'accepted the connection but' : 'the host'} did not answer within ${connectTimeoutMs / 1000} s (timeout expired)`), { code: accepted ? 'ZC_SILENT' : 'ZC_NO_ANSWER', detail: String(connectTimeoutMs / 1000) });
+    }
+    throw err;
+  }
   connected = true;
   return c;
 }
@@ -107,7 +118,14 @@ async function handle(msg) {
   }
 }
 
-port.on('message', async (msg) => {
+// One request at a time, in order: the main thread may post a request while a non-blocking one
+// (PostgresStore.ping) still waits, and both must not race to open the connection.
+let queue = Promise.resolve();
+port.on('message', (msg) => {
+  queue = queue.then(() => serve(msg));
+});
+
+async function serve(msg) {
   let reply;
   try {
     reply = await handle(msg);
@@ -118,4 +136,4 @@ port.on('message', async (msg) => {
   // Counted after it is posted: the main thread that sees the count finds the reply in the port.
   Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
-});
+}

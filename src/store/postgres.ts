@@ -24,9 +24,22 @@ interface Reply {
 
 /** How long a statement may take before the store gives up on it (the server may be hung, not gone). */
 const QUERY_TIMEOUT_MS = 120_000;
+/**
+ * How long connecting may take, TCP and PostgreSQL's start-up exchange together. A server on a
+ * LAN answers in milliseconds; the limit is for a host that says nothing (it drops the SYN, or
+ * accepts and never answers: a hung server, another service, a proxy), which blocks every
+ * synchronous statement this long. ZHAOCUO_PG_CONNECT_TIMEOUT_MS overrides it for a slow link.
+ */
+export function connectTimeoutMs(): number {
+  const env = Number(process.env.ZHAOCUO_PG_CONNECT_TIMEOUT_MS);
+  return process.env.ZHAOCUO_PG_CONNECT_TIMEOUT_MS && Number.isFinite(env) && env > 0 ? Math.floor(env) : 3_000;
+}
 /** Advisory lock keys: one for exclusive transactions, one for migrations. */
 const EXCLUSIVE_KEY = 0x7a6863; // "zhc"
 const MIGRATE_KEY = 0x7a686d; // "zhm"
+
+/** Atomics.waitAsync (Node 16+; ES2024's lib, newer than this project's). */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { value: Promise<string> | string } }).waitAsync;
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -38,6 +51,8 @@ export class PostgresStore implements Store {
   private requests = 0;
   private depth = 0;
   private closed = false;
+  /** Requests a non-blocking ping waits for: a synchronous call that meets their reply keeps it here for them. */
+  private readonly pending = new Map<number, Reply | null>();
 
   constructor(readonly url: string) {
     this.where = redactUrl(url);
@@ -46,7 +61,7 @@ export class PostgresStore implements Store {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(new URL('./pg-worker.mjs', import.meta.url), {
-      workerData: { port: port2, signal, url, queryTimeoutMs: QUERY_TIMEOUT_MS },
+      workerData: { port: port2, signal, url, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: connectTimeoutMs() },
       transferList: [port2],
       // The worker is plain JavaScript: no TypeScript loader needed there.
       execArgv: [],
@@ -68,13 +83,50 @@ export class PostgresStore implements Store {
       const seen = Atomics.load(this.flag, 0);
       let got: { message: Reply } | undefined;
       while ((got = receiveMessageOnPort(this.port) as { message: Reply } | undefined)) {
-        if (got.message.id !== id) continue; // a late reply to a request given up on
+        if (got.message.id !== id) {
+          // A ping's reply is kept for it; any other is a late reply to a request given up on.
+          if (this.pending.has(got.message.id!)) this.pending.set(got.message.id!, got.message);
+          continue;
+        }
         const reply = got.message;
         if (reply.error) throw postgresError(reply.error, this.url, String(msg.sql ?? msg.op));
         return reply;
       }
       if (Date.now() > deadline) throw new StoreUnavailableError(`PostgreSQL ${this.where} 超过 ${Math.round((QUERY_TIMEOUT_MS + 30_000) / 1000)} 秒无应答：请检查服务器及到它的网络（did not answer: check the server and the network to it）`, null, false);
       Atomics.wait(this.flag, 0, seen, 1_000);
+    }
+  }
+
+  /**
+   * Asks the server without blocking the event loop (SELECT 1, connecting first if need be):
+   * resolves once it answers, rejects with the store's line when it cannot be reached. For
+   * waiting on a store that went away (a fleet worker asks every few seconds) while other work
+   * of the process goes on: a synchronous call would hold the whole process up to the connect
+   * timeout each time against a host that says nothing.
+   */
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the PostgreSQL store is closed');
+    const id = ++this.requests;
+    this.pending.set(id, null);
+    this.port.postMessage({ op: 'query', sql: 'SELECT 1', params: [], id });
+    const deadline = Date.now() + connectTimeoutMs() + QUERY_TIMEOUT_MS;
+    try {
+      for (;;) {
+        const seen = Atomics.load(this.flag, 0);
+        let got: { message: Reply } | undefined;
+        while (!this.pending.get(id) && (got = receiveMessageOnPort(this.port) as { message: Reply } | undefined)) {
+          if (this.pending.has(got.message.id!)) this.pending.set(got.message.id!, got.message);
+        }
+        const reply = this.pending.get(id);
+        if (reply) {
+          if (reply.error) throw postgresError(reply.error, this.url, 'SELECT 1');
+          return;
+        }
+        if (Date.now() > deadline) throw new StoreUnavailableError(`PostgreSQL ${this.where} 无应答：请检查服务器及到它的网络（did not answer: check the server and the network to it）`, null, false);
+        await waitAsync(this.flag, 0, seen, 1_000).value;
+      }
+    } finally {
+      this.pending.delete(id);
     }
   }
 
