@@ -15,7 +15,7 @@
  * the queue (none failed), and once PostgreSQL is back every site gets its complete run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -26,12 +26,15 @@ import { startPostgres, type LocalPostgres } from './helpers/postgres-server.ts'
 import { openDb } from '../src/store/db.ts';
 import { raw } from '../src/store/store.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
+import { syncRunTickets } from '../src/tickets/from-audit.ts';
+import { ticketContext } from '../src/tickets/context.ts';
+import { parseConfig } from '../src/config/load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-distributed-pg-'));
 let redis: LocalRedis;
 let pg: LocalPostgres;
 let external: { url: string; close(): Promise<void> };
-const sites: Record<'share' | 'kill' | 'outage', TinySite[]> = { share: [], kill: [], outage: [] };
+const sites: Record<'share' | 'kill' | 'outage' | 'tickets', TinySite[]> = { share: [], kill: [], outage: [], tickets: [] };
 const { zhaocuo, worker, setup, killTakeover, redisDb, killAll } = fleet(dir);
 
 beforeAll(async () => {
@@ -41,6 +44,7 @@ beforeAll(async () => {
   sites.share = await make(3, 12, true);
   sites.kill = await make(2, 12, true);
   sites.outage = await make(2, 12, true);
+  sites.tickets = await make(1, 12, false);
   writeFileSync(join(dir, 'zhaocuo.config.json'), JSON.stringify(fleetConfig(0)));
 }, 60_000);
 
@@ -135,6 +139,40 @@ describe('zhaocuo worker, PostgreSQL away', () => {
     expect(cut.map((r) => r.status)).toEqual(['failed', 'failed']);
     for (const r of cut) expect(r.error).toMatch(/存储（PostgreSQL）连接中断/);
     expect(t.db.all(t.db.q.selectFrom('site_locks').select('site_id'))).toEqual([]);
+    expect(w.out()).not.toMatch(/意外错误|unexpected|内部错误/);
+    w.proc.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    t.db.close();
+  }, 300_000);
+
+  it('PostgreSQL stopped after a run is stored and before its tickets are filed: they are filed once it is back, once each', async () => {
+    const t = setup('tickets', sites.tickets, await pg.createDatabase('tickets'), redis.url);
+    // The test-only hook: the worker stops between storing the run and filing its tickets.
+    const pause = join(dir, 'pause-before-tickets');
+    const w = await worker(t, [], { ZHAOCUO_TEST_PAUSE_BEFORE_TICKETS: pause });
+    expect((await enqueue(t.db, t.url)).filter((e) => e.added)).toHaveLength(1);
+    await until('the run stored, its tickets not yet filed', () => existsSync(pause));
+    const runId = Number(readFileSync(pause, 'utf8'));
+    expect(t.db.get(t.db.q.selectFrom('runs').select(['status', 'tickets_pending']).where('id', '=', runId))).toEqual({ status: 'complete', tickets_pending: 1 });
+    expect(t.db.all(t.db.q.selectFrom('tickets').select('id'))).toEqual([]);
+    await pg.stop();
+    rmSync(pause);
+    await until('the worker to say PostgreSQL is gone', () => /与 PostgreSQL .* 的连接已断开/.test(w.out()), 60_000);
+    await pg.start();
+    await until('the worker to say PostgreSQL is back', () => /已重新连接 PostgreSQL/.test(w.out()), 60_000);
+    await expectAllDone(t, 1);
+    expect(w.out()).toMatch(new RegExp(`已补登 tickets-1局 运行 #${runId} 的工单`));
+    // The run's findings are filed (the homepage's dead link at least), each fingerprint once, and the mark is gone.
+    const tickets = t.db.all(t.db.q.selectFrom('tickets').select(['number', 'fingerprint', 'first_run_id']));
+    expect(tickets.length).toBeGreaterThan(0);
+    expect(tickets.every((x) => Number(x.first_run_id) === runId)).toBe(true);
+    expect(new Set(tickets.map((x) => x.fingerprint)).size).toBe(tickets.length);
+    expect(t.db.get(t.db.q.selectFrom('runs').select('tickets_pending').where('id', '=', runId))).toEqual({ tickets_pending: 0 });
+    expect(runsOf(t.db).map((r) => r.status)).toEqual(['complete']);
+    // Filing the same run again (a pass cut short and resumed) adds nothing.
+    const again = syncRunTickets(t.db, ticketContext(parseConfig(fleetConfig(0), 'test')), runId);
+    expect(again.created).toBe(0);
+    expect(t.db.all(t.db.q.selectFrom('tickets').select('id'))).toHaveLength(tickets.length);
     expect(w.out()).not.toMatch(/意外错误|unexpected|内部错误/);
     w.proc.kill('SIGTERM');
     expect(await w.exited).toBe(0);

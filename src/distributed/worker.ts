@@ -36,6 +36,8 @@ import { listRegistered } from '../sites/registry.ts';
 import { lastRunSince, storeAudit, type RunAudit } from '../sites/scheduler.ts';
 import { markFinished, markStarted, scheduleState, settleDeadAttempt } from '../sites/state.ts';
 import { formatLocal } from '../tickets/zoned.ts';
+import { ticketContext } from '../tickets/context.ts';
+import { resumePendingTickets } from '../tickets/from-audit.ts';
 import { SCHEDULE_TZ } from '../sites/cron.ts';
 import { QUEUE_NAME, type SiteJob } from './queue.ts';
 import { RedisPacer } from './redis-pacer.ts';
@@ -159,6 +161,10 @@ export class FleetWorker {
       this.log(`zhaocuo worker: 跳过 ${job.data.name}：已不在登记表中或已停用（site removed or disabled）`);
       return { runId: null, skipped: 'not registered' };
     }
+    // A run stored complete whose tickets the store's going away kept from being filed: filed now,
+    // before its slot may count as done below.
+    const filed = resumePendingTickets(db, ticketContext(siteConfig(this.o.baseConfig, site, site.name)), siteId);
+    for (const id of filed) this.log(`zhaocuo worker: 已补登 ${site.name} 运行 #${id} 的工单（tickets of run #${id} filed after the store came back）`);
     // The last attempt died after storing its complete run (while writing the report): done.
     settleDeadAttempt(db, siteId, slotAt, new Date());
     const st = scheduleState(db, siteId);

@@ -34,7 +34,8 @@ import { openPageCache } from '../store/page-cache.ts';
 import { openDocumentCache } from '../store/document-cache.ts';
 import { runEnded, runStarted } from './active-runs.ts';
 import { ticketContext } from '../tickets/context.ts';
-import { ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
+import { resumePendingTickets, ticketsAfterRun, type SyncResult } from '../tickets/from-audit.ts';
+import { pauseForTest } from './test-pause.ts';
 
 export interface AuditSiteOptions {
   startUrl: string;
@@ -109,6 +110,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
 
   const ownDb = typeof o.db === 'string';
   const db: DB | null = typeof o.db === 'string' ? openDb(o.db) : (o.db ?? null);
+  // Tickets an earlier run of the site stored but could not file (the store went away between the two) are filed first.
+  if (db && ticketCtx) resumePendingTickets(db, ticketCtx, new URL(startUrl).origin);
   const runId = db ? beginRun(db, new URL(startUrl).origin, startUrl, today, o.config.site.name) : null;
   if (db && runId !== null) runStarted(db, runId);
   // The heartbeat tells other processes this run is alive (src/store/stale-runs.ts); unref'd, so it never keeps the process up.
@@ -185,8 +188,9 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
     memMark('report built');
     collectIfGrown();
-    if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir);
+    if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir, Boolean(ticketCtx?.config.tickets.fromAudits.enabled));
     memMark('stored');
+    if (db && runId !== null && process.env.ZHAOCUO_TEST_PAUSE_BEFORE_TICKETS) await pauseForTest(process.env.ZHAOCUO_TEST_PAUSE_BEFORE_TICKETS, runId);
     const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
     memMark('tickets');
     collectGarbage();

@@ -297,4 +297,11 @@ export const MIGRATIONS: Migration[] = [
   UPDATE audit_data SET seq = rowid;
   `,
   },
+  // 9: a run stored complete whose tickets are not filed yet: set in the run's own transaction,
+  // cleared when filing ends (src/tickets/from-audit.ts), so a store that goes away in between
+  // leaves a mark the next pass over the site finishes by, not tickets silently missing.
+  `
+  ALTER TABLE runs ADD COLUMN tickets_pending INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX runs_tickets_pending ON runs(site_id) WHERE tickets_pending = 1;
+  `,
 ];

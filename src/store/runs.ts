@@ -66,7 +66,8 @@ export class RunTakenOverError extends Error {
  * outcomes (status, why one was skipped or failed, its data) in one transaction, in batches of
  * rows (one statement per few hundred rows, not per row).
  */
-export function completeRun(db: Store, runId: number, artifacts: Artifacts, result: AuditRun, summary: object, reportDir: string | null): void {
+/** `ticketsPending`: its tickets are to be filed next (ticketsAfterRun), marked in the same transaction so a store lost in between is finished later. */
+export function completeRun(db: Store, runId: number, artifacts: Artifacts, result: AuditRun, summary: object, reportDir: string | null, ticketsPending = false): void {
   const refCount = new Map<string, number>();
   forEachLinkRef(artifacts, (r) => refCount.set(r.key, (refCount.get(r.key) ?? 0) + 1));
   // Edges are kept only towards targets that did not work: every night's full link graph
@@ -114,7 +115,7 @@ export function completeRun(db: Store, runId: number, artifacts: Artifacts, resu
     // Only a run still running completes: one marked interrupted (its lock was taken over, its
     // job handed back) stays so, and its rows are rolled back — one complete run per audit.
     const done = db.run(
-      db.q.updateTable('runs').set({ status: 'complete', error: null, finished_at: new Date().toISOString(), summary_json: JSON.stringify(summary), report_dir: reportDir })
+      db.q.updateTable('runs').set({ status: 'complete', error: null, finished_at: new Date().toISOString(), summary_json: JSON.stringify(summary), report_dir: reportDir, tickets_pending: ticketsPending ? 1 : 0 })
         .where('id', '=', runId).where('status', '=', 'running'),
     );
     if (done === 0) throw new RunTakenOverError(`运行 #${runId} 已被标记为中断，检查已由其他进程接管，本次结果不再保存（run ${runId} was taken over; results not stored）`);

@@ -27,6 +27,8 @@ export interface RunsTable {
   pid: number | null;
   host: string | null;
   heartbeat_at: string | null;
+  /** 1 while a complete run's tickets are not filed yet (migration 9). */
+  tickets_pending: Generated<number>;
 }
 
 export interface PagesTable {

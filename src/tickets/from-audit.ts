@@ -20,6 +20,7 @@ import { enqueue } from './notify.ts';
 import { createTicket } from './service.ts';
 import { addHistory, getTicket, ticketByFingerprint, toTicket } from './store.ts';
 import { TicketError } from './model.ts';
+import { StoreUnavailableError } from '../store/db-errors.ts';
 import { DEFAULT_AUDIT_CATEGORIES, categoryOf } from './audit-categories.ts';
 
 export { DEFAULT_AUDIT_CATEGORIES };
@@ -36,7 +37,18 @@ function evidenceOf(f: Finding): Record<string, unknown> {
   return { audit: f.audit, rule: f.rule, severity: f.severity, findingId: f.id, refs: f.refs, ...f.evidence };
 }
 
+/**
+ * Files, updates and verifies the tickets of one complete run, then clears its tickets_pending
+ * mark. Safe to run again on the same run (a pass the store cut short): a fingerprint already
+ * filed is updated, never filed twice; a ticket reopened or verified once is not again.
+ */
 export function syncRunTickets(db: Store, ctx: TicketContext, runId: number): SyncResult {
+  const out = fileRunTickets(db, ctx, runId);
+  db.run(db.q.updateTable('runs').set({ tickets_pending: 0 }).where('id', '=', runId).where('tickets_pending', '=', 1));
+  return out;
+}
+
+function fileRunTickets(db: Store, ctx: TicketContext, runId: number): SyncResult {
   const out: SyncResult = { runId, created: 0, updated: 0, reopened: 0, verified: 0 };
   const cfg = ctx.config.tickets.fromAudits;
   if (!cfg.enabled) return out;
@@ -138,6 +150,30 @@ export function ticketsAfterRun(db: Store, ctx: TicketContext, runId: number): S
   try {
     return syncRunTickets(db, ctx, runId);
   } catch (err) {
+    // The store gone: said as such (a worker hands the job back); the run keeps its mark, and the next pass files them.
+    if (err instanceof StoreUnavailableError) throw err;
     return { runId, error: (err as Error).message };
   }
+}
+
+/**
+ * Files the tickets a site's complete run stored but never filed (tickets_pending: the store
+ * went away between the two), before the site is audited again or its slot is counted done.
+ * Only the site's newest complete run is filed: an older one's findings would undo what a
+ * newer run verified; its mark is cleared, the newer run's tickets stand. Returns the runs filed.
+ */
+export function resumePendingTickets(db: Store, ctx: TicketContext, site: number | string): number[] {
+  const siteId = typeof site === 'number' ? site : db.get(db.q.selectFrom('sites').select('id').where('origin', '=', site))?.id;
+  if (siteId === undefined) return [];
+  const pending = db.all(db.q.selectFrom('runs').select('id').where('site_id', '=', siteId).where('tickets_pending', '=', 1).where('status', '=', 'complete').orderBy('id'));
+  if (!pending.length) return [];
+  const newest = db.get(db.q.selectFrom('runs').select('id').where('site_id', '=', siteId).where('status', '=', 'complete').orderBy('id', 'desc').limit(1))!.id;
+  const filed: number[] = [];
+  for (const { id } of pending) {
+    if (id === newest) {
+      syncRunTickets(db, ctx, id);
+      filed.push(id);
+    } else db.run(db.q.updateTable('runs').set({ tickets_pending: 0 }).where('id', '=', id));
+  }
+  return filed;
 }

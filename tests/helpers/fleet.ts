@@ -68,8 +68,8 @@ export function fleet(dir: string) {
   }
 
   /** A worker on `t`'s store and Redis database, once it says it is connected. */
-  async function worker(t: { target: string; url: string; trace: string }, extra: string[] = []): Promise<Child> {
-    const w = zhaocuo(['worker', '--redis', t.url, '--db', t.target, '--concurrency', '1', ...extra], { ZHAOCUO_PACE_TRACE: t.trace });
+  async function worker(t: { target: string; url: string; trace: string }, extra: string[] = [], env: Record<string, string> = {}): Promise<Child> {
+    const w = zhaocuo(['worker', '--redis', t.url, '--db', t.target, '--concurrency', '1', ...extra], { ZHAOCUO_PACE_TRACE: t.trace, ...env });
     await until('the worker to connect', () => /已连接/.test(w.out()) || w.proc.exitCode !== null, 120_000);
     expect(w.out()).toMatch(/zhaocuo worker: 已连接 redis:\/\/127\.0\.0\.1:\d+\/\d+，队列 zhaocuo-site-audits/);
     return w;
