@@ -28,6 +28,7 @@ import type { Artifacts, LinkTarget, ListBlock, ListItem, PageArtifact } from '.
 import { daysBetween } from '../src/gather/dates.ts';
 import { memo } from '../src/audit/memo.ts';
 import { GroupCounts, PairsByKey } from '../src/audit/compact.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
 import { sitePages } from '../src/gather/frames.ts';
 import RULES from './rules/columns.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
@@ -85,6 +86,8 @@ export interface SiteIndex {
   contentLists(page: PageArtifact): ListBlock[];
   /** Page text without chrome lines (lines repeated on 3+ pages), breadcrumbs and "暂无信息". */
   contentText(page: PageArtifact): string;
+  /** Pages a text line is on (0 for lines over 160 characters: never chrome); 3 or more is chrome. */
+  linePages(line: string): number;
   /** True for a URL that looks like a column (a directory index). */
   isDirIndex(url: string): boolean;
   /** Links that may name a column, by their text as a column name (no articles, no homepage links). */
@@ -110,6 +113,21 @@ function pathOf(url: string): string {
     return '';
   }
 }
+
+/** A line of the page's text that is not a breadcrumb, a "暂无信息" or the footer's (whether it is chrome is the site's to say). */
+export function pageOwnLine(page: PageArtifact, line: string): boolean {
+  return !CRUMB_LINE.test(line) && !EMPTY_LINE.test(norm(line)) && !page.footerText.includes(line);
+}
+
+/** Lines longer than this are never chrome. */
+const CHROME_LINE_MAX = 160;
+
+/** A page's text lines for the site's chrome count, as hashes (kept by page content between runs). */
+export const pageLines = definePagePart({
+  id: 'columns.lines',
+  version: 1,
+  of: (p: PageArtifact) => GroupCounts.lineHashes(p.text, CHROME_LINE_MAX),
+});
 
 /** One per run's audits (src/audit/memo.ts): let go when the audits are done. */
 export function siteIndex(artifacts: Artifacts): SiteIndex {
@@ -149,14 +167,14 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
   const sig = (b: ListBlock) => `${b.selector}|${b.items.slice(0, 8).map((i) => i.href ?? i.text).join('|')}`;
   for (const p of pages) {
     lineFreq.nextGroup();
-    lineFreq.addLines(p.text, 160);
+    lineFreq.addHashes(pagePart(artifacts, pageLines, p, undefined));
     listFreq.nextGroup();
     for (const b of p.lists) listFreq.add(sig(b));
   }
   lineFreq.done();
   listFreq.done();
   /** Pages a line is on (lines over 160 characters are never chrome). */
-  const linePages = (line: string) => (line.length <= 160 ? lineFreq.count(line) : 0);
+  const linePages = (line: string) => (line.length <= CHROME_LINE_MAX ? lineFreq.count(line) : 0);
 
   const get = (url: string): PageArtifact | undefined => {
     const direct = byUrl.get(url);
@@ -199,7 +217,7 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
   const contentText = (page: PageArtifact): string =>
     page.text
       .split('\n')
-      .filter((l) => linePages(l) < 3 && !CRUMB_LINE.test(l) && !EMPTY_LINE.test(norm(l)) && !page.footerText.includes(l))
+      .filter((l) => linePages(l) < 3 && pageOwnLine(page, l))
       .join('\n');
 
   // Links by their text as a column name, kept as (page index, link index) pairs like inbound.
@@ -208,18 +226,34 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
     if (named) return named;
     const byText = new PairsByKey();
     const homeUrl = home?.url;
+    // A template's links repeat on every page: each URL's path and each text's column name is worked out once.
+    const rootPath = new Map<string, boolean>();
+    const atRoot = (u: string) => {
+      let r = rootPath.get(u);
+      if (r === undefined) rootPath.set(u, (r = pathOf(u) === '/'));
+      return r;
+    };
+    const names = new Map<string, string>();
+    const nameFor = (t: string) => {
+      let n = names.get(t);
+      if (n === undefined) names.set(t, (n = columnText(t)));
+      return n;
+    };
     pages.forEach((p, pi) => {
       // Items of dated lists are articles, not columns.
       const articles = new Set(p.lists.filter(mostlyDated).flatMap((b) => b.items.map((i) => i.href)));
       p.links.forEach((l, li) => {
         if (l.kind !== 'a' && l.kind !== 'area') return;
-        if (l.url === homeUrl || pathOf(l.url) === '/' || articles.has(l.url)) return;
-        const text = columnText(l.text);
+        if (l.url === homeUrl || atRoot(l.url) || articles.has(l.url)) return;
+        const text = nameFor(l.text);
         if (!text || text.length > 30) return;
         byText.add(text, pi, li);
       });
     });
     byText.done();
+    // The closures below share this scope: the memos would live as long as the index.
+    rootPath.clear();
+    names.clear();
     named = {
       texts: () => byText.keys(),
       get: (text) => byText.map(text, (pi, li) => ({ url: pages[pi].links[li].url, ...inboundLink(pi, li) })),
@@ -238,6 +272,7 @@ function buildSiteIndex(artifacts: Artifacts): SiteIndex {
     inboundCount: (url) => inbound.count(url),
     contentLists,
     contentText,
+    linePages,
     isDirIndex,
   };
   return idx;
@@ -637,6 +672,7 @@ export default defineAudit({
     severity: 'high',
     requires: ['pages'],
     options,
+    pageParts: [pageLines],
   },
   run({ artifacts, options: o, today }) {
     const idx = siteIndex(artifacts);

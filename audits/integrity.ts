@@ -30,6 +30,8 @@ import { z } from 'zod';
 import { defineAudit, type FindingDraft, type RuleRef, type VetoContribution } from '../src/audit/types.ts';
 import RULES from './rules/integrity.json' with { type: 'json' };
 import { guideline, inspection, seedTask } from './rules/refs.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
+import type { PageArtifact } from '../src/gather/artifacts.ts';
 
 const options = z.strictObject({
   /** More terms of illegal content (matched like the built-in ones). */
@@ -128,6 +130,103 @@ function cloaking(script: string): string | null {
   return null;
 }
 
+/** The run's term and host tests, made once per options and site. */
+interface Scanner {
+  termsIn(s: string, urlToo?: boolean): { term: string; category: string }[];
+  enforcementIn(s: string): boolean;
+  illegal(c: Candidate): { term: string; category: string }[];
+  innocentHost(h: string): boolean;
+}
+
+const scanners = new WeakMap<Options, Map<string, Scanner>>();
+function scannerFor(o: Options, startUrl: string): Scanner {
+  let bySite = scanners.get(o);
+  if (!bySite) scanners.set(o, (bySite = new Map()));
+  const made = bySite.get(startUrl);
+  if (made) return made;
+  const terms = compileTerms(o.extraTerms);
+  const enforcement = RULES.enforcement;
+  const siteHost = hostOf(startUrl).replace(/^www\./, '');
+  const ownHost = (h: string) => !h || h === siteHost || h.endsWith(`.${siteHost}`) || siteHost.endsWith(`.${h.replace(/^www\./, '')}`);
+  // One regex pass over every string first: on a 10,000-page site almost nothing matches.
+  const any = new RegExp(terms.map((t) => t.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  const termsIn = (s: string, urlToo = false): { term: string; category: string }[] => {
+    if (!any.test(s)) return [];
+    const low = s.toLowerCase();
+    return terms.filter((t) => low.includes(t.term) && (!urlToo || /^[\x20-\x7e]+$/.test(t.term)));
+  };
+  const enforcementIn = (s: string) => enforcement.some((w) => s.includes(w));
+  const scanner: Scanner = {
+    termsIn,
+    enforcementIn,
+    illegal: (c) => [...(enforcementIn(c.text) ? [] : termsIn(c.text)), ...(ownHost(hostOf(c.url)) ? [] : termsIn(safe(c.url), true))],
+    innocentHost: (h) => ownHost(h) || /\.gov\.cn$|\.gov$|\.edu\.cn$/.test(h) || underHost(h, o.allowHosts) || underHost(h, RULES.trustedHosts),
+  };
+  bySite.set(startUrl, scanner);
+  return scanner;
+}
+
+type BadLink = Candidate & { terms: string[] };
+
+/** What one page shows of tampering (dates aside: they depend on the day of the check); null when nothing. */
+interface PageScan {
+  bad?: BadLink[];
+  hidden?: { links: Candidate[]; hosts: string[] };
+  hijack?: { where: string[]; terms: string[] };
+  cloak?: string;
+  defaced?: string;
+}
+
+/** `extra`: links the rendered DOM hid (browser runs), after the page's own. */
+function scanPage(p: PageArtifact, o: Options, s: Scanner, extra: Candidate[] = []): PageScan | null {
+  const base = p.finalUrl || p.url;
+  const all: Candidate[] = [];
+  const hidden: Candidate[] = [];
+  const seen = new Set<string>();
+  const push = (c: Candidate, isHidden: boolean) => {
+    const k = `${c.url}\u0000${c.text}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    all.push(c);
+    if (isHidden) hidden.push(c);
+  };
+  for (const l of p.links) if (l.kind === 'a' || l.kind === 'area' || l.kind === 'attachment') push({ url: l.url, text: l.text, how: l.concealed }, Boolean(l.concealed));
+  for (const l of p.hiddenLinks ?? []) push({ url: l.url, text: l.text, how: l.concealed }, true);
+  for (const c of scriptLinks(p.scriptText ?? '', base)) push(c, c.how === 'written by script, hidden');
+  for (const c of extra) push(c, true);
+
+  const out: PageScan = {};
+  const bad = all.map((c) => ({ ...c, terms: [...new Set(s.illegal(c).map((t) => t.term))] })).filter((c) => c.terms.length);
+  if (bad.length) out.bad = bad;
+  const badUrls = new Set(bad.map((c) => c.url));
+  const foreign = hidden.filter((c) => !badUrls.has(c.url) && !s.innocentHost(hostOf(c.url)));
+  const hosts = [...new Set(foreign.map((c) => hostOf(c.url)))].sort();
+  if (foreign.length >= o.minHiddenLinks && hosts.length >= o.minHiddenHosts) out.hidden = { links: foreign, hosts };
+
+  // Title and meta keywords/description.
+  const where: string[] = [];
+  const titleTerms = s.enforcementIn(p.title) ? [] : s.termsIn(p.title);
+  if (titleTerms.length) where.push(`标题「${p.title.slice(0, 80)}」`);
+  for (const k of ['keywords', 'description']) {
+    const v = p.meta?.[k];
+    if (v && !s.enforcementIn(v) && s.termsIn(v).length) where.push(`meta ${k}「${v.slice(0, 80)}」`);
+  }
+  if (where.length) out.hijack = { where, terms: [...new Set([...titleTerms, ...s.termsIn(`${p.meta?.keywords ?? ''} ${p.meta?.description ?? ''}`)].map((t) => t.term))] };
+
+  const cloak = cloaking(p.scriptText ?? '');
+  if (cloak) out.cloak = cloak;
+  const m = DEFACED.exec(`${p.title}\n${p.text.slice(0, 20_000)}`);
+  if (m) out.defaced = m[0];
+  return Object.keys(out).length ? out : null;
+}
+
+/** A page's scan without the rendered DOM, kept by page content between runs. */
+const pageScan = definePagePart({
+  id: 'integrity.page',
+  version: 1,
+  of: (p: PageArtifact, o: Options, site) => scanPage(p, o, scannerFor(o, site.startUrl)),
+});
+
 export default defineAudit({
   meta: {
     id: 'integrity',
@@ -138,26 +237,10 @@ export default defineAudit({
     severity: 'critical',
     requires: ['pages'],
     options,
+    pageParts: [pageScan],
   },
   run({ artifacts, options: o, today }) {
-    const terms = compileTerms(o.extraTerms);
-    const enforcement = RULES.enforcement;
-    const siteHost = hostOf(artifacts.site.startUrl).replace(/^www\./, '');
-    const ownHost = (h: string) => !h || h === siteHost || h.endsWith(`.${siteHost}`) || siteHost.endsWith(`.${h.replace(/^www\./, '')}`);
-    const innocentHost = (h: string) => ownHost(h) || /\.gov\.cn$|\.gov$|\.edu\.cn$/.test(h) || underHost(h, o.allowHosts) || underHost(h, RULES.trustedHosts);
-    // One regex pass over every string first: on a 10,000-page site almost nothing matches.
-    const any = new RegExp(terms.map((t) => t.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
-    const termsIn = (s: string, urlToo = false): { term: string; category: string }[] => {
-      if (!any.test(s)) return [];
-      const low = s.toLowerCase();
-      return terms.filter((t) => low.includes(t.term) && (!urlToo || /^[\x20-\x7e]+$/.test(t.term)));
-    };
-    const enforcementIn = (s: string) => enforcement.some((w) => s.includes(w));
-    const illegal = (c: Candidate) => {
-      const byText = enforcementIn(c.text) ? [] : termsIn(c.text);
-      const byUrl = ownHost(hostOf(c.url)) ? [] : termsIn(safe(c.url), true);
-      return [...byText, ...byUrl];
-    };
+    const { termsIn, enforcementIn, illegal, innocentHost } = scannerFor(o, artifacts.site.startUrl);
 
     const findings: FindingDraft[] = [];
     const data: Omit<IntegrityData, 'veto' | 'serious'> = { pagesScanned: artifacts.pages.length, renderedPagesScanned: 0, illegalLinks: 0, hiddenLinkPages: 0, titleHijacks: 0, cloakingScripts: 0, futureDated: 0, spiderViews: 0, spiderCloaked: 0, defaced: 0 };
@@ -169,51 +252,31 @@ export default defineAudit({
     data.renderedPagesScanned = rendered.size;
 
     const pages = [...artifacts.pages].sort((a, b) => (a.depth ?? 99) - (b.depth ?? 99) || a.url.localeCompare(b.url));
+    const defaced: { page: PageArtifact; mark: string }[] = [];
     for (const p of pages) {
-      const base = p.finalUrl || p.url;
-      const all: Candidate[] = [];
-      const hidden: Candidate[] = [];
-      const seen = new Set<string>();
-      const push = (c: Candidate, isHidden: boolean) => {
-        const k = `${c.url}\u0000${c.text}`;
-        if (seen.has(k)) return;
-        seen.add(k);
-        all.push(c);
-        if (isHidden) hidden.push(c);
-      };
-      for (const l of p.links) if (l.kind === 'a' || l.kind === 'area' || l.kind === 'attachment') push({ url: l.url, text: l.text, how: l.concealed }, Boolean(l.concealed));
-      for (const l of p.hiddenLinks ?? []) push({ url: l.url, text: l.text, how: l.concealed }, true);
-      for (const c of scriptLinks(p.scriptText ?? '', base)) push(c, c.how === 'written by script, hidden');
-      for (const c of rendered.get(p.url)?.concealedLinks ?? []) push({ url: c.url, text: c.text, how: `rendered: ${c.how}` }, true);
-
-      const bad = all.map((c) => ({ ...c, terms: [...new Set(illegal(c).map((t) => t.term))] })).filter((c) => c.terms.length);
-      if (bad.length) {
+      const concealed = rendered.get(p.url)?.concealedLinks;
+      const scan = concealed?.length
+        ? scanPage(p, o, scannerFor(o, artifacts.site.startUrl), concealed.map((c) => ({ url: c.url, text: c.text, how: `rendered: ${c.how}` })))
+        : pagePart(artifacts, pageScan, p, o);
+      if (scan?.defaced) defaced.push({ page: p, mark: scan.defaced });
+      const bad = scan?.bad;
+      if (bad) {
         const key = bad.map((c) => `${c.url}|${c.text}`).sort().join('\n');
         const g = illegalGroups.get(key) ?? { pages: [], links: bad };
         g.pages.push(p.url);
         illegalGroups.set(key, g);
       }
-      const badUrls = new Set(bad.map((c) => c.url));
-      const foreign = hidden.filter((c) => !badUrls.has(c.url) && !innocentHost(hostOf(c.url)));
-      const hosts = [...new Set(foreign.map((c) => hostOf(c.url)))].sort();
-      if (foreign.length >= o.minHiddenLinks && hosts.length >= o.minHiddenHosts) {
-        const key = hosts.join(' ');
-        const g = hiddenGroups.get(key) ?? { pages: [], links: foreign, hosts };
+      if (scan?.hidden) {
+        const key = scan.hidden.hosts.join(' ');
+        const g = hiddenGroups.get(key) ?? { pages: [], ...scan.hidden };
         g.pages.push(p.url);
         hiddenGroups.set(key, g);
       }
 
       // Title and meta keywords/description.
-      const hijacked: string[] = [];
-      const titleTerms = enforcementIn(p.title) ? [] : termsIn(p.title);
-      if (titleTerms.length) hijacked.push(`标题「${p.title.slice(0, 80)}」`);
-      for (const k of ['keywords', 'description']) {
-        const v = p.meta?.[k];
-        if (v && !enforcementIn(v) && termsIn(v).length) hijacked.push(`meta ${k}「${v.slice(0, 80)}」`);
-      }
-      if (hijacked.length) {
+      if (scan?.hijack) {
         data.titleHijacks++;
-        const found = [...new Set([...titleTerms, ...termsIn(`${p.meta?.keywords ?? ''} ${p.meta?.description ?? ''}`)].map((t) => t.term))];
+        const { where: hijacked, terms: found } = scan.hijack;
         findings.push({
           rule: 'title-hijack',
           url: p.url,
@@ -226,7 +289,7 @@ export default defineAudit({
       }
 
       // Cloaking scripts.
-      const cloak = cloaking(p.scriptText ?? '');
+      const cloak = scan?.cloak;
       if (cloak) {
         data.cloakingScripts++;
         findings.push({
@@ -261,18 +324,16 @@ export default defineAudit({
     }
 
     // Defacement: the signatures defacers leave, and a homepage whose title no longer resembles the last run's.
-    for (const p of pages) {
-      const m = DEFACED.exec(`${p.title}\n${p.text.slice(0, 20_000)}`);
-      if (!m) continue;
+    for (const { page: p, mark } of defaced) {
       data.defaced++;
       findings.push({
         rule: 'defacement',
         url: p.url,
         locator: 'text',
         severity: 'critical',
-        message: `页面上有入侵者留下的篡改标记「${m[0].slice(0, 60)}」：网站被篡改。请立即恢复页面、保留日志并排查入侵途径，按网络安全事件报告。`,
+        message: `页面上有入侵者留下的篡改标记「${mark.slice(0, 60)}」：网站被篡改。请立即恢复页面、保留日志并排查入侵途径，按网络安全事件报告。`,
         refs: REFS,
-        evidence: { serious: true, snippet: m[0].slice(0, 120) },
+        evidence: { serious: true, snippet: mark.slice(0, 120) },
       });
     }
     const prev = artifacts.previousHomepage;

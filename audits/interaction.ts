@@ -14,7 +14,8 @@ import { defineAudit, type FindingDraft, type VerdictInputs, type VetoContributi
 import type { PageArtifact } from '../src/gather/artifacts.ts';
 import { daysBetween, firstDate } from '../src/gather/dates.ts';
 import { guideline, inspection, seedTask } from './rules/refs.ts';
-import { columnText, siteIndex, type SiteIndex } from './columns.ts';
+import { columnText, pageLines, siteIndex, type SiteIndex } from './columns.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
 
 const STR = {
   noChannel: '未发现可用的政务咨询渠道（领导信箱、在线咨询、网上留言等）；信访、纪检举报渠道不计入',
@@ -94,6 +95,17 @@ export function readMessages(text: string, page: string): Message[] {
   }
   return out;
 }
+
+/** The messages of a page that reads like a consultation page, kept by page content between runs. */
+const pageMessages = definePagePart({
+  id: 'interaction.messages',
+  version: 1,
+  of(p: PageArtifact): Message[] {
+    const text = p.text;
+    if (!/留言|提问|来信|咨询/.test(text) || NOT_CONSULTATION.test(p.title)) return [];
+    return readMessages(text, p.url);
+  },
+});
 
 export interface Channel {
   name: string;
@@ -193,6 +205,7 @@ export default defineAudit({
     severity: 'high',
     requires: ['pages'],
     options,
+    pageParts: [pageLines, pageMessages],
   },
   run({ artifacts, options: o, today }) {
     const idx = siteIndex(artifacts);
@@ -201,8 +214,7 @@ export default defineAudit({
     // Messages, deduplicated by (date, title); consultation pages only.
     const byKey = new Map<string, Message>();
     for (const p of idx.pages) {
-      if (!/留言|提问|来信|咨询/.test(p.text) || NOT_CONSULTATION.test(p.title)) continue;
-      for (const m of readMessages(p.text, p.url)) {
+      for (const m of pagePart(artifacts, pageMessages, p, undefined)) {
         const key = `${m.asked}|${m.title}`;
         const prev = byKey.get(key);
         if (!prev || (!prev.replied && m.replied)) byKey.set(key, m);

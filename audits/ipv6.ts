@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { defineAudit, type FindingDraft, type Severity } from '../src/audit/types.ts';
 import type { PageArtifact } from '../src/gather/artifacts.ts';
 import type { Ipv6Artifact, V6Check } from '../src/gather/ipv6-types.ts';
-import { hostOf, linkLevels } from '../src/gather/link-levels.ts';
+import { hostOf as parseHost, linkLevels } from '../src/gather/link-levels.ts';
 import { seedTask, standard } from './rules/refs.ts';
 
 const options = z.strictObject({
@@ -110,6 +110,13 @@ export default defineAudit({
     const homeUrl = artifacts.site.startUrl;
     const home = pages.find((p) => p.depth === 1);
     const levels = linkLevels(pages, v6.linkKinds);
+    // A template's links repeat on every page: each URL's host is parsed once.
+    const hosts = new Map<string, string | null>();
+    const hostOf = (u: string): string | null => {
+      let h = hosts.get(u);
+      if (h === undefined) hosts.set(u, (h = parseHost(u)));
+      return h;
+    };
     const findings: FindingDraft[] = [];
     const hostByKey = new Map(v6.hosts.map((h) => [h.host, h]));
     const urlCheck = new Map(v6.urls.map((c) => [c.url, c]));

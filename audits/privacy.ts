@@ -15,6 +15,8 @@ import { defineAudit, SEVERITIES, type FindingDraft, type RuleRef, type Severity
 import type { PageArtifact } from '../src/gather/artifacts.ts';
 import { findPii, maskPii, MASK_EXAMPLE, PII_KIND_ZH, type PiiHit, type PiiKind } from '../src/pii/detect.ts';
 import { guideline, regulation, seedTask } from './rules/refs.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
+import { shortHash } from '../src/audit/short-hash.ts';
 
 const PII_KINDS = ['id-number', 'id-number-15', 'mobile', 'bank-card'] as const satisfies readonly PiiKind[];
 
@@ -47,15 +49,38 @@ export interface PrivacyData {
   findings: number;
 }
 
+/** A value found on a page, as the runner keeps it: [kind, a hash of the value (never the value), the value masked, its snippet]. */
+type KeptHit = [PiiKind, string, string, string];
+
+/** A page's values (the kinds asked for) and its footer's (any kind), or null when it has none of the kinds asked for. */
+interface PagePii {
+  hits: KeptHit[];
+  footer: string[];
+}
+
 interface PageHits {
   page: PageArtifact;
-  masked: string;
-  hits: PiiHit[];
+  hits: KeptHit[];
 }
 
 function snippet(masked: string, h: PiiHit, n: number): string {
   return masked.slice(Math.max(0, h.index - n), h.index + h.length + n).replace(/\s*\n\s*/g, ' ');
 }
+
+/** Tells two values apart without keeping them in clear. */
+const idOf = (h: PiiHit) => `${h.kind}:${shortHash(h.value)}`;
+
+const piiOnPage = definePagePart({
+  id: 'privacy.hits',
+  version: 1,
+  of(p: PageArtifact, o: z.infer<typeof options>): PagePii | null {
+    const text = `${p.title}\n${p.text}`;
+    const hits = findPii(text).filter((h) => o.kinds.includes(h.kind));
+    if (!hits.length) return null;
+    const masked = maskPii(text);
+    return { hits: hits.map((h) => [h.kind, idOf(h), h.masked, snippet(masked, h, o.contextChars)]), footer: findPii(p.footerText ?? '').map(idOf) };
+  },
+});
 
 const byDepth = (a: PageArtifact, b: PageArtifact) => (a.depth ?? 99) - (b.depth ?? 99) || a.url.localeCompare(b.url);
 
@@ -68,25 +93,23 @@ export default defineAudit({
     severity: 'high',
     requires: ['pages'],
     options,
+    pageParts: [piiOnPage],
   },
   run({ artifacts, options: o }) {
-    const kinds = new Set<PiiKind>(o.kinds);
     const scanned: PageHits[] = [];
     // Values printed by the page template (footer) on several pages are one defect, not one per page.
     const footerSeen = new Map<string, Set<PageArtifact>>();
     for (const p of artifacts.pages) {
-      const text = `${p.title}\n${p.text}`;
-      const hits = findPii(text).filter((h) => kinds.has(h.kind));
-      if (!hits.length) continue;
-      scanned.push({ page: p, masked: maskPii(text), hits });
-      for (const h of findPii(p.footerText ?? '')) {
-        const k = `${h.kind}:${h.value}`;
+      const pii = pagePart(artifacts, piiOnPage, p, o);
+      if (!pii) continue;
+      scanned.push({ page: p, hits: pii.hits });
+      for (const k of pii.footer) {
         let set = footerSeen.get(k);
         if (!set) footerSeen.set(k, (set = new Set()));
         set.add(p);
       }
     }
-    const isTemplate = (h: PiiHit) => (footerSeen.get(`${h.kind}:${h.value}`)?.size ?? 0) > 1;
+    const isTemplate = (id: string) => (footerSeen.get(id)?.size ?? 0) > 1;
 
     const findings: FindingDraft[] = [];
     const distinct: Record<PiiKind, Set<string>> = { 'id-number': new Set(), 'id-number-15': new Set(), mobile: new Set(), 'bank-card': new Set() };
@@ -118,21 +141,20 @@ export default defineAudit({
     };
 
     const templateHits = new Map<string, { kind: PiiKind; masked: string; snippet: string; pages: PageArtifact[] }>();
-    for (const { page, masked, hits } of scanned.sort((a, b) => byDepth(a.page, b.page))) {
+    for (const { page, hits } of scanned.sort((a, b) => byDepth(a.page, b.page))) {
       const byKind = new Map<PiiKind, { masked: string[]; snippets: string[] }>();
-      for (const h of hits) {
-        distinct[h.kind].add(h.value);
-        if (isTemplate(h)) {
-          const k = `${h.kind}:${h.value}`;
-          const t = templateHits.get(k) ?? { kind: h.kind, masked: h.masked, snippet: snippet(masked, h, o.contextChars), pages: [] };
+      for (const [kind, id, masked, snip] of hits) {
+        distinct[kind].add(id);
+        if (isTemplate(id)) {
+          const t = templateHits.get(id) ?? { kind, masked, snippet: snip, pages: [] };
           if (!t.pages.includes(page)) t.pages.push(page);
-          templateHits.set(k, t);
+          templateHits.set(id, t);
           continue;
         }
-        const g = byKind.get(h.kind) ?? { masked: [], snippets: [] };
-        g.masked.push(h.masked);
-        g.snippets.push(snippet(masked, h, o.contextChars));
-        byKind.set(h.kind, g);
+        const g = byKind.get(kind) ?? { masked: [], snippets: [] };
+        g.masked.push(masked);
+        g.snippets.push(snip);
+        byKind.set(kind, g);
       }
       for (const kind of PII_KINDS) {
         const g = byKind.get(kind);

@@ -12,7 +12,8 @@ import { defineAudit, type DeductionContribution, type FindingDraft, type Verdic
 import type { PageArtifact } from '../src/gather/artifacts.ts';
 import RULES from './rules/service-guides.json' with { type: 'json' };
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
-import { columnText, findLinkByNames, readColumn, siteIndex, type SiteIndex } from './columns.ts';
+import { columnText, findLinkByNames, pageLines, pageOwnLine, readColumn, siteIndex, type SiteIndex } from './columns.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
 
 const STR = {
   incomplete: (title: string, missing: string[]) => `办事指南“${title}”缺少 ${missing.length} 类要素：${missing.join('、')}`,
@@ -57,32 +58,56 @@ function categories(o: Options): Category[] {
 
 const norm = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, '').replace(/[：:]+$/, '');
 
-/** The labels of a page: th/dt/label cells, headings and "名称：" prefixes of its own text lines. */
-export function guideLabels(page: PageArtifact, ownText: string): string[] {
-  const out = new Set<string>();
-  for (const l of [...page.labels, ...page.headings]) out.add(norm(l));
-  for (const line of ownText.split('\n')) {
-    const m = line.match(/^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．)）]|[（(][一二三四五六七八九十\d]+[)）])?\s*([^：:\s]{2,12})\s*[：:]/);
-    if (m) out.add(norm(m[1]));
+const LABEL_LINE = /^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．)）]|[（(][一二三四五六七八九十\d]+[)）])?\s*([^：:\s]{2,12})\s*[：:]/;
+
+/** The category a label shows: the one with its longest matching synonym. */
+function categoryOf(label: string, cats: Category[]): string | undefined {
+  let best: { cat: string; len: number } | undefined;
+  for (const c of cats) {
+    for (const s of c.synonyms) {
+      const syn = norm(s);
+      if (!syn) continue;
+      const ok = label === syn || (label.includes(syn) && label.length <= syn.length + 4);
+      if (ok && (!best || syn.length > best.len)) best = { cat: c.name, len: syn.length };
+    }
   }
-  return [...out].filter(Boolean);
+  return best?.cat;
 }
 
-/** Which categories the labels show: each label goes to the category with its longest matching synonym. */
-export function presentCategories(labels: string[], cats: Category[]): Set<string> {
-  const present = new Set<string>();
-  for (const label of labels) {
-    let best: { cat: string; len: number } | undefined;
-    for (const c of cats) {
-      for (const s of c.synonyms) {
-        const syn = norm(s);
-        if (!syn) continue;
-        const ok = label === syn || (label.includes(syn) && label.length <= syn.length + 4);
-        if (ok && (!best || syn.length > best.len)) best = { cat: c.name, len: syn.length };
-      }
+const categoriesFor = new WeakMap<Options, Category[]>();
+const categoriesOf = (o: Options) => categoriesFor.get(o) ?? categoriesFor.set(o, categories(o)).get(o)!;
+
+/**
+ * A page's categories as far as the page alone tells: those of its labels and headings, and each
+ * "名称：" line of its text with the category it shows. Whether a line counts is the site's to
+ * say (a line repeated on 3+ pages is chrome), so the lines are kept beside their category.
+ */
+const pageCategories = definePagePart({
+  id: 'service-guides.categories',
+  version: 1,
+  of(p: PageArtifact, o: Options): { fixed: string[]; lines: [string, string][] } {
+    const cats = categoriesOf(o);
+    const fixed = new Set<string>();
+    for (const l of [...p.labels, ...p.headings]) {
+      const cat = categoryOf(norm(l), cats);
+      if (cat) fixed.add(cat);
     }
-    if (best) present.add(best.cat);
-  }
+    const lines: [string, string][] = [];
+    for (const line of p.text.split('\n')) {
+      const m = line.match(LABEL_LINE);
+      if (!m || !pageOwnLine(p, line)) continue;
+      const cat = categoryOf(norm(m[1]), cats);
+      if (cat && !fixed.has(cat)) lines.push([line, cat]);
+    }
+    return { fixed: [...fixed], lines };
+  },
+});
+
+/** The categories a page shows in its own text (presentCategories of guideLabels of its content text). */
+function pagePresent(idx: SiteIndex, p: PageArtifact, o: Options): Set<string> {
+  const { fixed, lines } = pagePart(idx.artifacts, pageCategories, p, o);
+  const present = new Set(fixed);
+  for (const [line, cat] of lines) if (idx.linePages(line) < 3) present.add(cat);
   return present;
 }
 
@@ -142,10 +167,11 @@ export default defineAudit({
     severity: 'medium',
     requires: ['pages'],
     options,
+    pageParts: [pageLines, pageCategories],
   },
   run({ artifacts, options: o, today }) {
     const idx = siteIndex(artifacts);
-    const cats = categories(o);
+    const cats = categoriesOf(o);
     const cols = guideColumns(idx, o);
     const found = new Map<string, { page: PageArtifact; title?: string; source: GuideRecord['source'] }>();
 
@@ -155,14 +181,13 @@ export default defineAudit({
         if (!it.href) continue;
         const p = idx.get(it.href);
         if (!p || p === c || cols.includes(p) || idx.isDirIndex(p.url) || found.has(p.url)) continue;
-        const labels = guideLabels(p, idx.contentText(p));
-        if (!presentCategories(labels, cats).size && !/指南/.test(`${it.text}${p.title}`)) continue;
+        if (!pagePresent(idx, p, o).size && !/指南/.test(`${it.text}${p.title}`)) continue;
         found.set(p.url, { page: p, title: columnText(it.text) || undefined, source: 'column' });
       }
     }
     for (const p of idx.pages) {
       if (found.has(p.url) || p === idx.home || cols.includes(p)) continue;
-      const present = presentCategories(guideLabels(p, idx.contentText(p)), cats);
+      const present = pagePresent(idx, p, o);
       // A guide table names at least two confirmed categories (事项名称, 设定依据, 申请条件, 办理材料);
       // an 信息公开指南 with 受理机构/办公地址/办公时间/联系电话 lines does not.
       const confirmed = cats.filter((c) => c.confirmed && present.has(c.name)).length;
@@ -171,7 +196,7 @@ export default defineAudit({
 
     const guides: GuideRecord[] = [];
     for (const { page, title, source } of [...found.values()].sort((a, b) => (a.page.url < b.page.url ? -1 : 1))) {
-      const present = presentCategories(guideLabels(page, idx.contentText(page)), cats);
+      const present = pagePresent(idx, page, o);
       const missing = cats.filter((c) => !present.has(c.name));
       guides.push({
         url: page.url,

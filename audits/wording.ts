@@ -13,6 +13,7 @@ import builtinData from './rules/wording.json' with { type: 'json' };
 import { defineAudit, SEVERITIES, type FindingDraft, type RuleRef, type Severity, type VerdictInputs, type VetoContribution } from '../src/audit/types.ts';
 import type { PageArtifact } from '../src/gather/artifacts.ts';
 import { maskPii } from '../src/pii/detect.ts';
+import { definePagePart, pagePart } from '../src/audit/page-parts.ts';
 import { guideline, inspection, regulation, seedTask } from './rules/refs.ts';
 
 export const WORDING_KINDS = ['outdated', 'serious', 'typo'] as const;
@@ -170,6 +171,23 @@ function message(e: WordingEntry, count: number, pages: number): string {
   }
 }
 
+/** A page's hits as plain data (the runner keeps them by page content): [entry's wrong text, index, context]. */
+type PageHits = [string, number, string][];
+
+const compiledFor = new WeakMap<WordingOptions, Compiled>();
+const compiledOf = (o: WordingOptions) => compiledFor.get(o) ?? compiledFor.set(o, compile(dictionary(o))).get(o)!;
+
+/** The dictionary's hits in a page's title and text; a page with neither has none. */
+export const wordingHits = definePagePart({
+  id: 'wording.hits',
+  version: 1,
+  of(p: PageArtifact, o: WordingOptions): PageHits | null {
+    const text = p.text;
+    if (!text && !p.title) return null;
+    return findWording(`${p.title}\n${text}`, compiledOf(o), o.contextChars, p.publishedAt).map((h) => [h.entry.wrong, h.index, h.context]);
+  },
+});
+
 const byDepth = (a: PageArtifact, b: PageArtifact) => (a.depth ?? 99) - (b.depth ?? 99) || a.url.localeCompare(b.url);
 
 export default defineAudit({
@@ -181,18 +199,22 @@ export default defineAudit({
     severity: 'low',
     requires: ['pages'],
     options,
+    pageParts: [wordingHits],
   },
   run({ artifacts, options: o }) {
-    const compiled = compile(dictionary(o));
-    const pages = artifacts.pages.filter((p) => p.text || p.title);
+    const compiled = compiledOf(o);
+    let scanned = 0;
 
     // Pass 1: hits per page, and on how many pages each (entry, context) is seen.
     const perPage = new Map<PageArtifact, WordingHit[]>();
     const shared = new Map<string, Set<PageArtifact>>();
     const keyOf = (h: WordingHit) => `${h.entry.wrong}\u0000${h.context}`;
-    for (const p of pages) {
-      const hits = findWording(`${p.title}\n${p.text}`, compiled, o.contextChars, p.publishedAt);
-      if (!hits.length) continue;
+    for (const p of artifacts.pages) {
+      const kept = pagePart(artifacts, wordingHits, p, o);
+      if (!kept) continue;
+      scanned++;
+      if (!kept.length) continue;
+      const hits: WordingHit[] = kept.map(([wrong, index, context]) => ({ entry: compiled.byWrong.get(wrong)!.entry, index, context }));
       perPage.set(p, hits);
       for (const h of hits) {
         const k = keyOf(h);
@@ -259,9 +281,9 @@ export default defineAudit({
       evaluated: true,
       evidence: serious.length
         ? `发现 ${serious.length} 处严重表述错误：${serious.slice(0, 5).map((s) => `“${s.wrong}”（${s.url}${s.pageCount > 1 ? ` 等 ${s.pageCount} 个页面` : ''}）`).join('；')}`
-        : `扫描 ${pages.length} 个页面，未发现词典所列严重表述错误（泄密、链接违法内容、篡改、伪造发布日期等其他严重问题不在本项检查范围）`,
+        : `扫描 ${scanned} 个页面，未发现词典所列严重表述错误（泄密、链接违法内容、篡改、伪造发布日期等其他严重问题不在本项检查范围）`,
     };
-    const data: WordingData = { pagesScanned: pages.length, entries: compiled.entries.length, hits: hitsByKind, findings: findingsByKind, serious, veto };
+    const data: WordingData = { pagesScanned: scanned, entries: compiled.entries.length, hits: hitsByKind, findings: findingsByKind, serious, veto };
     return { findings, data };
   },
 });

@@ -3,7 +3,8 @@
  * with the validators the first stored and reuses the stored pages on 304, with findings
  * identical to a full crawl's; a changed page's new defect is found; a dead link target on an
  * unchanged page is found; a server without validators is told apart by the body hash; a
- * finding on an unchanged page keeps its ticket; --full fetches everything again.
+ * finding on an unchanged page keeps its ticket; --full fetches everything again; the audits'
+ * per-page results (page parts) of unchanged pages are reused, a changed page's computed again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { applyFlags } from '../src/cli/audit.ts';
 import type { Finding } from '../src/audit/types.ts';
 import type { SyncResult } from '../src/tickets/from-audit.ts';
 import { SNAPSHOT_CHUNK } from '../src/gather/page-snapshot.ts';
+import { wordingHits } from '../audits/wording.ts';
 
 const TODAY = '2026-11-20';
 const audits = ALL_AUDITS.filter((a) => !['ipv6', 'accessibility', 'age-friendly', 'lighthouse'].includes(a.meta.id));
@@ -302,4 +304,83 @@ describe('incremental re-audits', () => {
       bigDb.close();
     }
   }, 120_000);
+
+  it('the audits\' per-page results are kept by page content: reused for unchanged pages, computed again for changed ones, for all after a version or options change', async () => {
+    const PARTS = ['wording.hits', 'privacy.hits', 'integrity.page', 'columns.lines', 'service-guides.categories', 'interaction.messages'];
+    const base = await run();
+    const articles = portal.revisions.htmlPaths().filter((p) => /\/t\d{8}_\d+\.html$/.test(p));
+    const changed = portal.revisions.mutate({ paths: articles.slice(4, 7), defect: true });
+    const inc = await run();
+    expect(inc.artifacts.crawl.incremental).toMatchObject({ changed: 3, fresh: 0 });
+    for (const id of PARTS) {
+      const s = inc.result.pageParts?.[id];
+      expect(s, id).toBeDefined();
+      // every changed page is an ok HTML page: each part runs on it again, and only on it
+      expect(s!.computed, id).toBe(3);
+      expect(s!.reused, id).toBeGreaterThan(base.artifacts.pages.length * 0.8);
+    }
+    // the changed pages' new defect (a mobile number) is found: their results were not the kept ones
+    expect(inc.result.findings.filter((f) => f.audit === 'privacy' && changed.some((c) => f.url.endsWith(c)))).toHaveLength(3);
+    const fresh = await run(full);
+    expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+    // --full reuses none (and keeps what it computed for the next run)
+    for (const id of PARTS) expect(fresh.result.pageParts?.[id]?.reused, id).toBe(0);
+    const after = await run();
+    expect(after.result.pageParts?.['wording.hits']?.computed).toBe(0);
+    expect(findingsOf(after)).toEqual(findingsOf(fresh));
+
+    // a part whose version changed reuses nothing of its own; the others are untouched
+    const was = wordingHits.version;
+    wordingHits.version = was + 1;
+    try {
+      const bumped = await run();
+      expect(bumped.result.pageParts?.['wording.hits']).toMatchObject({ reused: 0 });
+      expect(bumped.result.pageParts?.['wording.hits']?.computed).toBeGreaterThan(0);
+      expect(bumped.result.pageParts?.['privacy.hits']?.computed).toBe(0);
+      expect(findingsOf(bumped)).toEqual(findingsOf(fresh));
+    } finally {
+      wordingHits.version = was;
+    }
+    // so does one whose audit's options changed (they are part of what a result depends on)
+    const tuned = parseConfig({ today: TODAY, ipv6: { enabled: false }, browser: { enabled: false }, crawl: { retries: 0 }, tickets: { fromAudits: { minSeverity: 'medium' } }, audits: { privacy: { options: { contextChars: 5 } } } });
+    const other = await run(tuned);
+    expect(other.result.pageParts?.['privacy.hits']).toMatchObject({ reused: 0 });
+    expect(other.result.pageParts?.['integrity.page']?.computed).toBe(0);
+    const notPrivacy = (r: AuditSiteResult) => r.result.findings.filter((f) => f.audit !== 'privacy').map(seen).sort();
+    expect(notPrivacy(other)).toEqual(notPrivacy(fresh));
+  }, 120_000);
+  it('a page composed with its frames has no kept results: a framed document that changed is seen on the page that frames it', async () => {
+    const nav = '<div class="nav"><a href="/">首页</a><a href="/hd/">咨询留言</a><a href="/xw/">新闻</a></div>';
+    const msg = (title: string, asked: string, replied?: string) => `<dl><dt>${title}</dt><dd>留言时间：${asked}</dd>${replied ? `<dd>答复时间：${replied}</dd>` : '<dd>答复：未答复</dd>'}</dl>`;
+    const files: Record<string, string> = {
+      '/': `<html><head><title>示例局</title></head><body>${nav}<p>首页</p></body></html>`,
+      '/xw/': `<html><head><title>新闻</title></head><body>${nav}<p>新闻列表</p></body></html>`,
+      '/hd/': `<html><head><title>咨询留言</title></head><body>${nav}<h1>咨询留言</h1><iframe src="/inc/msgs.html"></iframe></body></html>`,
+      '/inc/msgs.html': `<html><body>${msg('关于换证的咨询', '2026-11-10', '2026-11-11')}</body></html>`,
+    };
+    const server = http.createServer((req, res) => {
+      const body = files[req.url ?? ''];
+      if (body === undefined) return res.writeHead(404).end();
+      const etag = `"${Buffer.byteLength(body)}-${body.length}"`;
+      if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const site = (c = config) => auditSite({ startUrl: url, config: c, db, outDir: null, audits });
+      await site();
+      // the framed document gets an unanswered message; the page that frames it is unchanged (answers 304)
+      files['/inc/msgs.html'] = files['/inc/msgs.html'].replace('</body>', `${msg('渔船维修的咨询', '2026-11-02')}</body>`);
+      const inc = await site();
+      expect(inc.artifacts.crawl.incremental).toMatchObject({ changed: 1 });
+      const messages = (r: AuditSiteResult) => (r.result.data.interaction as { messages: { title: string; page: string }[] }).messages;
+      expect(messages(inc).map((m) => [m.title, m.page])).toContainEqual(['渔船维修的咨询', url + 'hd/']);
+      const fresh = await site(full);
+      expect(findingsOf(inc)).toEqual(findingsOf(fresh));
+      expect(messages(inc)).toEqual(messages(fresh));
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });

@@ -77,6 +77,30 @@ export class GroupCounts {
     }
   }
 
+  /**
+   * The hashes addLines(text, maxLen) counts, two numbers a line (each line once): what a page
+   * contributes, kept without its text (src/audit/page-parts.ts).
+   */
+  static lineHashes(text: string, maxLen: number): Uint32Array {
+    const out: number[] = [];
+    const seen = new Set<string>();
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      if (end - start <= maxLen) {
+        hash(text, start, end);
+        const k = `${h1}.${h2}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(h1, h2);
+        }
+      }
+      if (nl < 0) return Uint32Array.from(out);
+      start = nl + 1;
+    }
+  }
+
   /** How many groups had s (at most 255). */
   count(s: string): number {
     hash(s, 0, s.length);
@@ -93,10 +117,24 @@ export class GroupCounts {
     return this;
   }
 
+  /** Counts the strings of `hashes` (as lineHashes gives them) for the current group. */
+  addHashes(hashes: Uint32Array): void {
+    for (let j = 0; j + 1 < hashes.length; j += 2) {
+      h1 = hashes[j];
+      h2 = hashes[j + 1];
+      this.addHashed();
+    }
+  }
+
   private addRange(s: string, start: number, end: number): void {
+    hash(s, start, end);
+    this.addHashed();
+  }
+
+  /** Counts the string whose hashes are in h1, h2. */
+  private addHashed(): void {
     const stamps = this.stamps;
     if (!stamps) throw new Error('GroupCounts: done() was called');
-    hash(s, start, end);
     const mask = this.k1.length - 1;
     let i = h1 & mask;
     for (; this.counts[i] !== 0; i = (i + 1) & mask) {

@@ -10,6 +10,7 @@ import type { Audit, AuditResult, Finding } from './types.ts';
 import { severityRank } from './types.ts';
 import { collectIfGrown } from '../gather/gc.ts';
 import { releaseMemos } from './memo.ts';
+import { installPageParts, releasePageParts, type PagePartStore } from './page-parts.ts';
 
 /** What an audit may need that a run did not gather, as the report names it. */
 const ARTIFACT_ZH: Partial<Record<keyof Artifacts, string>> = {
@@ -38,6 +39,8 @@ export interface AuditRun {
   findings: Finding[];
   audits: AuditOutcome[];
   data: Record<string, unknown>;
+  /** Per page part: results reused from the last run and computed in this one (runs with a store). */
+  pageParts?: Record<string, { reused: number; computed: number }>;
 }
 
 /** Validates `audits.<id>.options` of the config against each audit's schema (exit 2 on error). */
@@ -62,8 +65,10 @@ function seedLead(refs: Finding['refs']): string | undefined {
   return undefined;
 }
 
-export function runAudits(artifacts: Artifacts, config: Config, today: string, audits: Audit[], registry: Audit[] = audits): AuditRun {
+/** `parts`: where page parts' results are kept between runs (runs with a store); without it every part runs on every page. */
+export function runAudits(artifacts: Artifacts, config: Config, today: string, audits: Audit[], registry: Audit[] = audits, parts?: PagePartStore): AuditRun {
   const options = auditOptions(config, audits, registry);
+  if (parts) installPageParts(artifacts, parts, audits.filter((a) => config.audits[a.meta.id]?.enabled !== false).flatMap((a) => (a.meta.pageParts ?? []).map((p) => p.id)));
   const hosts = new Set([artifacts.site.host.toLowerCase(), ...config.site.hosts.map((h) => h.toLowerCase())]);
   const findings: Finding[] = [];
   const outcomes: AuditOutcome[] = [];
@@ -122,5 +127,6 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
   }
   findings.sort((a, b) => severityRank[b.severity] - severityRank[a.severity]);
   releaseMemos(artifacts);
-  return { findings, audits: outcomes, data };
+  const partStats = releasePageParts(artifacts);
+  return { findings, audits: outcomes, data, ...(partStats?.size ? { pageParts: Object.fromEntries(partStats) } : {}) };
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Artifacts } from '../gather/artifacts.ts';
+import type { PagePart } from './page-parts.ts';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -85,6 +86,13 @@ export interface AuditMeta<O extends z.ZodType = z.ZodType> {
   options: O;
   /** Runs after the others and sees their findings (the verdict). */
   late?: boolean;
+  /**
+   * The per-page work that depends only on the page (src/audit/page-parts.ts), asked with
+   * pagePart(): the runner keeps its results by page content, and a re-audit reuses them for
+   * the pages that did not change.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parts of any result and options type
+  pageParts?: PagePart<any, any>[];
 }
 
 export interface AuditContext<Opts = unknown> {

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { UsageError } from '../config/errors.ts';
 import { ALL_AUDITS } from '../../audits/index.ts';
 import { auditOptions, runAudits, type AuditRun } from '../audit/run.ts';
+import { openPagePartStore } from '../store/page-parts.ts';
 import type { Audit, Severity } from '../audit/types.ts';
 import { severityRank } from '../audit/types.ts';
 import { crawl, type CrawlProgress } from '../gather/crawl.ts';
@@ -129,6 +130,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   // The site's other documents (link targets, robots.txt, sitemaps, stylesheets) are asked for with their validators too;
   // what they store is written before the page cache forgets the rows this run did not see.
   const documents = db && runId !== null ? openDocumentCache(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
+  // The audits' per-page results kept by page content (src/audit/page-parts.ts); opened now so the crawl's clean-up keeps them.
+  const pageParts = db && runId !== null ? openPagePartStore(db, new URL(startUrl).origin, runId, { reuse: o.config.crawl.incremental }) : undefined;
   const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.finish(complete), pageCache.finish(complete)) };
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), documents, keepDocument: ownHost, pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
@@ -182,7 +185,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     memMark('crawled');
     collectGarbage(); // the crawl's garbage goes before the audits and the report add theirs
     memMark('gc after crawl');
-    const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS);
+    const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS, pageParts);
     memMark('audited');
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });

@@ -17,6 +17,8 @@ const SNAPSHOT_URL = '#snapshot/';
 const SNAPSHOT_FORMAT = 'snapshot-2:';
 /** page_cache.format of a document row (src/store/document-cache.ts); a page row's is the parser's hash. */
 export const DOCUMENT_FORMAT = 'document-1';
+/** The audits' kept page parts (src/store/page-parts.ts): rows of their own, which the page clean-up leaves. */
+export const PAGE_PARTS_FORMAT = 'page-parts-1';
 
 export function openPageCache(db: Store, origin: string, runId: number, opts: { reuse: boolean }): PageCache {
   const siteId = ensureSite(db, origin);
@@ -125,7 +127,7 @@ export function openPageCache(db: Store, origin: string, runId: number, opts: { 
       const gone = [...known.keys(), ...dropped];
       db.tx(() => {
         for (let i = 0; i < gone.length; i += 500) db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('format', '=', format).where('url', 'in', gone.slice(i, i + 500)));
-        db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('format', 'not in', [format, DOCUMENT_FORMAT, SNAPSHOT_FORMAT + format]));
+        db.run(db.q.deleteFrom('page_cache').where('site_id', '=', siteId).where('format', 'not in', [format, DOCUMENT_FORMAT, SNAPSHOT_FORMAT + format, PAGE_PARTS_FORMAT]));
       });
       known.clear();
       dropped.clear();
