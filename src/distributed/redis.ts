@@ -55,7 +55,12 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
     const pong = await Promise.race([client.connect().then(() => client.ping()), failed]);
     if (pong !== 'PONG') throw new Error(`not a Redis server: PING answered ${String(pong).slice(0, 40)}`);
   } catch (err) {
-    throw new RedisUnavailableError(describeRedisError(url, err));
+    // Something that took the connection and dropped it before any Redis reply is not Redis: an
+    // HTTP server answers our PING with a 400 and closes, and its reset can reach us before the
+    // 400's bytes are read, so a reset after 'connect' is told apart from one at connecting.
+    const code = (err as NodeJS.ErrnoException)?.code;
+    const dropped = accepted && (code === 'ECONNRESET' || code === 'EPIPE' || /Connection is closed|ECONNRESET/.test(String((err as Error)?.message)));
+    throw new RedisUnavailableError(describeRedisError(url, dropped ? new Error('not a Redis server: the connection was dropped without a Redis reply') : err));
   } finally {
     clearTimeout(timer);
     failed.catch(() => undefined);
