@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeJsonFile } from '../src/report/json-stream.ts';
-import { Interner } from '../src/gather/intern.ts';
+import { Interner, sameData } from '../src/gather/intern.ts';
+import { cyrb53 } from '../src/audit/short-hash.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-memory-parts-'));
 let n = 0;
@@ -75,6 +76,29 @@ describe('Interner', () => {
     const other = list();
     other.items[19].text = '别的栏目';
     expect(i.obj(other)).not.toBe(first);
+  });
+
+  it('keeps apart two different objects whose hashes meet (checked by their data, not trusted to the hash)', () => {
+    const i = new Interner();
+    // Found by search: these two JSONs share the interner's 30-bit key.
+    const link = (k: number) => ({ url: `https://a/${k}/`, text: '栏目' });
+    expect(cyrb53(JSON.stringify(link(5558))) & 0x3fffffff).toBe(cyrb53(JSON.stringify(link(8790))) & 0x3fffffff);
+    const a = i.obj(link(5558));
+    const b = i.obj(link(8790));
+    expect(b).not.toBe(a);
+    expect(b.url).toBe('https://a/8790/');
+    expect(i.obj(link(8790))).toBe(b);
+    expect(i.obj(link(5558))).toBe(a);
+    expect(Object.isFrozen(b)).toBe(true);
+  });
+
+  it('tells plain data apart as JSON would: keys, values, array order', () => {
+    expect(sameData({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
+    expect(sameData({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(sameData({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameData({ a: 1, b: undefined }, { a: 1, c: undefined })).toBe(false);
+    expect(sameData([], {})).toBe(false);
+    expect(sameData({ a: null }, { a: {} })).toBe(false);
   });
 
   it('shares arrays of strings and elements of object arrays; empty arrays are one frozen array', () => {

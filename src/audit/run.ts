@@ -8,7 +8,7 @@ import { fingerprint, siteRelative } from './fingerprint.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import type { Audit, AuditResult, Finding } from './types.ts';
 import { severityRank } from './types.ts';
-import { collectIfGrown } from '../gather/gc.ts';
+import { collectIfGrown, memMark } from '../gather/gc.ts';
 import { releaseMemos } from './memo.ts';
 import { installPageParts, releasePageParts, type PagePartStore } from './page-parts.ts';
 
@@ -98,6 +98,7 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
       continue;
     }
     outcome.ms = Math.round(performance.now() - t0);
+    memMark(`audit ${meta.id}`);
     collectIfGrown(); // an audit's working garbage goes before the next one adds its own
     if (result.data !== undefined) {
       data[meta.id] = result.data;

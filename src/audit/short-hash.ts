@@ -3,6 +3,11 @@
  * JavaScript, so audits that use it also run in the extension (no node:crypto there).
  */
 export function shortHash(s: string): string {
+  return cyrb53(s).toString(16).padStart(14, '0').slice(0, 10);
+}
+
+/** cyrb53 of a string as a number (53 bits: collisions ~1e-5 at ten million keys), for Map keys that should not be the string. */
+export function cyrb53(s: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -12,5 +17,5 @@ export function shortHash(s: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0').slice(0, 10);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

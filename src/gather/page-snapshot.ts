@@ -20,7 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { StoredPage } from './page-cache.ts';
 
 /** Pages a chunk: a chunk's buffers are made and read one at a time (memory on large sites). */
-export const SNAPSHOT_CHUNK = 2000;
+export const SNAPSHOT_CHUNK = 500;
 
 /** A page as the snapshot keeps it; a long text (`page.text` is then '') is at bytes `text` of its chunk's texts. */
 export interface SnapshotEntry {

@@ -15,7 +15,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { todayIn } from '../tickets/zoned.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher, isHtmlType } from '../gather/http.ts';
-import { collectGarbage, collectIfGrown, memMark } from '../gather/gc.ts';
+import { collectGarbage, collectIfGrown, keepHeapNearLiveSet, memMark } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
 import { probeSearch } from '../gather/search-probe.ts';
@@ -108,6 +108,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   if (o.outDir) ensureWritableDir(o.outDir);
   // Ticket settings (holiday calendar files) are checked before the crawl, like the rest of the config.
   const ticketCtx = o.db ? ticketContext(o.config) : null;
+  keepHeapNearLiveSet();
 
   const ownDb = typeof o.db === 'string';
   const db: DB | null = typeof o.db === 'string' ? openDb(o.db) : (o.db ?? null);
@@ -144,6 +145,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (tls.length) artifacts.tls = tls;
     // IPv6 (issue 4): after the crawl, on its graph; off with --no-ipv6 / ipv6.enabled false.
     if (o.config.ipv6?.enabled !== false && o.config.audits.ipv6?.enabled !== false && audits.some((a) => a.meta.id === 'ipv6')) artifacts.ipv6 = await gatherIpv6({ artifacts, config: o.config, resolver });
+    memMark('ipv6 gathered');
     // The site as search engines see it (hacked servers serve crawlers and search visitors another page).
     const integrityOpts = o.config.audits.integrity?.options as { spiderPages?: number; spiderCheck?: boolean } | undefined;
     if (audits.some((a) => a.meta.id === 'integrity') && o.config.audits.integrity?.enabled !== false && integrityOpts?.spiderCheck !== false) {
