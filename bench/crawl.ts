@@ -27,6 +27,8 @@ import { exactPeak, watchPeak } from './proc-tree.ts';
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'ipv6-pages': { type: 'string', default: '20000' }, 'size-pages': { type: 'string', default: '50000' }, only: { type: 'string' } } });
 const pages = Number(values.pages);
 const root = join(import.meta.dirname, '..');
+/** zhaocuo's bin run itself, as users run it: its #! line sets malloc's thresholds (bin/zhaocuo.js). */
+const BIN = join(root, 'bin', 'zhaocuo.js');
 
 interface Measure {
   seconds: number;
@@ -68,7 +70,7 @@ console.log(`sample portal: ${portal.manifest.htmlPageCount} pages at ${start}`)
 const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-'));
 
 // Both skip the endless calendar (a crawler trap linkinator would follow forever).
-const a = await measure(process.execPath, [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--no-db', '--out', join(dir, 'zhaocuo'), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
+const a = await measure(BIN, ['audit', start, '--no-browser', '--no-db', '--out', join(dir, 'zhaocuo'), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
 const report = JSON.parse(readFileSync(join(dir, 'zhaocuo', 'report.json'), 'utf8'));
 portal.resetCounts();
 const b = await measure(process.execPath, [join(root, 'node_modules', 'linkinator', 'build', 'src', 'cli.js'), start, '--recurse', '--skip', 'calendar\\.html', '--format', 'json', '--concurrency', values.concurrency!]);
@@ -96,9 +98,9 @@ async function ipv6Case(n: number): Promise<void> {
   const start = `http://${host}:${portal.port}/`;
   console.log(`\nIPv6 case: ${portal.manifest.htmlPageCount} pages at ${start} (A 127.0.0.1, AAAA ::1 from ${dns.server})`);
   const out = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-v6-'));
-  const args = (dir: string, extra: string[]) => [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--no-db', '--dns-server', dns.server, '--out', join(out, dir), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical', ...extra];
-  const without = await measure(process.execPath, args('no-ipv6', ['--no-ipv6']));
-  const withV6 = await measure(process.execPath, args('ipv6', []));
+  const args = (dir: string, extra: string[]) => ['audit', start, '--no-browser', '--no-db', '--dns-server', dns.server, '--out', join(out, dir), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical', ...extra];
+  const without = await measure(BIN, args('no-ipv6', ['--no-ipv6']));
+  const withV6 = await measure(BIN, args('ipv6', []));
   await dns.close();
   await portal.close();
   const rep = JSON.parse(readFileSync(join(out, 'ipv6', 'report.json'), 'utf8'));
@@ -116,7 +118,7 @@ async function sizeCase(n: number): Promise<void> {
   const start = portal.url + '/';
   console.log(`size case: ${portal.manifest.htmlPageCount} pages at ${start} (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-size-'));
-  const m = await measure(process.execPath, [join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, 'report'), '--exclude', '/calendar.html', '--max-pages', String(n * 2), '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
+  const m = await measure(BIN, ['audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, 'report'), '--exclude', '/calendar.html', '--max-pages', String(n * 2), '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical']);
   await portal.close();
   const rep = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8'));
   console.log(line('zhaocuo', m, rep.summary.pages, rep.links.length));

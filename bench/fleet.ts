@@ -84,7 +84,8 @@ async function freshStore(name: string, kind: StoreKind): Promise<{ db: DB; file
 }
 
 function spawnZ(args: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The bin itself, as users run it (its #! line sets malloc's thresholds).
+  const proc = spawn(BIN, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(proc);
   let out = '';
   proc.stderr!.on('data', (d) => (out += d));

@@ -29,11 +29,12 @@ interface Report { summary: { pages: number; bytes?: number; incremental?: { not
 
 function audit(name: string, profile?: string): Promise<Run> {
   const sent0 = portal.bytesSent();
-  const args = [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), join(root, 'bin', 'zhaocuo.js'), 'audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
+  // The bin itself, as users run it (its #! line sets malloc's thresholds); a profile is asked through NODE_OPTIONS.
+  const args = ['audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const exact = exactPeak();
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
+    const exact = exactPeak(profile ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profile}` } : process.env);
+    const child = spawn(join(root, 'bin', 'zhaocuo.js'), args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
     child.on('close', (code) => {
       const cpuSeconds = exact.cpuSeconds();

@@ -189,6 +189,8 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     memMark('gc after crawl');
     const result = runAudits(artifacts, o.config, today, audits, ALL_AUDITS, pageParts);
     memMark('audited');
+    // The audits' memos (columns' site index: typed arrays outside the heap) were let go at their end; they go before the report is built on top.
+    collectGarbage();
     if (browserSkipped) for (const x of result.audits) if (x.status === 'skipped' && audits.some((a) => a.meta.id === x.id && needBrowser(a))) x.reason = browserSkipped;
     const report = buildReport({ artifacts, result, audits, runId, today, startedAt, finishedAt: new Date().toISOString() });
     memMark('report built');
