@@ -5,15 +5,19 @@
  * the same values). Shared objects are frozen, so no code can change one page's link and,
  * without knowing it, every other page's.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { cyrb53 } from '../audit/short-hash.ts';
+
+/** The interner's key of an object's JSON: 30 bits of its hash, a small integer (nothing allocated per entry). */
+export const internKey = (json: string): number => cyrb53(json) & 0x3fffffff;
 
 export class Interner {
   private readonly strings = new Map<string, string>();
   /**
-   * Kept objects by a 30-bit hash of their JSON (a small integer: no key string or number is
-   * allocated per entry). Keyed by the JSON itself, the keys of a 50,000-page crawl's distinct
-   * links took 56 MB while the crawl ran. A hit is confirmed by comparing the data, so two
-   * objects that share a hash are both kept (the second in `collided`), never mixed up.
+   * Kept objects by internKey of their JSON: keyed by the JSON itself, the keys of a 50,000-page
+   * crawl's distinct links took 56 MB while the crawl ran. A hit is confirmed by comparing the
+   * data (util.isDeepStrictEqual), so two objects that share a key are both kept (the second in
+   * `collided`), never mixed up.
    */
   private readonly objects = new Map<number, object>();
   private readonly collided = new Map<number, object[]>();
@@ -32,15 +36,15 @@ export class Interner {
    * time. Its strings should be interned first (the kept copy holds them).
    */
   obj<T extends object>(o: T): T {
-    const key = cyrb53(JSON.stringify(o)) & 0x3fffffff;
+    const key = internKey(JSON.stringify(o));
     const have = this.objects.get(key);
     if (have === undefined) {
       this.objects.set(key, deepFreeze(o));
       return o;
     }
-    if (sameData(have, o)) return have as T;
+    if (isDeepStrictEqual(have, o)) return have as T;
     const more = this.collided.get(key);
-    for (const other of more ?? []) if (sameData(other, o)) return other as T;
+    for (const other of more ?? []) if (isDeepStrictEqual(other, o)) return other as T;
     if (more) more.push(deepFreeze(o));
     else this.collided.set(key, [deepFreeze(o)]);
     return o;
@@ -62,22 +66,6 @@ export class Interner {
 }
 
 const EMPTY = Object.freeze([]) as unknown as never[];
-
-/** Equal as plain data (what JSON would write): same keys, same values, arrays in the same order. */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
-}
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
