@@ -29,12 +29,15 @@ interface Report { summary: { pages: number; bytes?: number; incremental?: { not
 
 function audit(name: string, profile?: string): Promise<Run> {
   const sent0 = portal.bytesSent();
-  // The bin itself, as users run it (its #! line sets malloc's thresholds); a profile is asked through NODE_OPTIONS.
+  // The bin itself, as users run it (its #! line sets malloc's thresholds). Node 20 refuses --cpu-prof in
+  // NODE_OPTIONS, so a profiled run starts node directly with the same malloc thresholds the #! line sets.
   const args = ['audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const exact = exactPeak(profile ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profile}` } : process.env);
-    const child = spawn(join(root, 'bin', 'zhaocuo.js'), args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
+    const exact = exactPeak(profile ? { ...process.env, ...binMallocEnv() } : process.env);
+    const bin = join(root, 'bin', 'zhaocuo.js');
+    const [cmd, argv] = profile ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, bin, ...args]] : [bin, args];
+    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
     child.on('close', (code) => {
       const cpuSeconds = exact.cpuSeconds();
@@ -42,6 +45,12 @@ function audit(name: string, profile?: string): Promise<Run> {
       resolve({ seconds: (performance.now() - t0) / 1000, cpuSeconds, peakMb, bytes: portal.bytesSent() - sent0, code, report: JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) });
     });
   });
+}
+
+/** The MALLOC_* settings of the bin's `#!/usr/bin/env -S …` line, read from the bin so they cannot drift. */
+function binMallocEnv(): Record<string, string> {
+  const shebang = readFileSync(join(root, 'bin', 'zhaocuo.js'), 'utf8').split('\n', 1)[0]!;
+  return Object.fromEntries([...shebang.matchAll(/(MALLOC_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 }
 
 const first = await audit('first');

@@ -3,12 +3,13 @@
 // later Buffers and typed arrays (report chunks, the columns audit's tables) come from a heap it
 // never gives back: a 50,000-page audit peaked 542 MB, and 499 MB with these two fixed (bench
 // --only size). They are read once, when node starts, so they are set here (env -S) and not later.
-// The CLI runs its TypeScript sources through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
-register();
-const { main, installCrashHandlers } = await import('../src/cli/index.ts');
+// The CLI is bundled from its TypeScript sources on first use and whenever they change
+// (bin/cli-loader.mjs), so there is no build step to forget.
+import { loadCli } from './cli-loader.mjs';
+
+const { cli } = await loadCli(new URL('..', import.meta.url).pathname);
 let done = false;
-installCrashHandlers(() => done);
-const code = await main();
+cli.installCrashHandlers(() => done);
+const code = await cli.main();
 done = true;
 process.exit(code);

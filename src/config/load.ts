@@ -17,7 +17,10 @@ async function readRaw(path: string): Promise<unknown> {
   const ext = extname(path);
   try {
     if (ext === '.ts' || ext === '.js' || ext === '.mjs') {
-      const mod = await import(pathToFileURL(path).href);
+      // Through tsx's tsImport, not a bare import(): the CLI runs as a plain-JavaScript bundle
+      // (bin/cli-loader.mjs), which has no TypeScript loader for a zhaocuo.config.ts of its own.
+      const href = pathToFileURL(path).href;
+      const mod = (ext === '.ts' ? await (await import('tsx/esm/api')).tsImport(href, import.meta.url) : await import(href)) as { default?: unknown; config?: unknown };
       return mod.default ?? mod.config;
     }
     const text = readFileSync(path, 'utf8');

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PageArtifact } from './artifacts.ts';
+import { packagePath } from '../package-root.ts';
 
 /** The sources that decide what a stored page holds: any change to them makes the stored pages stale. */
 const SHAPING_SOURCES = ['artifacts.ts', 'parse.ts', 'extract-urls.ts', 'dates.ts', 'url.ts', 'decode.ts', 'crawl.ts', 'page-cache.ts', 'page-snapshot.ts'];
@@ -23,7 +24,7 @@ export function artifactFormat(): string {
   const h = createHash('sha256');
   for (const f of SHAPING_SOURCES) {
     try {
-      h.update(readFileSync(new URL(`./${f}`, import.meta.url)));
+      h.update(readFileSync(packagePath('src', 'gather', f)));
     } catch {
       h.update(`missing ${f}`);
     }

@@ -1,5 +1,5 @@
 /** Builds report.json from a run's artifacts and audit results. */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { Artifacts } from '../gather/artifacts.ts';
 import type { AuditRun } from '../audit/run.ts';
 import type { Audit, Severity } from '../audit/types.ts';
@@ -8,7 +8,9 @@ import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import { forEachLinkRef } from '../gather/link-refs.ts';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { packagePath } from '../package-root.ts';
+
+const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
 export const VERSION = pkg.version;
 
 export interface BuildInput {

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Store } from './store.ts';
@@ -16,6 +15,7 @@ import { ensureSite } from './runs.ts';
 import { artifactFormat } from '../gather/page-cache.ts';
 import { PAGE_PARTS_FORMAT } from './page-cache.ts';
 import type { KeptPart, PagePartStore } from '../audit/page-parts.ts';
+import { packagePath } from '../package-root.ts';
 
 const PREFIX = '#page-parts/';
 const FORMAT = PAGE_PARTS_FORMAT;
@@ -63,7 +63,7 @@ let sources: string | undefined;
 export function auditSourcesHash(): string {
   if (sources) return sources;
   const h = createHash('sha256');
-  const src = fileURLToPath(new URL('..', import.meta.url));
+  const src = packagePath('src');
   const walk = (d: string) => {
     let entries: { name: string; dir: boolean }[];
     try {

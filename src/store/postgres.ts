@@ -12,6 +12,7 @@ import { sql, type Compilable } from 'kysely';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { queryBuilder, raw, type Store, type TxOptions } from './store.ts';
 import { UsageError } from '../config/errors.ts';
+import { packagePath } from '../package-root.ts';
 import { checkPostgresUrl, postgresError, redactUrl, StoreUnavailableError, withBusyRetry } from './db-errors.ts';
 
 interface Reply {
@@ -60,7 +61,7 @@ export class PostgresStore implements Store {
     this.flag = new Int32Array(signal);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(new URL('./pg-worker.mjs', import.meta.url), {
+    this.worker = new Worker(packagePath('src', 'store', 'pg-worker.mjs'), {
       workerData: { port: port2, signal, url, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: connectTimeoutMs() },
       transferList: [port2],
       // The worker is plain JavaScript: no TypeScript loader needed there.

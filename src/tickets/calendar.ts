@@ -11,12 +11,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import chineseDays from 'chinese-days';
 import { z } from 'zod';
 import { UsageError, describeZodError } from '../config/errors.ts';
+import { packagePath } from '../package-root.ts';
 
-export const SHIPPED_HOLIDAYS = fileURLToPath(new URL('../../audits/rules/holidays.json', import.meta.url));
+export const SHIPPED_HOLIDAYS = packagePath('audits', 'rules', 'holidays.json');
 
 export interface YearCalendar {
   year: number;
