@@ -11,13 +11,13 @@
 // is never run stale and there is no build step to forget. Packages stay external (resolved
 // from node_modules as before). Set ZHAOCUO_TSX=1 to run the sources through tsx instead.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The layout of current.json. The build options are this file's: it is one of each build's inputs. */
 const BUILD_FORMAT = 2;
 const ENTRY = 'src/cli/index.ts';
-const LOADER = 'bin/cli-loader.mjs';
+const LOADER = fileURLToPath(import.meta.url);
 
 export const buildsFolder = (root) => join(root, 'node_modules', '.cache', 'zhaocuo-cli');
 
@@ -65,7 +65,7 @@ export function currentBuild(root, builds) {
   for (const [file, seen] of Object.entries(cur.inputs)) {
     let st;
     try {
-      st = statSync(join(root, file));
+      st = statSync(resolve(root, file));
     } catch {
       return null;
     }
@@ -103,7 +103,7 @@ async function build(root, builds) {
   });
   const inputs = {};
   for (const file of [LOADER, ...Object.keys(result.metafile.inputs)]) {
-    const st = before.get(join(root, file)) ?? statSync(join(root, file));
+    const st = before.get(resolve(root, file)) ?? statSync(resolve(root, file));
     inputs[file] = [st.size, st.mtimeMs];
   }
   const tmp = join(builds, `current.json.${process.pid}`);

@@ -58,4 +58,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 else
   echo "setup: npm dependencies up to date"
 fi
+# The CLI's bundle (bin/cli-loader.mjs builds it on first use anyway): built here once, so the
+# first runs do not each build their own, and a build that fails is said now, not left as a
+# silently slower CLI (it then runs through tsx).
+node --input-type=module -e "const r = await (await import('./bin/cli-loader.mjs')).loadCli(process.cwd()); if (r.how === 'tsx') console.error('setup: warning: the CLI runs through tsx, more slowly: its bundle could not be built: ' + r.why);"
+if ! bin/zhaocuo.js --version >/dev/null; then
+  echo "setup: bin/zhaocuo.js does not start; see the error above" >&2
+  exit 1
+fi
 echo "setup: done"

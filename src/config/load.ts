@@ -21,6 +21,10 @@ async function readRaw(path: string): Promise<unknown> {
       // (bin/cli-loader.mjs), which has no TypeScript loader for a zhaocuo.config.ts of its own.
       const href = pathToFileURL(path).href;
       const mod = (ext === '.ts' ? await (await import('tsx/esm/api')).tsImport(href, import.meta.url) : await import(href)) as { default?: unknown; config?: unknown };
+      // A .ts file outside a "type": "module" folder is CommonJS to tsx: its exports arrive as
+      // the namespace's default, marked __esModule.
+      const inner = mod.default as { __esModule?: boolean; default?: unknown; config?: unknown } | undefined;
+      if (ext === '.ts' && inner?.__esModule) return inner.default ?? inner.config;
       return mod.default ?? mod.config;
     }
     const text = readFileSync(path, 'utf8');
