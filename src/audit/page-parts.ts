@@ -69,16 +69,27 @@ export function installPageParts(artifacts: Artifacts, store: PagePartStore, dec
   installed.set(artifacts, { store, declared: new Set(declared), keys: new WeakMap(), own: new WeakSet(artifacts.pages), parts: new Map(), stats: new Map() });
 }
 
-/** Called when the audits are done: each part's results of this run replace the kept ones; returns the counts. */
-export function releasePageParts(artifacts: Artifacts): Map<string, { reused: number; computed: number }> | undefined {
+/**
+ * Keeps the results of the parts named in `only` (the audits that use them are done) and lets
+ * them go, so a part's maps and its serialized copy are not all held at once with every other
+ * part's until the last audit; a later pagePart for them computes without the cache. Without
+ * `only`, keeps every part left and ends the run's cache; returns the counts then.
+ */
+export function releasePageParts(artifacts: Artifacts, only?: Iterable<string>): Map<string, { reused: number; computed: number }> | undefined {
   const run = installed.get(artifacts);
   if (!run) return undefined;
-  installed.delete(artifacts);
-  for (const [id, p] of run.parts) {
+  const ids = only ? [...only] : [...run.parts.keys()];
+  for (const id of ids) {
+    run.declared.delete(id);
+    const p = run.parts.get(id);
+    if (!p) continue;
+    run.parts.delete(id);
     try {
       run.store.keep(id, { version: p.version, results: p.now });
     } catch { /* a busy or closed store: the next run computes these again */ }
   }
+  if (only) return undefined;
+  installed.delete(artifacts);
   return run.stats;
 }
 

@@ -74,57 +74,70 @@ export function runAudits(artifacts: Artifacts, config: Config, today: string, a
   const outcomes: AuditOutcome[] = [];
   const data: Record<string, unknown> = {};
   const ordered = [...audits.filter((a) => !a.meta.late), ...audits.filter((a) => a.meta.late)];
+  // Each part is kept, and its results let go, once the last audit that names it is done.
+  const lastUser = new Map<string, number>();
+  ordered.forEach((a, i) => a.meta.pageParts?.forEach((p) => lastUser.set(p.id, i)));
+  const releaseAfter = new Map<number, string[]>();
+  for (const [id, i] of lastUser) releaseAfter.set(i, [...(releaseAfter.get(i) ?? []), id]);
 
-  for (const audit of ordered) {
-    const { meta } = audit;
-    const setting = config.audits[meta.id];
-    const outcome: AuditOutcome = { id: meta.id, title: meta.title, status: 'ran', findings: 0 };
-    outcomes.push(outcome);
-    if (setting && setting.enabled === false) {
-      Object.assign(outcome, { status: 'skipped', reason: '已在配置中关闭' });
-      continue;
-    }
-    const missing = meta.requires.filter((k) => artifacts[k] === undefined);
-    if (missing.length) {
-      Object.assign(outcome, { status: 'skipped', reason: `需要本次运行未采集的数据：${missing.map((k) => ARTIFACT_ZH[k] ?? k).join('、')}` });
-      continue;
-    }
-    let result: AuditResult;
-    const t0 = performance.now();
+  for (const [i, audit] of ordered.entries()) {
     try {
-      result = audit.run({ artifacts, options: options.get(meta.id), today, findings: meta.late ? [...findings] : [], data: meta.late ? { ...data } : {} });
-    } catch (err) {
-      Object.assign(outcome, { status: 'failed', reason: (err as Error).message });
-      continue;
+      const { meta } = audit;
+      const setting = config.audits[meta.id];
+      const outcome: AuditOutcome = { id: meta.id, title: meta.title, status: 'ran', findings: 0 };
+      outcomes.push(outcome);
+      if (setting && setting.enabled === false) {
+        Object.assign(outcome, { status: 'skipped', reason: '已在配置中关闭' });
+        continue;
+      }
+      const missing = meta.requires.filter((k) => artifacts[k] === undefined);
+      if (missing.length) {
+        Object.assign(outcome, { status: 'skipped', reason: `需要本次运行未采集的数据：${missing.map((k) => ARTIFACT_ZH[k] ?? k).join('、')}` });
+        continue;
+      }
+      let result: AuditResult;
+      const t0 = performance.now();
+      try {
+        result = audit.run({ artifacts, options: options.get(meta.id), today, findings: meta.late ? [...findings] : [], data: meta.late ? { ...data } : {} });
+      } catch (err) {
+        Object.assign(outcome, { status: 'failed', reason: (err as Error).message });
+        continue;
+      }
+      outcome.ms = Math.round(performance.now() - t0);
+      memMark(`audit ${meta.id}`);
+      collectIfGrown(); // an audit's working garbage goes before the next one adds its own
+      if (result.data !== undefined) {
+        data[meta.id] = result.data;
+        outcome.data = result.data;
+      }
+      let n = 0;
+      for (const d of result.findings) {
+        const refs = d.refs ?? meta.refs;
+        const rel = siteRelative(d.url, hosts);
+        const f: Finding = {
+          id: `${meta.id}-${++n}`,
+          audit: meta.id,
+          rule: d.rule,
+          severity: setting?.severity ?? d.severity ?? meta.severity,
+          url: d.url,
+          // Personal data never leaves an audit unmasked, whichever audit quoted it.
+          message: maskPii(d.message),
+          fingerprint: fingerprint(meta.id, d.rule, rel, d.locator ? siteRelative(d.locator, hosts) : ''),
+          refs,
+          division: d.division ?? divisionFor(config, d.url, typeof d.evidence?.column === 'string' ? d.evidence.column : undefined) ?? seedLead(refs) ?? config.divisions.default,
+          evidence: maskDeep(d.evidence ?? {}),
+        };
+        if (d.deduction !== undefined) f.deduction = d.deduction;
+        findings.push(f);
+      }
+      outcome.findings = n;
+    } finally {
+      const done = parts && releaseAfter.get(i);
+      if (done) {
+        releasePageParts(artifacts, done);
+        collectIfGrown();
+      }
     }
-    outcome.ms = Math.round(performance.now() - t0);
-    memMark(`audit ${meta.id}`);
-    collectIfGrown(); // an audit's working garbage goes before the next one adds its own
-    if (result.data !== undefined) {
-      data[meta.id] = result.data;
-      outcome.data = result.data;
-    }
-    let n = 0;
-    for (const d of result.findings) {
-      const refs = d.refs ?? meta.refs;
-      const rel = siteRelative(d.url, hosts);
-      const f: Finding = {
-        id: `${meta.id}-${++n}`,
-        audit: meta.id,
-        rule: d.rule,
-        severity: setting?.severity ?? d.severity ?? meta.severity,
-        url: d.url,
-        // Personal data never leaves an audit unmasked, whichever audit quoted it.
-        message: maskPii(d.message),
-        fingerprint: fingerprint(meta.id, d.rule, rel, d.locator ? siteRelative(d.locator, hosts) : ''),
-        refs,
-        division: d.division ?? divisionFor(config, d.url, typeof d.evidence?.column === 'string' ? d.evidence.column : undefined) ?? seedLead(refs) ?? config.divisions.default,
-        evidence: maskDeep(d.evidence ?? {}),
-      };
-      if (d.deduction !== undefined) f.deduction = d.deduction;
-      findings.push(f);
-    }
-    outcome.findings = n;
   }
   findings.sort((a, b) => severityRank[b.severity] - severityRank[a.severity]);
   releaseMemos(artifacts);
