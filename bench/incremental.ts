@@ -34,9 +34,10 @@ function audit(name: string, profile?: string): Promise<Run> {
   const args = ['audit', start, '--no-browser', '--db', join(dir, 'z.db'), '--out', join(dir, name), '--exclude', '/calendar.html', '--max-pages', '100000', '--concurrency', values.concurrency!, '--per-host', values.concurrency!, '--quiet', '--fail-on', 'critical'];
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const exact = exactPeak(profile ? { ...process.env, ...binMallocEnv() } : process.env);
+    const shebang = binShebang();
+    const exact = exactPeak(profile ? { ...process.env, ...shebang.env } : process.env);
     const bin = join(root, 'bin', 'zhaocuo.js');
-    const [cmd, argv] = profile ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, bin, ...args]] : [bin, args];
+    const [cmd, argv] = profile ? [process.execPath, [...shebang.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`, bin, ...args]] : [bin, args];
     const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
     child.on('close', (code) => {
@@ -47,10 +48,12 @@ function audit(name: string, profile?: string): Promise<Run> {
   });
 }
 
-/** The MALLOC_* settings of the bin's `#!/usr/bin/env -S …` line, read from the bin so they cannot drift. */
-function binMallocEnv(): Record<string, string> {
-  const shebang = readFileSync(join(root, 'bin', 'zhaocuo.js'), 'utf8').split('\n', 1)[0]!;
-  return Object.fromEntries([...shebang.matchAll(/(MALLOC_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+/** The env settings and node flags of the bin's `#!/usr/bin/env -S … node …` line, read from the bin so they cannot drift. */
+function binShebang(): { env: Record<string, string>; nodeFlags: string[] } {
+  const words = readFileSync(join(root, 'bin', 'zhaocuo.js'), 'utf8').split('\n', 1)[0]!.split(/\s+/);
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, node).filter((w) => /^\w+=/.test(w)).map((w) => w.split('=', 2) as [string, string]));
+  return { env, nodeFlags: words.slice(node + 1) };
 }
 
 const first = await audit('first');

@@ -48,7 +48,15 @@ export async function loadCli(root, { builds = buildsFolder(root), env = process
 }
 
 async function viaTsx(root) {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch (err) {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    // A fresh clone without node_modules: say what to run, not a resolver stack.
+    process.stderr.write(`zhaocuo: its packages are not installed in ${resolve(root)}: run \`npm run setup\` (or \`npm install\`) there first.\n`);
+    process.exit(2);
+  }
   register();
   return { cli: await import(pathToFileURL(join(root, ENTRY)).href), how: 'tsx' };
 }
