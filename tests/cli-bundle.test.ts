@@ -6,7 +6,7 @@
  * zhaocuo.config.ts, which the bundle loads through tsx's tsImport.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,4 +77,18 @@ describe('the CLI bundle', () => {
     expect(r.stderr).toContain('未知的配置项');
     expect(r.code).toBe(2);
   }, 70_000);
+
+  it('a copy without its packages installed says to run npm run setup', async () => {
+    // The bin and its loader alone, as a clone is before `npm run setup`: neither esbuild nor tsx resolves.
+    const root = join(tmp, 'clone');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    for (const f of ['zhaocuo.js', 'cli-loader.mjs']) copyFileSync(join(ROOT, 'bin', f), join(root, 'bin', f));
+    writeFileSync(join(root, 'package.json'), '{ "name": "zhaocuo", "type": "module" }\n');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(root, 'bin', 'zhaocuo.js'), '--version'], { cwd: root, timeout: 30_000 }, (err, _out, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stderr }));
+    });
+    expect(r.stderr).toContain('npm run setup');
+    expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|at packageResolve/);
+    expect(r.code).toBe(2);
+  });
 });

@@ -7,7 +7,6 @@ import { SEVERITIES } from '../audit/types.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.ts';
 import { maskDeep, maskPii } from '../pii/detect.ts';
 import { forEachLinkRef } from '../gather/link-refs.ts';
-
 import { packagePath } from '../package-root.ts';
 
 const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
