@@ -162,6 +162,13 @@ describe('zhaocuo worker, PostgreSQL away', () => {
     await until('the worker to say PostgreSQL is back', () => /已重新连接 PostgreSQL/.test(w.out()), 60_000);
     await expectAllDone(t, 1);
     expect(w.out()).toMatch(new RegExp(`已补登 tickets-1局 运行 #${runId} 的工单`));
+    // The report of the stored run was written all the same, without the store's trends, and it says so once.
+    const host = new URL(sites.tickets[0]!.url).host.replace(/[:\[\]]/g, '_');
+    const report = JSON.parse(readFileSync(join(dir, 'reports', host, `run-${runId}`, 'report.json'), 'utf8')) as { run: { id: number }; findings: unknown[] };
+    expect(report.run.id).toBe(runId);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'reports', host, `run-${runId}`, 'index.html'))).toBe(true);
+    expect(w.out().split('\n').filter((l) => l.includes(`存储已断开：运行 #${runId} 已完整保存，报告照常写入`))).toHaveLength(1);
     // The run's findings are filed (the homepage's dead link at least), each fingerprint once, and the mark is gone.
     const tickets = t.db.all(t.db.q.selectFrom('tickets').select(['number', 'fingerprint', 'first_run_id']));
     expect(tickets.length).toBeGreaterThan(0);

@@ -88,10 +88,26 @@ function beatOnce(db: DB, runId: number): void {
   } catch { /* a busy store: the next beat tries again, well within the stale limit */ }
 }
 
-/** The report files of a stored run; a failure to write them says so and leaves the run complete (it can be written again from the store). */
-function writeReportAfterRun(outDir: string, report: Report, db: DB | null, runId: number | null, timezone: string): { json: string; html: string } {
+/**
+ * Writes the report of a stored run, with the store's trends and ticket figures. A store that
+ * went away after the run was stored (PostgreSQL stopped) does not cost the report: it is written
+ * without those figures, and the store's error is handed back for the caller to throw once the
+ * files are out (the run is complete in the store; `zhaocuo report --run N` writes it again in full).
+ * A failure to write the files says so and leaves the run complete.
+ */
+function writeReportAfterRun(outDir: string, report: Report, db: DB | null, runId: number | null, timezone: string, storeLost: StoreUnavailableError | undefined, warn: (m: string) => void): { files: { json: string; html: string }; storeLost?: StoreUnavailableError } {
+  let extras: Partial<ReturnType<typeof reportExtras>> = {};
+  if (db && runId !== null && !storeLost) {
+    try {
+      extras = reportExtras(db, runId);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      storeLost = err;
+    }
+  }
+  if (storeLost && runId !== null) warn(`存储已断开：运行 #${runId} 已完整保存，报告照常写入 ${outDir}，但不含趋势和工单数字；存储恢复后可用 zhaocuo report --run ${runId} 重新生成（the store went away after run #${runId} was stored: its report is written without trends and ticket figures）`);
   try {
-    return writeReport(outDir, report, { ...(db && runId !== null ? reportExtras(db, runId) : {}), timezone });
+    return { files: writeReport(outDir, report, { ...extras, timezone }), storeLost };
   } catch (err) {
     if (runId === null) throw err;
     throw new UsageError(`报告文件写入失败：${outDir}：${(err as Error).message}。运行 #${runId} 已完整保存，可用 zhaocuo report --run ${runId} 重新生成（the report files could not be written; run #${runId} is stored complete）`);
@@ -198,13 +214,26 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     if (db && runId !== null) completeRun(db, runId, artifacts, result, report.summary, outDir, Boolean(ticketCtx?.config.tickets.fromAudits.enabled));
     memMark('stored');
     if (db && runId !== null && process.env.ZHAOCUO_TEST_PAUSE_BEFORE_TICKETS) await pauseForTest(process.env.ZHAOCUO_TEST_PAUSE_BEFORE_TICKETS, runId);
-    const tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
+    // The run is stored complete, its tickets marked pending in the same transaction: a store
+    // lost from here on leaves them to the next run (resumePendingTickets), and the report is still written.
+    let storeLost: StoreUnavailableError | undefined;
+    let tickets: AuditSiteResult['tickets'];
+    try {
+      tickets = db && runId !== null && ticketCtx ? ticketsAfterRun(db, ticketCtx, runId) : undefined;
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      storeLost = err;
+    }
     memMark('tickets');
     collectGarbage();
     memMark('gc before report');
     // Written after the run is stored, so the report shows the trends and ticket figures with it.
-    const files = outDir ? writeReportAfterRun(outDir, report, db, runId, o.config.tickets.timezone) : undefined;
+    const warn = o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`));
+    const written = outDir ? writeReportAfterRun(outDir, report, db, runId, o.config.tickets.timezone, storeLost, warn) : undefined;
     memMark('report written');
+    storeLost ??= written?.storeLost;
+    if (storeLost) throw storeLost;
+    const files = written?.files;
     const worst = result.findings.reduce<Severity | null>((w, f) => (w === null || severityRank[f.severity] > severityRank[w] ? f.severity : w), null);
     return { runId, report, artifacts, result, files, worst, tickets };
   } catch (err) {
