@@ -55,6 +55,29 @@ describe('the CLI bundle', () => {
     expect(existsSync(first.dir!)).toBe(true);
   });
 
+  it('leaves no esbuild process beside the run it built for', async () => {
+    // A fresh process, as a run after an update is: it builds, then lists its own child processes.
+    const root = packageTree('fresh', 3);
+    const script = `
+      import { readdirSync, readFileSync } from 'node:fs';
+      const { loadCli } = await import(${JSON.stringify(new URL('../bin/cli-loader.mjs', import.meta.url).href)});
+      const loaded = await loadCli(${JSON.stringify(root)}, { builds: ${JSON.stringify(join(root, 'builds'))}, env: {} });
+      const kids = readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d)).flatMap((d) => {
+        try {
+          const m = readFileSync('/proc/' + d + '/stat', 'utf8').match(/^[0-9]+ [(](.*)[)] [A-Za-z] ([0-9]+)/);
+          return m && Number(m[2]) === process.pid ? [m[1]] : [];
+        } catch { return []; }
+      });
+      console.log(JSON.stringify({ how: loaded.how, answer: await loaded.cli.main(), kids }));`;
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout)));
+    });
+    const r = JSON.parse(out) as { how: string; answer: number; kids: string[] };
+    expect(r.how).toBe('built');
+    expect(r.answer).toBe(3);
+    expect(r.kids.filter((k) => /esbuild/.test(k))).toEqual([]);
+  });
+
   it('falls back to tsx, saying why, when the bundle cannot be written', async () => {
     const root = packageTree('readonly', 5);
     writeFileSync(join(root, 'not-a-folder'), '');
