@@ -16,9 +16,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
 import { exactPeak, watchPeak } from './proc-tree.ts';
+import { ensureCliBuilt } from './cli-built.ts';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, changed: { type: 'string', default: '0.02' }, concurrency: { type: 'string', default: '32' }, profile: { type: 'string' } } });
 const root = join(import.meta.dirname, '..');
+ensureCliBuilt();
 const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-incr-'));
 const portal = await startSamplePortal({ pages: Number(values.pages), host: '127.0.0.1' });
 const start = portal.url + '/';
