@@ -23,6 +23,7 @@ import type { Finding } from '../src/audit/types.ts';
 import type { SyncResult } from '../src/tickets/from-audit.ts';
 import { SNAPSHOT_CHUNK } from '../src/gather/page-snapshot.ts';
 import { wordingHits } from '../audits/wording.ts';
+import { memoryFirstRunsNow } from '../src/gather/gc.ts';
 
 const TODAY = '2026-11-20';
 const audits = ALL_AUDITS.filter((a) => !['ipv6', 'accessibility', 'age-friendly', 'lighthouse'].includes(a.meta.id));
@@ -382,6 +383,27 @@ describe('incremental re-audits', () => {
       expect(messages(inc)).toEqual(messages(fresh));
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
+});
+
+describe('a large site’s run prefers memory to speed', () => {
+  it('from its memoryFirstPages()th page to its end, with the same findings, pages and links', async () => {
+    const normal = await run(full);
+    const seenAt: [number, number][] = [];
+    process.env.ZHAOCUO_MEMORY_FIRST_PAGES = '20';
+    try {
+      const large = await auditSite({ startUrl: portal.url + '/', config: full, db, outDir: null, audits, onProgress: (p) => seenAt.push([p.pages, memoryFirstRunsNow()]) });
+      // Off before the 20th page, on from the progress report after it, off again once the run is over.
+      expect(seenAt.filter(([pages]) => pages < 20).every(([, on]) => on === 0)).toBe(true);
+      expect(seenAt.filter(([pages]) => pages >= 20).length).toBeGreaterThan(0);
+      expect(seenAt.filter(([pages]) => pages >= 20).every(([, on]) => on === 1)).toBe(true);
+      expect(memoryFirstRunsNow()).toBe(0);
+      expect(findingsOf(large)).toEqual(findingsOf(normal));
+      expect(pagesOf(large)).toEqual(pagesOf(normal));
+      expect(linksOf(large)).toEqual(linksOf(normal));
+    } finally {
+      delete process.env.ZHAOCUO_MEMORY_FIRST_PAGES;
     }
   }, 60_000);
 });

@@ -15,7 +15,7 @@ import type { Artifacts } from '../gather/artifacts.ts';
 import { todayIn } from '../tickets/zoned.ts';
 import { NameResolver } from '../gather/dns.ts';
 import { Fetcher, isHtmlType } from '../gather/http.ts';
-import { collectGarbage, collectIfGrown, keepHeapNearLiveSet, memMark } from '../gather/gc.ts';
+import { collectGarbage, collectIfGrown, enterMemoryFirst, keepHeapNearLiveSet, memMark, memoryFirstPages } from '../gather/gc.ts';
 import { gatherIpv6 } from '../gather/ipv6.ts';
 import { gatherSpiderViews } from '../gather/spider-view.ts';
 import { probeSearch } from '../gather/search-probe.ts';
@@ -152,8 +152,15 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.finish(complete), pageCache.finish(complete)) };
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), documents, keepDocument: ownHost, pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
+  // A large site's run prefers memory to speed from its memoryFirstPages()th page to its end.
+  const largeAt = memoryFirstPages();
+  let leaveMemoryFirst: (() => void) | undefined = largeAt === 0 ? enterMemoryFirst() : undefined;
+  const onProgress = (p: CrawlProgress) => {
+    if (!leaveMemoryFirst && p.pages >= largeAt) leaveMemoryFirst = enterMemoryFirst();
+    o.onProgress?.(p);
+  };
   try {
-    const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress: o.onProgress, cache });
+    const artifacts = await crawl({ startUrl, config: o.config, fetcher, onProgress, cache });
     // A trap or a page budget that cut the crawl short: said once per limit and pattern, with a count.
     for (const l of artifacts.crawl.limits ?? []) if (l.limit !== 'maxDepth') o.onWarning?.(`${l.message}: ${l.skipped} URL(s), e.g. ${l.example}`);
     if (fetcher.throttled) o.onWarning?.(`the site asked to slow down ${fetcher.throttled} times (HTTP 429/503): requests to it were spaced out and retried`);
@@ -250,6 +257,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     }
     throw err;
   } finally {
+    leaveMemoryFirst?.();
     if (beat) clearInterval(beat);
     if (runId !== null) runEnded(runId);
     await fetcher.close();
