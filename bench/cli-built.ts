@@ -6,6 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
+/** zhaocuo's bin, run itself as users run it: its #! line sets malloc's thresholds and V8's flags. */
+export const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
+
 export function ensureCliBuilt(): void {
-  execFileSync(join(import.meta.dirname, '..', 'bin', 'zhaocuo.js'), ['--version'], { stdio: 'ignore' });
+  execFileSync(BIN, ['--version'], { stdio: 'ignore' });
 }

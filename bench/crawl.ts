@@ -23,13 +23,11 @@ import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
 import { startDnsServer } from '../src/sample-portal/dns.ts';
 import { exactPeak, watchPeak } from './proc-tree.ts';
-import { ensureCliBuilt } from './cli-built.ts';
+import { BIN, ensureCliBuilt } from './cli-built.ts';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'ipv6-pages': { type: 'string', default: '20000' }, 'size-pages': { type: 'string', default: '50000' }, only: { type: 'string' } } });
 const pages = Number(values.pages);
 const root = join(import.meta.dirname, '..');
-/** zhaocuo's bin run itself, as users run it: its #! line sets malloc's thresholds (bin/zhaocuo.js). */
-const BIN = join(root, 'bin', 'zhaocuo.js');
 ensureCliBuilt();
 
 interface Measure {

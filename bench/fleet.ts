@@ -32,7 +32,7 @@ import { startRedis } from '../tests/helpers/redis-server.ts';
 import { startPostgres, type LocalPostgres } from '../tests/helpers/postgres-server.ts';
 import { raw } from '../src/store/store.ts';
 import { sql } from 'kysely';
-import { ensureCliBuilt } from './cli-built.ts';
+import { BIN, ensureCliBuilt } from './cli-built.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,6 @@ for (const k of STORES) if (k !== 'sqlite' && k !== 'postgres') throw new Error(
 const STORE_NAME: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 const SITES = Number(values.sites);
 const C = Number(values.concurrency);
-const BIN = join(import.meta.dirname, '..', 'bin', 'zhaocuo.js');
 ensureCliBuilt();
 const SIZES = [10, 20, 40, 80]; // HTML pages per site
 const dir = mkdtempSync(join(tmpdir(), 'zhaocuo-bench-fleet-'));

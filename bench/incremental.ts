@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSamplePortal } from '../src/sample-portal/server.ts';
 import { exactPeak, watchPeak } from './proc-tree.ts';
-import { ensureCliBuilt } from './cli-built.ts';
+import { BIN, ensureCliBuilt } from './cli-built.ts';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '10000' }, changed: { type: 'string', default: '0.02' }, concurrency: { type: 'string', default: '32' }, profile: { type: 'string' } } });
 const root = join(import.meta.dirname, '..');
@@ -40,8 +40,7 @@ function audit(name: string, profile?: string): Promise<Run> {
     const cpu0 = process.cpuUsage();
     const shebang = binShebang();
     const exact = exactPeak(profile ? { ...process.env, ...shebang.env } : process.env);
-    const bin = join(root, 'bin', 'zhaocuo.js');
-    const [cmd, argv] = profile ? [process.execPath, [...shebang.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`, bin, ...args]] : [bin, args];
+    const [cmd, argv] = profile ? [process.execPath, [...shebang.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`, BIN, ...args]] : [BIN, args];
     const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: exact.env });
     const stop = watchPeak(child.pid!);
     child.on('close', (code) => {
@@ -56,7 +55,7 @@ function audit(name: string, profile?: string): Promise<Run> {
 
 /** The env settings and node flags of the bin's `#!/usr/bin/env -S … node …` line, read from the bin so they cannot drift. */
 function binShebang(): { env: Record<string, string>; nodeFlags: string[] } {
-  const words = readFileSync(join(root, 'bin', 'zhaocuo.js'), 'utf8').split('\n', 1)[0]!.split(/\s+/);
+  const words = readFileSync(BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/);
   const node = words.indexOf('node');
   const env = Object.fromEntries(words.slice(0, node).filter((w) => /^\w+=/.test(w)).map((w) => w.split('=', 2) as [string, string]));
   return { env, nodeFlags: words.slice(node + 1) };

@@ -152,6 +152,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
   const cache = pageCache && { ...pageCache, finish: (complete: boolean) => (documents?.finish(complete), pageCache.finish(complete)) };
   // Stylesheets too: the crawl reads same-site CSS for the url() and @import links it loads.
   const fetcher = new Fetcher({ crawl: o.config.crawl, resolver, tolerateTls: ownHost, conditional: cache && ((u) => cache.conditional(u)), documents, keepDocument: ownHost, pacer: o.pacer, wantBody: (ct) => isHtmlType(ct) || /text\/css/i.test(ct) });
+  const warn = o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`));
   // A large site's run prefers memory to speed from its memoryFirstPages()th page to its end.
   const largeAt = memoryFirstPages();
   let leaveMemoryFirst: (() => void) | undefined = largeAt === 0 ? enterMemoryFirst() : undefined;
@@ -235,7 +236,6 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
     collectGarbage();
     memMark('gc before report');
     // Written after the run is stored, so the report shows the trends and ticket figures with it.
-    const warn = o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`));
     const written = outDir ? writeReportAfterRun(outDir, report, db, runId, o.config.tickets.timezone, storeLost, warn) : undefined;
     memMark('report written');
     storeLost ??= written?.storeLost;
@@ -252,7 +252,7 @@ export async function auditSite(o: AuditSiteOptions): Promise<AuditSiteResult> {
         // The store itself is gone (PostgreSQL stopped): the error thrown says so in one line, and the
         // run, left 'running', is marked interrupted when the store is next opened (its process is gone).
         if (!(markErr instanceof StoreUnavailableError && err instanceof StoreUnavailableError))
-          (o.onWarning ?? ((m: string) => process.stderr.write(`zhaocuo: warning: ${m}\n`)))(`运行 #${runId} 未能标记为失败（could not mark run #${runId} failed: ${(markErr as Error).message.split('\n')[0]}）`);
+          warn(`运行 #${runId} 未能标记为失败（could not mark run #${runId} failed: ${(markErr as Error).message.split('\n')[0]}）`);
       }
     }
     throw err;
